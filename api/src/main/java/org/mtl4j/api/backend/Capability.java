@@ -1,0 +1,87 @@
+package org.mtl4j.api.backend;
+
+import java.util.EnumSet;
+import java.util.Set;
+import org.mtl4j.api.spec.CategoricalInput;
+import org.mtl4j.api.spec.DenseInput;
+import org.mtl4j.api.spec.ImageInput;
+import org.mtl4j.api.spec.InputSpec;
+import org.mtl4j.api.spec.ModelSpec;
+import org.mtl4j.api.spec.MultiHotInput;
+import org.mtl4j.api.spec.SequenceInput;
+import org.mtl4j.api.spec.TaskSpec;
+import org.mtl4j.api.spec.TextInput;
+import org.mtl4j.api.spec.Topology;
+
+/** What a backend can do; a spec needing a capability the backend lacks fails at {@code build()}. */
+public enum Capability {
+    TOPOLOGY_INDEPENDENT,
+    TOPOLOGY_SHARED_BOTTOM,
+    TOPOLOGY_MMOE,
+    TOPOLOGY_PLE,
+    TOPOLOGY_CROSS_STITCH,
+    TASK_BINARY,
+    TASK_MULTICLASS,
+    TASK_REGRESSION,
+    ESMM_CHAINING,
+    INPUT_DENSE,
+    INPUT_CATEGORICAL,
+    INPUT_MULTI_HOT,
+    INPUT_SEQUENCE,
+    INPUT_IMAGE,
+    INPUT_TEXT,
+    /** Per-task gradients of the shared parameters (needed by gradient aggregators and some clippers). */
+    PER_TASK_GRADIENTS,
+    OPTIMIZER_ADAM,
+    OPTIMIZER_ADAMW,
+    OPTIMIZER_SGD,
+    OPTIMIZER_ADAGRAD;
+
+    /** Every capability a spec needs, with the thing that needs it (for error messages). */
+    public static java.util.Map<Capability, String> requiredBy(ModelSpec spec) {
+        java.util.Map<Capability, String> req = new java.util.LinkedHashMap<>();
+        Topology topo = spec.topology();
+        Capability tc = topo instanceof Topology.Independent ? TOPOLOGY_INDEPENDENT
+                : topo instanceof Topology.SharedBottom ? TOPOLOGY_SHARED_BOTTOM
+                : topo instanceof Topology.Mmoe ? TOPOLOGY_MMOE
+                : topo instanceof Topology.Ple ? TOPOLOGY_PLE
+                : TOPOLOGY_CROSS_STITCH;
+        req.put(tc, "topology = " + spec.topology().id());
+        for (int k = 0; k < spec.tasks().size(); k++) {
+            TaskSpec t = spec.tasks().get(k);
+            String path = "tasks[" + k + "] (" + t.name() + ")";
+            req.putIfAbsent(switch (t.kind()) {
+                case BINARY -> TASK_BINARY;
+                case MULTICLASS -> TASK_MULTICLASS;
+                case REGRESSION -> TASK_REGRESSION;
+            }, path + ".kind = " + t.kind().id());
+            if (t.chained()) {
+                req.putIfAbsent(ESMM_CHAINING, path + ".chainedAfter = " + t.chainedAfter());
+            }
+        }
+        for (int i = 0; i < spec.inputs().size(); i++) {
+            InputSpec in = spec.inputs().get(i);
+            Capability c = in instanceof DenseInput ? INPUT_DENSE
+                    : in instanceof CategoricalInput ? INPUT_CATEGORICAL
+                    : in instanceof MultiHotInput ? INPUT_MULTI_HOT
+                    : in instanceof SequenceInput ? INPUT_SEQUENCE
+                    : in instanceof ImageInput ? INPUT_IMAGE
+                    : INPUT_TEXT;
+            req.putIfAbsent(c, "inputs[" + i + "] (" + in.name() + ") kind = " + in.kind());
+        }
+        if (spec.hasGradientAggregation()) {
+            req.putIfAbsent(PER_TASK_GRADIENTS, "gradientAggregation = " + spec.gradientAggregation().name());
+        }
+        req.putIfAbsent(switch (spec.optimizer().name()) {
+            case "adamw" -> OPTIMIZER_ADAMW;
+            case "sgd" -> OPTIMIZER_SGD;
+            case "adagrad" -> OPTIMIZER_ADAGRAD;
+            default -> OPTIMIZER_ADAM;
+        }, "optimizer = " + spec.optimizer().name());
+        return req;
+    }
+
+    public static Set<Capability> all() {
+        return EnumSet.allOf(Capability.class);
+    }
+}

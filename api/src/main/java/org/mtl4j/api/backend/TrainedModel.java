@@ -1,0 +1,33 @@
+package org.mtl4j.api.backend;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.mtl4j.api.data.Batch;
+import org.mtl4j.api.data.Vocabulary;
+import org.mtl4j.api.spec.ModelSpec;
+
+/** A model that predicts. Evaluation is backend-agnostic and lives outside (it only needs predictions). */
+public interface TrainedModel extends AutoCloseable {
+
+    ModelSpec spec();
+
+    /** The backend that made this model. */
+    String backendName();
+
+    Map<String, Vocabulary> vocabularies();
+
+    Provenance provenance();
+
+    Predictions predict(Batch batch);
+
+    /** Parameter counts by group (e.g. "shared", "tower:ctr", "embedding:user"), for inspection. */
+    Map<String, Long> parameterCounts();
+
+    /** Saves spec, parameters, vocabularies and provenance to one file, atomically. */
+    void save(Path file) throws IOException;
+
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,34 @@
+package org.mtl4j.api.balance;
+
+import java.util.Map;
+
+/** Clips gradients against exploding updates. Clippers never increase a norm. */
+public interface Clipper {
+
+    /** When it runs. */
+    enum Stage {
+        /** On each task's shared gradient, before aggregation (needs per-task gradients). */
+        TASK_GRADIENTS,
+        /** On the final gradient, just before the optimiser. */
+        FINAL
+    }
+
+    default Stage stage() {
+        return Stage.FINAL;
+    }
+
+    ClipReport clip(ClippingContext ctx);
+
+    /** Makes a clipper from its spec parameters. Bound by name in the plugin registry. */
+    interface Factory {
+        Clipper create(BalancerContext ctx);
+
+        default String description() {
+            return "";
+        }
+
+        default Map<String, Double> defaults() {
+            return Map.of();
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package org.mtl4j.api.data;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Maps raw categorical values to embedding rows. Row 0 is padding, row 1 is the out-of-vocabulary
+ * row (a value never seen in training maps there, never to an error), known values start at 2. With
+ * hashing ({@code hashBuckets > 0}) a value maps to 2 + (murmur-style hash mod buckets).
+ */
+public final class Vocabulary {
+    public static final int PAD = 0;
+    public static final int OOV = 1;
+
+    private final String input;
+    private final List<String> tokens;
+    private final int hashBuckets;
+    private final Map<String, Integer> index;
+
+    private Vocabulary(String input, List<String> tokens, int hashBuckets) {
+        this.input = input;
+        this.tokens = List.copyOf(tokens);
+        this.hashBuckets = hashBuckets;
+        this.index = new HashMap<>(tokens.size() * 2);
+        for (int i = 0; i < this.tokens.size(); i++) {
+            if (index.put(this.tokens.get(i), i + 2) != null) {
+                throw new IllegalArgumentException("vocabulary '" + input + "' lists \"" + this.tokens.get(i) + "\" twice");
+            }
+        }
+    }
+
+    public static Vocabulary of(String input, List<String> tokens) {
+        return new Vocabulary(input, tokens, 0);
+    }
+
+    public static Vocabulary hashed(String input, int buckets) {
+        if (buckets <= 0) {
+            throw new IllegalArgumentException("hash buckets must be positive, found " + buckets);
+        }
+        return new Vocabulary(input, List.of(), buckets);
+    }
+
+    public String input() {
+        return input;
+    }
+
+    /** Known values in index order (index of tokens().get(i) is i + 2); empty when hashing. */
+    public List<String> tokens() {
+        return tokens;
+    }
+
+    public int hashBuckets() {
+        return hashBuckets;
+    }
+
+    /** Number of embedding rows needed, padding and OOV included. */
+    public int size() {
+        return 2 + (hashBuckets > 0 ? hashBuckets : tokens.size());
+    }
+
+    public int index(String value) {
+        if (value == null || value.isEmpty()) {
+            return PAD;
+        }
+        if (hashBuckets > 0) {
+            return 2 + Math.floorMod(mix(value.hashCode()), hashBuckets);
+        }
+        Integer i = index.get(value);
+        return i == null ? OOV : i;
+    }
+
+    public String token(int idx) {
+        if (idx == PAD) {
+            return "<pad>";
+        }
+        if (idx == OOV || hashBuckets > 0) {
+            return idx == OOV ? "<oov>" : "#" + (idx - 2);
+        }
+        return tokens.get(idx - 2);
+    }
+
+    private static int mix(int h) {
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        h ^= h >>> 16;
+        return h;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Vocabulary v && v.input.equals(input) && v.tokens.equals(tokens) && v.hashBuckets == hashBuckets;
+    }
+
+    @Override
+    public int hashCode() {
+        return input.hashCode() * 31 + tokens.hashCode() + hashBuckets;
+    }
+
+    @Override
+    public String toString() {
+        return "Vocabulary[" + input + ", size=" + size() + (hashBuckets > 0 ? ", hashed" : "") + "]";
+    }
+}

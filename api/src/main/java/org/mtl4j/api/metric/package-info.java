@@ -1,0 +1,2 @@
+/** The metric SPI and evaluation results. */
+package org.mtl4j.api.metric;

@@ -1,0 +1,7 @@
+package org.mtl4j.api.spec;
+
+/** How the embeddings of a multi-hot bag are pooled into one vector. */
+public enum Pooling {
+    MEAN,
+    SUM
+}

@@ -1,0 +1,126 @@
+package org.mtl4j.api.spec;
+
+/**
+ * How tasks share the representation below their towers. The {@link #id()} is the name used in
+ * specs: {@code independent}, {@code shared-bottom}, {@code mmoe}, {@code ple}, {@code cross-stitch}.
+ */
+public sealed interface Topology permits Topology.Independent, Topology.SharedBottom, Topology.Mmoe, Topology.Ple,
+        Topology.CrossStitch {
+
+    String id();
+
+    /**
+     * No sharing: each task gets its own copy of the bottom layers (and of the input encoders),
+     * the single-task baseline MTL gain is measured against.
+     */
+    record Independent(java.util.List<Integer> layers) implements Topology {
+        public Independent {
+            layers = Layers.check("independent layers", layers, false);
+        }
+
+        @Override
+        public String id() {
+            return "independent";
+        }
+    }
+
+    /** Hard parameter sharing (Caruana 1997): one bottom MLP feeds every tower. */
+    record SharedBottom(java.util.List<Integer> layers) implements Topology {
+        public SharedBottom {
+            layers = Layers.check("shared-bottom layers", layers, true);
+        }
+
+        @Override
+        public String id() {
+            return "shared-bottom";
+        }
+    }
+
+    /**
+     * Multi-gate mixture of experts (Ma et al., KDD 2018, eq. 5-6): {@code experts} expert MLPs
+     * with hidden sizes {@code expertLayers}; each task k has a gate g_k(x) = softmax(W_gk x) (or an MLP
+     * with {@code gateLayers} before the softmax) and its tower reads f_k(x) = sum_i g_k(x)_i f_i(x).
+     */
+    record Mmoe(int experts, java.util.List<Integer> expertLayers, java.util.List<Integer> gateLayers) implements Topology {
+        public Mmoe {
+            if (experts < 1) {
+                throw new IllegalArgumentException("mmoe experts must be >= 1, found " + experts);
+            }
+            expertLayers = Layers.check("mmoe expertLayers", expertLayers, true);
+            gateLayers = Layers.check("mmoe gateLayers", gateLayers, false);
+        }
+
+        @Override
+        public String id() {
+            return "mmoe";
+        }
+    }
+
+    /**
+     * Progressive layered extraction (Tang et al., RecSys 2020, eq. 2-6): {@code levels} extraction
+     * layers; each level has {@code sharedExperts} shared experts and {@code taskExperts} experts per
+     * task; task k's gate mixes its own and the shared experts, the shared gate (below the last level)
+     * mixes all. One level is CGC.
+     */
+    record Ple(int levels, int sharedExperts, int taskExperts, java.util.List<Integer> expertLayers) implements Topology {
+        public Ple {
+            if (levels < 1) {
+                throw new IllegalArgumentException("ple levels must be >= 1, found " + levels);
+            }
+            if (sharedExperts < 0) {
+                throw new IllegalArgumentException("ple sharedExperts must be >= 0, found " + sharedExperts);
+            }
+            if (taskExperts < 0) {
+                throw new IllegalArgumentException("ple taskExperts must be >= 0, found " + taskExperts);
+            }
+            if (sharedExperts + taskExperts < 1) {
+                throw new IllegalArgumentException("ple needs at least one expert per gate, found sharedExperts "
+                        + sharedExperts + " and taskExperts " + taskExperts);
+            }
+            expertLayers = Layers.check("ple expertLayers", expertLayers, true);
+        }
+
+        @Override
+        public String id() {
+            return "ple";
+        }
+    }
+
+    /**
+     * Cross-stitch networks (Misra et al., CVPR 2016): one column of {@code layers} per task; after
+     * each layer the columns are mixed by a learned T x T matrix initialised to {@code selfWeight} on
+     * the diagonal and (1 - selfWeight)/(T - 1) elsewhere.
+     */
+    record CrossStitch(java.util.List<Integer> layers, double selfWeight) implements Topology {
+        public CrossStitch {
+            layers = Layers.check("cross-stitch layers", layers, true);
+            if (!(selfWeight > 0 && selfWeight <= 1)) {
+                throw new IllegalArgumentException("cross-stitch selfWeight must be in (0, 1], found " + selfWeight);
+            }
+        }
+
+        @Override
+        public String id() {
+            return "cross-stitch";
+        }
+    }
+
+    /** Shared layer-size checks. */
+    final class Layers {
+        private Layers() {
+        }
+
+        static java.util.List<Integer> check(String what, java.util.List<Integer> layers, boolean nonEmpty) {
+            java.util.List<Integer> copy = java.util.List.copyOf(layers == null ? java.util.List.of() : layers);
+            if (nonEmpty && copy.isEmpty()) {
+                throw new IllegalArgumentException(what + " must name at least one layer, found []");
+            }
+            for (int u : copy) {
+                if (u < 1) {
+                    throw new IllegalArgumentException(what + " sizes must be >= 1, found " + copy);
+                }
+            }
+            return copy;
+        }
+    }
+}

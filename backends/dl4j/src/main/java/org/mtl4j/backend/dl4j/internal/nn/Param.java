@@ -1,0 +1,100 @@
+package org.mtl4j.backend.dl4j.internal.nn;
+
+import java.util.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One parameter tensor: declared with a shape, an owner ({@link #SHARED} or a task name) and an
+ * initialiser; after {@link ParamStore#allocate()} its value and gradient are views into the
+ * store's flat buffers.
+ */
+public final class Param {
+    public static final String SHARED = "<shared>";
+
+    private final String name;
+    private final long[] shape;
+    private final String owner;
+    private final Init init;
+    private final int units;
+    private final boolean lastShared;
+    long offset = -1;
+    INDArray value;
+    INDArray grad;
+
+    Param(String name, long[] shape, String owner, Init init, int units, boolean lastShared) {
+        this.name = name;
+        this.shape = shape.clone();
+        this.owner = owner;
+        this.init = init;
+        this.units = units;
+        this.lastShared = lastShared;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public long[] shape() {
+        return shape.clone();
+    }
+
+    public long length() {
+        return Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+    }
+
+    /** {@link #SHARED} or the owning task's name. */
+    public String owner() {
+        return owner;
+    }
+
+    public boolean shared() {
+        return SHARED.equals(owner);
+    }
+
+    public Init init() {
+        return init;
+    }
+
+    /** Output units (rows of a [out, in] matrix), for unit-wise clipping. */
+    public int units() {
+        return units;
+    }
+
+    /** Part of the last shared layer (GradNorm's scope). */
+    public boolean lastShared() {
+        return lastShared;
+    }
+
+    /** Offset in the flat buffer. */
+    public long offset() {
+        return offset;
+    }
+
+    public INDArray value() {
+        if (value == null) {
+            throw new IllegalStateException("parameter " + name + " used before ParamStore.allocate()");
+        }
+        return value;
+    }
+
+    public INDArray grad() {
+        if (grad == null) {
+            throw new IllegalStateException("parameter " + name + " used before ParamStore.allocate()");
+        }
+        return grad;
+    }
+
+    /** How a parameter starts. */
+    public enum Init {
+        /** Zeros (biases). */
+        ZERO,
+        /** Ones (layer-norm gains). */
+        ONE,
+        /** Uniform(-sqrt(6/(fanIn+fanOut)), +...) (Glorot &amp; Bengio 2010) for tanh/linear/softmax layers. */
+        XAVIER,
+        /** Normal(0, 2/fanIn) (He et al. 2015) for ReLU layers. */
+        HE,
+        /** Normal(0, 0.05^2)-ish small values for embedding tables. */
+        EMBEDDING
+    }
+}
