@@ -110,6 +110,31 @@ public final class ArrayGradientVector implements GradientVector {
     }
 
     @Override
+    public double[] unitNorms(int units) {
+        int per = GradientVector.unitLength(v.length, units);
+        double[] norms = new double[units];
+        for (int u = 0; u < units; u++) {
+            double s = 0;
+            for (int i = u * per, end = i + per; i < end; i++) {
+                s += v[i] * v[i];
+            }
+            norms[u] = Math.sqrt(s);
+        }
+        return norms;
+    }
+
+    @Override
+    public void scaleUnits(double[] factors) {
+        int per = GradientVector.unitLength(v.length, factors.length);
+        for (int u = 0; u < factors.length; u++) {
+            double f = factors[u];
+            for (int i = u * per, end = i + per; i < end; i++) {
+                v[i] *= f;
+            }
+        }
+    }
+
+    @Override
     public String toString() {
         return Arrays.toString(v);
     }

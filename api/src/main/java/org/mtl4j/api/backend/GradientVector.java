@@ -49,4 +49,51 @@ public interface GradientVector {
 
     /** Overwrite from doubles (length must match). */
     void set(double[] values);
+
+    /**
+     * The Euclidean norm of each of {@code units} consecutive, equally long slices (unit-wise
+     * clipping, AGC). The default copies through {@link #toArray()}; backends may override it.
+     *
+     * @throws IllegalArgumentException if {@code units} is not positive or does not divide {@link #length()}
+     */
+    default double[] unitNorms(int units) {
+        int per = unitLength(length(), units);
+        double[] a = toArray();
+        double[] norms = new double[units];
+        for (int u = 0; u < units; u++) {
+            double s = 0;
+            for (int i = u * per; i < (u + 1) * per; i++) {
+                s += a[i] * a[i];
+            }
+            norms[u] = Math.sqrt(s);
+        }
+        return norms;
+    }
+
+    /**
+     * Multiplies slice {@code u} of {@code factors.length} consecutive, equally long slices by
+     * {@code factors[u]}. The default copies through {@link #toArray()} and {@link #set}; backends may
+     * override it.
+     *
+     * @throws IllegalArgumentException if {@code factors.length} is 0 or does not divide {@link #length()}
+     */
+    default void scaleUnits(double[] factors) {
+        int per = unitLength(length(), factors.length);
+        double[] a = toArray();
+        for (int u = 0; u < factors.length; u++) {
+            for (int i = u * per; i < (u + 1) * per; i++) {
+                a[i] *= factors[u];
+            }
+        }
+        set(a);
+    }
+
+    /** Elements per unit; checks that {@code units} divides {@code length}. */
+    static int unitLength(int length, int units) {
+        if (units <= 0 || length % units != 0) {
+            throw new IllegalArgumentException("units must be positive and divide the gradient length " + length
+                    + ", found " + units);
+        }
+        return length / units;
+    }
 }

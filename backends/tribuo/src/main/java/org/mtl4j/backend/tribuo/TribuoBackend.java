@@ -1,0 +1,99 @@
+package org.mtl4j.backend.tribuo;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.mtl4j.api.MtlException;
+import org.mtl4j.api.backend.Backend;
+import org.mtl4j.api.backend.Capability;
+import org.mtl4j.api.backend.TrainableModel;
+import org.mtl4j.api.data.Dataset;
+import org.mtl4j.api.data.Vocabulary;
+import org.mtl4j.api.spec.ModelSpec;
+import org.tribuo.Tribuo;
+
+/**
+ * The Tribuo backend ({@code "tribuo"}): compiles a spec into a multi-task factorization machine
+ * ({@link TribuoFmModel}) on {@code org.tribuo.math} tensors, whose task heads are also Tribuo
+ * models ({@link TribuoTaskModels}).
+ *
+ * <p>Capabilities: topologies independent, shared-bottom and ple (one level); binary, multiclass and
+ * regression tasks with ESMM chaining; dense, categorical and multi-hot inputs; per-task gradients
+ * of the shared factors; adam, adamw, sgd and adagrad. MMoE, cross-stitch, sequences, images and
+ * text are refused.
+ */
+public final class TribuoBackend implements Backend {
+    public static final String NAME = "tribuo";
+    /** The mtl4j version this backend ships with. */
+    public static final String VERSION = "0.1.0-SNAPSHOT";
+
+    private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
+            Capability.TOPOLOGY_INDEPENDENT, Capability.TOPOLOGY_SHARED_BOTTOM, Capability.TOPOLOGY_PLE,
+            Capability.TASK_BINARY, Capability.TASK_MULTICLASS, Capability.TASK_REGRESSION, Capability.ESMM_CHAINING,
+            Capability.INPUT_DENSE, Capability.INPUT_CATEGORICAL, Capability.INPUT_MULTI_HOT,
+            Capability.PER_TASK_GRADIENTS,
+            Capability.OPTIMIZER_ADAM, Capability.OPTIMIZER_ADAMW, Capability.OPTIMIZER_SGD, Capability.OPTIMIZER_ADAGRAD));
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String version() {
+        return VERSION + " (tribuo " + Tribuo.VERSION + ")";
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return CAPABILITIES;
+    }
+
+    /** Library versions recorded in provenance. */
+    static Map<String, String> libraries() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("tribuo", Tribuo.VERSION);
+        m.put("java", System.getProperty("java.version"));
+        return m;
+    }
+
+    /**
+     * Checks the spec against this backend's capabilities; fails naming the backend, each missing
+     * capability and the part of the spec that needs it.
+     */
+    public static void checkSupported(ModelSpec spec) {
+        List<String> problems = new ArrayList<>();
+        Capability.requiredBy(spec).forEach((cap, where) -> {
+            if (!CAPABILITIES.contains(cap)) {
+                problems.add(where + " needs " + cap + ", which backend 'tribuo' does not support");
+            }
+        });
+        if (!problems.isEmpty()) {
+            throw new MtlException("model '" + spec.name() + "' cannot be compiled by backend 'tribuo': "
+                    + String.join("; ", problems));
+        }
+    }
+
+    @Override
+    public TribuoFmModel compile(ModelSpec spec, Map<String, Vocabulary> vocabularies,
+            Map<String, Dataset.DenseStats> denseStats) {
+        checkSupported(spec);
+        return new TribuoFmModel(spec, vocabularies, denseStats);
+    }
+
+    @Override
+    public TrainableModel load(Path file) throws IOException {
+        return TribuoArchive.read(file);
+    }
+
+    @Override
+    public String toString() {
+        return "TribuoBackend[" + version() + "]";
+    }
+}

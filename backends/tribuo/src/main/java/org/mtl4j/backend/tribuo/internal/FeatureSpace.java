@@ -1,0 +1,311 @@
+package org.mtl4j.backend.tribuo.internal;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.mtl4j.api.MtlException;
+import org.mtl4j.api.data.Batch;
+import org.mtl4j.api.data.Dataset;
+import org.mtl4j.api.data.Feature;
+import org.mtl4j.api.data.Vocabulary;
+import org.mtl4j.api.spec.CategoricalInput;
+import org.mtl4j.api.spec.DenseInput;
+import org.mtl4j.api.spec.InputSpec;
+import org.mtl4j.api.spec.ModelSpec;
+import org.mtl4j.api.spec.MultiHotInput;
+import org.mtl4j.api.spec.Pooling;
+
+/**
+ * The factorization machine's feature space (Rendle 2010, section II: x in R^n, sparse): every
+ * embedding table contributes one feature per vocabulary row (index 0, padding, is never active;
+ * index 1 is the learned out-of-vocabulary row), every dense column one real-valued feature.
+ * A categorical id becomes a one-hot feature with value 1; a multi-hot bag one feature per member
+ * with value 1/|bag| (mean pooling, the FM's equivalent of averaging embeddings) or 1 (sum); a dense
+ * value x becomes (x - mean) / std when the input asks to be standardised.
+ *
+ * <p>Inputs sharing an embedding table share its feature rows. Feature names follow Tribuo's
+ * field-processor convention: {@code column@token} for ids, the column name for dense values.
+ */
+public final class FeatureSpace {
+    /** One input's place in the feature space. */
+    private record Slot(InputSpec input, int offset, int width, Vocabulary vocabulary, double[] mean, double[] std) {
+    }
+
+    private final List<Slot> slots = new ArrayList<>();
+    private final int size;
+    private final String[] names;
+    private final Map<String, Slot> byColumn = new HashMap<>();
+    private final Map<String, Integer> denseColumn = new HashMap<>();
+    private final int[] stamp;
+    private int stampValue;
+
+    public FeatureSpace(ModelSpec spec, Map<String, Vocabulary> vocabularies, Map<String, Dataset.DenseStats> denseStats) {
+        Map<String, Integer> tableOffset = new LinkedHashMap<>();
+        Map<String, Integer> tableSize = new LinkedHashMap<>();
+        for (InputSpec in : spec.inputs()) {
+            if (in instanceof CategoricalInput || in instanceof MultiHotInput) {
+                Vocabulary v = vocabularies.get(in.name());
+                if (v == null) {
+                    throw new MtlException("tribuo backend: input '" + in.name() + "' (" + in.kind()
+                            + ") has no vocabulary (vocabularies given: " + new java.util.TreeSet<>(vocabularies.keySet()) + ")");
+                }
+                tableSize.merge(in.embeddingTable(), v.size(), Math::max);
+            }
+        }
+        int n = 0;
+        for (Map.Entry<String, Integer> e : tableSize.entrySet()) {
+            tableOffset.put(e.getKey(), n);
+            n += e.getValue();
+        }
+        for (InputSpec in : spec.inputs()) {
+            if (in instanceof CategoricalInput || in instanceof MultiHotInput) {
+                String table = in.embeddingTable();
+                Slot s = new Slot(in, tableOffset.get(table), tableSize.get(table), vocabularies.get(in.name()), null, null);
+                slots.add(s);
+                byColumn.put(in.sourceColumns().get(0), s);
+            } else if (in instanceof DenseInput d) {
+                Dataset.DenseStats st = denseStats == null ? null : denseStats.get(d.name());
+                double[] mean = new double[d.dimension()];
+                double[] std = new double[d.dimension()];
+                Arrays.fill(std, 1);
+                if (d.standardize() && st != null) {
+                    for (int j = 0; j < d.dimension(); j++) {
+                        mean[j] = st.mean()[j];
+                        std[j] = st.std()[j] > 0 ? st.std()[j] : 1;
+                    }
+                }
+                Slot s = new Slot(d, n, d.dimension(), null, mean, std);
+                slots.add(s);
+                for (int j = 0; j < d.dimension(); j++) {
+                    byColumn.put(d.columns().get(j), s);
+                    denseColumn.put(d.columns().get(j), j);
+                }
+                n += d.dimension();
+            } else {
+                throw new MtlException("tribuo backend cannot encode input '" + in.name() + "' of kind " + in.kind()
+                        + " (it encodes dense, categorical and multi-hot inputs)");
+            }
+        }
+        this.size = n;
+        this.names = new String[n];
+        for (Slot s : slots) {
+            if (s.vocabulary != null) {
+                String col = s.input.sourceColumns().get(0);
+                for (int id = 0; id < s.width; id++) {
+                    if (names[s.offset + id] == null) {
+                        names[s.offset + id] = col + "@" + (id < s.vocabulary.size() ? s.vocabulary.token(id) : "#" + id);
+                    }
+                }
+            } else {
+                for (int j = 0; j < s.width; j++) {
+                    names[s.offset + j] = s.input.sourceColumns().get(j);
+                }
+            }
+        }
+        this.stamp = new int[n];
+    }
+
+    /** Number of features n. */
+    public int size() {
+        return size;
+    }
+
+    /** Feature names, index order. */
+    public String[] names() {
+        return names.clone();
+    }
+
+    /** Encodes a batch into sparse rows; fails naming the input, row and id for an id out of range. */
+    public Csr encode(Batch batch) {
+        int rows = batch.size();
+        int[] ptr = new int[rows + 1];
+        int cap = 16 * Math.max(rows, 1);
+        int[] idx = new int[cap];
+        double[] val = new double[cap];
+        int nnz = 0;
+        Feature[] feats = new Feature[slots.size()];
+        for (int s = 0; s < slots.size(); s++) {
+            feats[s] = batch.feature(slots.get(s).input.name());
+        }
+        for (int r = 0; r < rows; r++) {
+            int start = nnz;
+            for (int s = 0; s < slots.size(); s++) {
+                Slot slot = slots.get(s);
+                Feature f = feats[s];
+                int need = f instanceof Feature.Bag b ? b.offsets()[r + 1] - b.offsets()[r] : slot.width;
+                if (nnz + need > idx.length) {
+                    int ncap = Math.max(idx.length * 2, nnz + need);
+                    idx = Arrays.copyOf(idx, ncap);
+                    val = Arrays.copyOf(val, ncap);
+                }
+                if (f instanceof Feature.Ids ids) {
+                    int id = ids.ids()[r];
+                    if (id != Vocabulary.PAD) {
+                        idx[nnz] = slot.offset + checkId(slot, id, r);
+                        val[nnz++] = 1.0;
+                    }
+                } else if (f instanceof Feature.Bag bag) {
+                    int from = bag.offsets()[r];
+                    int to = bag.offsets()[r + 1];
+                    int count = 0;
+                    for (int k = from; k < to; k++) {
+                        if (bag.ids()[k] != Vocabulary.PAD) {
+                            count++;
+                        }
+                    }
+                    double w = ((MultiHotInput) slot.input).pooling() == Pooling.MEAN && count > 0 ? 1.0 / count : 1.0;
+                    for (int k = from; k < to; k++) {
+                        int id = bag.ids()[k];
+                        if (id != Vocabulary.PAD) {
+                            idx[nnz] = slot.offset + checkId(slot, id, r);
+                            val[nnz++] = w;
+                        }
+                    }
+                } else if (f instanceof Feature.Dense d) {
+                    if (d.dim() != slot.width) {
+                        throw new MtlException("tribuo backend: dense input '" + slot.input.name() + "' has dim " + d.dim()
+                                + " in the batch, the spec declares " + slot.width);
+                    }
+                    int base = r * d.dim();
+                    for (int j = 0; j < d.dim(); j++) {
+                        double x = (d.values()[base + j] - slot.mean[j]) / slot.std[j];
+                        if (x != 0) {
+                            idx[nnz] = slot.offset + j;
+                            val[nnz++] = x;
+                        }
+                    }
+                } else {
+                    throw new MtlException("tribuo backend cannot encode input '" + slot.input.name() + "': batch holds "
+                            + f.getClass().getSimpleName());
+                }
+            }
+            nnz = start + sortAndMerge(idx, val, start, nnz);
+            ptr[r + 1] = nnz;
+        }
+        return new Csr(rows, ptr, Arrays.copyOf(idx, nnz), Arrays.copyOf(val, nnz), support(idx, nnz));
+    }
+
+    private static int checkId(Slot slot, int id, int row) {
+        if (id < 0 || id >= slot.width) {
+            throw new MtlException("tribuo backend: input '" + slot.input.name() + "' row " + row + " has id " + id
+                    + " outside its table of " + slot.width + " rows");
+        }
+        return id;
+    }
+
+    /** Sorts idx[from, to) with its values, summing duplicates; returns the new count. */
+    private static int sortAndMerge(int[] idx, double[] val, int from, int to) {
+        for (int i = from + 1; i < to; i++) {
+            int k = idx[i];
+            double v = val[i];
+            int j = i - 1;
+            while (j >= from && idx[j] > k) {
+                idx[j + 1] = idx[j];
+                val[j + 1] = val[j];
+                j--;
+            }
+            idx[j + 1] = k;
+            val[j + 1] = v;
+        }
+        int w = from;
+        for (int i = from; i < to; i++) {
+            if (w > from && idx[w - 1] == idx[i]) {
+                val[w - 1] += val[i];
+            } else {
+                idx[w] = idx[i];
+                val[w++] = val[i];
+            }
+        }
+        return w - from;
+    }
+
+    private int[] support(int[] idx, int nnz) {
+        if (++stampValue == Integer.MAX_VALUE) {
+            Arrays.fill(stamp, 0);
+            stampValue = 1;
+        }
+        int[] out = new int[Math.min(nnz, size)];
+        int n = 0;
+        for (int k = 0; k < nnz; k++) {
+            int i = idx[k];
+            if (stamp[i] != stampValue) {
+                stamp[i] = stampValue;
+                out[n++] = i;
+            }
+        }
+        int[] s = Arrays.copyOf(out, n);
+        Arrays.sort(s);
+        return s;
+    }
+
+    /**
+     * Encodes one row given as Tribuo features (name, value). Understood names: {@code column@token}
+     * of an id input (value used as is: 1 for one-hot, 1/|bag| for a pooled bag member), a dense
+     * column's name or {@code column@value}, and an id column's name with a numeric value (as
+     * Tribuo's {@code CSVLoader} reads an integer id column). Other names are ignored, as Tribuo
+     * models ignore unknown features.
+     */
+    public Csr encodeRow(Iterable<? extends Map.Entry<String, Double>> features) {
+        List<int[]> ids = new ArrayList<>();
+        int[] idx = new int[8];
+        double[] val = new double[8];
+        int nnz = 0;
+        for (Map.Entry<String, Double> e : features) {
+            String name = e.getKey();
+            double value = e.getValue();
+            int at = -1;
+            double x = value;
+            Slot s = byColumn.get(name);
+            if (s != null) {
+                if (s.vocabulary == null) {
+                    int j = denseColumn.get(name);
+                    at = s.offset + j;
+                    x = (value - s.mean[j]) / s.std[j];
+                } else {
+                    at = s.offset + idOf(s, numericToken(value));
+                    x = 1.0;
+                }
+            } else {
+                int sep = name.indexOf('@');
+                if (sep > 0) {
+                    String col = name.substring(0, sep);
+                    String token = name.substring(sep + 1);
+                    Slot c = byColumn.get(col);
+                    if (c != null && c.vocabulary == null && token.equals("value")) {
+                        int j = denseColumn.get(col);
+                        at = c.offset + j;
+                        x = (value - c.mean[j]) / c.std[j];
+                    } else if (c != null && c.vocabulary != null) {
+                        at = c.offset + idOf(c, token);
+                    }
+                }
+            }
+            if (at < 0 || x == 0) {
+                continue;
+            }
+            if (nnz == idx.length) {
+                idx = Arrays.copyOf(idx, nnz * 2);
+                val = Arrays.copyOf(val, nnz * 2);
+            }
+            idx[nnz] = at;
+            val[nnz++] = x;
+        }
+        ids.clear();
+        nnz = sortAndMerge(idx, val, 0, nnz);
+        int[] i2 = Arrays.copyOf(idx, nnz);
+        return new Csr(1, new int[] {0, nnz}, i2, Arrays.copyOf(val, nnz), i2);
+    }
+
+    private static int idOf(Slot s, String token) {
+        int id = s.vocabulary.index(token);
+        return id < s.width ? id : Vocabulary.OOV;
+    }
+
+    /** An id column read as a number by Tribuo: 17.0 is the token "17". */
+    public static String numericToken(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+}

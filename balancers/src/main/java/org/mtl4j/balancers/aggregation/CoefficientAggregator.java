@@ -1,0 +1,91 @@
+package org.mtl4j.balancers.aggregation;
+
+import java.util.List;
+import org.mtl4j.api.backend.GradientVector;
+import org.mtl4j.api.balance.AggregationContext;
+import org.mtl4j.api.balance.GradientAggregator;
+import org.mtl4j.balancers.internal.Grams;
+
+/**
+ * An aggregator whose result is a linear combination {@code out = sum_k c_k g_k} with coefficients
+ * computed from the Gram matrix {@code M[i][j] = g_i . g_j} alone. The inputs are not modified;
+ * {@code out} must not be one of them. If the Gram matrix is not finite (a diverging step) the
+ * coefficients fall back to all ones (the plain sum), so the non-finite values reach {@code out} and the
+ * training loop reports the divergence instead of a solver hiding it.
+ */
+public abstract class CoefficientAggregator implements GradientAggregator {
+    private final String name;
+    private final int tasks;
+    private double[] last = new double[0];
+
+    /**
+     * @param name the registry name, for error messages
+     * @param tasks the number of tasks the instance serves (0: any)
+     */
+    protected CoefficientAggregator(String name, int tasks) {
+        this.name = name;
+        this.tasks = tasks;
+    }
+
+    /** The coefficients c_k for this Gram matrix (T x T, symmetric, finite). */
+    protected abstract double[] coefficients(double[][] gram, AggregationContext ctx);
+
+    @Override
+    public final void aggregate(List<GradientVector> taskGradients, GradientVector out, AggregationContext ctx) {
+        Grams.checkInputs(name, tasks, taskGradients, out);
+        double[][] gram = Grams.of(taskGradients);
+        double[] c;
+        if (finite(gram)) {
+            c = coefficients(gram, ctx);
+        } else {
+            c = new double[gram.length];
+            java.util.Arrays.fill(c, 1.0);
+        }
+        last = c.clone();
+        Grams.combine(c, taskGradients, out);
+    }
+
+    /** The coefficients c_k of the last combination, {@code out = sum_k c_k g_k} (empty before the first). */
+    @Override
+    public double[] lastCoefficients() {
+        return last.clone();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    private static boolean finite(double[][] m) {
+        for (double[] row : m) {
+            for (double x : row) {
+                if (!Double.isFinite(x)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    static double[] ones(int n) {
+        double[] c = new double[n];
+        java.util.Arrays.fill(c, 1.0);
+        return c;
+    }
+
+    /** Fisher-Yates shuffle of {@code 0..n-1} without {@code skip}. */
+    static int[] shuffledOthers(int n, int skip, java.util.Random rng) {
+        int[] order = new int[n - 1];
+        for (int i = 0, k = 0; i < n; i++) {
+            if (i != skip) {
+                order[k++] = i;
+            }
+        }
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+}

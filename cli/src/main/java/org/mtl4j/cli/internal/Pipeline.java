@@ -1,0 +1,186 @@
+package org.mtl4j.cli.internal;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.mtl4j.api.backend.TrainedModel;
+import org.mtl4j.api.data.Dataset;
+import org.mtl4j.api.metric.Evaluation;
+import org.mtl4j.api.spec.ModelSpec;
+import org.mtl4j.api.spec.PluginRef;
+import org.mtl4j.api.train.TrainingDivergedException;
+import org.mtl4j.api.train.TrainingHistory;
+import org.mtl4j.api.train.TrainingListener;
+import org.mtl4j.cli.ExitCodes;
+import org.mtl4j.cli.internal.report.Report;
+import org.mtl4j.data.CsvDataset;
+import org.mtl4j.dsl.io.SpecCodec;
+import org.mtl4j.training.ProgressBar;
+
+/**
+ * One training run into a run directory: data, training with checkpoints and a progress bar, the
+ * saved model, {@code metrics.json}, {@code history.json} and {@code report.html}. Shared by
+ * {@code train}, {@code demo} and {@code compare}.
+ */
+public final class Pipeline {
+    private final Engine engine;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private boolean progress = true;
+    private int checkpointEvery;
+    private boolean resume;
+    private DataFiles.BadRows badRows = DataFiles.BadRows.fail;
+
+    public Pipeline(Engine engine, PrintWriter out, PrintWriter err) {
+        this.engine = engine;
+        this.out = out;
+        this.err = err;
+    }
+
+    public Pipeline progress(boolean on) {
+        this.progress = on;
+        return this;
+    }
+
+    /** Checkpoint every N steps (0: only at each epoch end). */
+    public Pipeline checkpointEvery(int steps) {
+        this.checkpointEvery = steps;
+        return this;
+    }
+
+    public Pipeline resume(boolean r) {
+        this.resume = r;
+        return this;
+    }
+
+    public Pipeline badRows(DataFiles.BadRows b) {
+        this.badRows = b;
+        return this;
+    }
+
+    /** What a run produced. */
+    public record Outcome(ModelSpec spec, TrainedModel model, TrainingHistory history, Evaluation evaluation,
+            String evaluatedOn, Path dir) {
+    }
+
+    /** Training data and (optional) validation data bound to a spec, vocabularies from the training file. */
+    public record Data(CsvDataset train, CsvDataset valid) {
+    }
+
+    public Data open(ModelSpec spec, Path trainFile, Path validFile) {
+        CsvDataset train = DataFiles.open("training data", trainFile, spec, null, null, badRows);
+        CsvDataset valid = validFile == null ? null
+                : DataFiles.open("validation data", validFile, spec, train.vocabularies(), train.denseStats(), badRows);
+        return new Data(train, valid);
+    }
+
+    /**
+     * Trains {@code spec} into {@code dir}; returns after every file is written. The caller prints.
+     *
+     * @param specText the spec as the user wrote it (shown in the report), or null to render it
+     */
+    public Outcome run(ModelSpec spec, String specText, Data data, Path dir) throws IOException {
+        Path checkpoints = dir.resolve(RunFiles.CHECKPOINTS);
+        Files.createDirectories(dir);
+        Path resumeFrom = null;
+        if (resume) {
+            resumeFrom = engine.latestCheckpoint(checkpoints);
+            if (resumeFrom == null) {
+                throw new CliException(ExitCodes.USAGE, "--resume: no checkpoint in " + checkpoints
+                        + " (start the run without --resume)");
+            }
+            err.println("resuming from " + resumeFrom);
+        } else if (hasFiles(checkpoints)) {
+            throw new CliException(ExitCodes.USAGE, dir + " already holds checkpoints of an earlier run (" + checkpoints
+                    + "): pass --resume to continue it, or choose another --out");
+        }
+        List<TrainingListener> listeners = new ArrayList<>();
+        if (progress) {
+            listeners.add(new ProgressBar(Console.stream(err), Console.interactive(), System::nanoTime));
+        }
+        Engine.Trained trained;
+        try {
+            trained = engine.train(spec, data.train(), data.valid(), listeners, checkpoints, checkpointEvery, resumeFrom);
+        } catch (TrainingDivergedException e) {
+            err.flush();
+            Path last = engine.latestCheckpoint(checkpoints);
+            throw new CliException(ExitCodes.DIVERGED, e.getMessage() + " (task '" + e.task() + "', step " + e.step() + "); "
+                    + (last == null ? "no checkpoint had been written yet"
+                            : "the last good checkpoint is kept: " + last + " (mtl4j train ... --resume continues from it)"), e);
+        }
+        TrainedModel model = trained.model();
+        model.save(dir.resolve(RunFiles.MODEL));
+        Evaluation eval = trained.validation();
+        String on = data.valid() == null ? null : data.valid().description();
+        if (eval == null) {
+            Dataset evalData = data.valid() != null ? data.valid() : data.train();
+            eval = engine.evaluate(model, evalData);
+            on = evalData.description();
+        }
+        String display = specText == null ? SpecCodec.toYaml(spec) : specText;
+        Outcome o = new Outcome(spec, model, trained.history(), eval, on, dir);
+        writeRunFiles(o, display, null, null);
+        return o;
+    }
+
+    /** (Re)writes metrics.json, history.json and report.html of a run, with the MTL gain when given. */
+    public static void writeRunFiles(Outcome o, String specText, Evaluation single, Map<String, Map<String, Double>> gain)
+            throws IOException {
+        RunFiles.writeJson(o.dir().resolve(RunFiles.METRICS), RunFiles.metricsDocument(o.spec().name(), o.evaluatedOn(),
+                o.evaluation(), gain));
+        RunFiles.writeHistory(o.dir().resolve(RunFiles.HISTORY), o.history());
+        AtomicFiles.writeString(o.dir().resolve(RunFiles.REPORT), report(o, specText, single, gain).html());
+    }
+
+    static Report report(Outcome o, String specText, Evaluation single, Map<String, Map<String, Double>> gain) {
+        ModelSpec s = o.spec();
+        Report r = new Report(s.name(), o.history())
+                .fact("backend", s.backend())
+                .fact("topology", s.topology().toString())
+                .fact("tasks", String.join(", ", s.taskNames()))
+                .fact("loss weighting", s.lossWeighting().name())
+                .fact("gradient aggregation", s.gradientAggregation().name())
+                .fact("optimizer", s.optimizer().name() + " lr=" + s.optimizer().learningRate())
+                .fact("epochs / batch / seed", s.training().epochs() + " / " + s.training().batchSize() + " / " + s.training().seed())
+                .fact("evaluated on", o.evaluatedOn())
+                .spec(specText)
+                .clippers(s.clipping().stream().map(PluginRef::name).toList())
+                .evaluation(o.evaluatedOn() == null ? "metric" : "value", o.evaluation());
+        if (o.model().provenance() != null) {
+            r.fact("trained on", o.model().provenance().trainData()).fact("created", o.model().provenance().createdAt());
+        }
+        if (single != null) {
+            r.gain(single, gain);
+        }
+        return r;
+    }
+
+    private static boolean hasFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.findAny().isPresent();
+        }
+    }
+
+    /** The per-task metric table printed by train, evaluate and demo. */
+    public static String metricTable(Evaluation e) {
+        Table t = new Table(2, "task", "metric", "value", "rows");
+        java.util.Set<String> tasks = new java.util.TreeSet<>(e.metrics().keySet());
+        tasks.addAll(e.losses().keySet());
+        for (String task : tasks) {
+            e.metrics().getOrDefault(task, Map.of()).forEach((metric, v) -> t.row(task, metric, Table.num(v), e.rows().get(task)));
+            Double loss = e.losses().get(task);
+            if (loss != null) {
+                t.row(task, "loss", Table.num(loss), e.rows().get(task));
+            }
+        }
+        return t.toString();
+    }
+}

@@ -1,0 +1,61 @@
+package org.mtl4j.cli.internal;
+
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.mtl4j.api.metric.Evaluation;
+import org.mtl4j.api.train.TrainingHistory;
+
+/**
+ * The files of a run directory: {@value #MODEL}, {@value #METRICS}, {@value #HISTORY},
+ * {@value #REPORT} and the {@value #CHECKPOINTS} directory. Every file is written atomically.
+ */
+public final class RunFiles {
+    public static final String MODEL = "model.mtl";
+    public static final String METRICS = "metrics.json";
+    public static final String HISTORY = "history.json";
+    public static final String REPORT = "report.html";
+    public static final String CHECKPOINTS = "checkpoints";
+
+    /** JSON with stable key order; NaN written as the string "NaN" (JSON has no NaN). */
+    public static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .enable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
+            .build();
+
+    private RunFiles() {
+    }
+
+    /** The metrics document: what was evaluated on which data, and the MTL gain when a baseline was trained. */
+    public static Map<String, Object> metricsDocument(String model, String data, Evaluation e,
+            Map<String, Map<String, Double>> gain) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("model", model);
+        doc.put("data", data);
+        doc.put("metrics", e.metrics());
+        doc.put("losses", e.losses());
+        doc.put("rows", e.rows());
+        if (gain != null && !gain.isEmpty()) {
+            doc.put("mtlGain", gain);
+        }
+        return doc;
+    }
+
+    public static String json(Object value) throws IOException {
+        return JSON.writeValueAsString(value) + "\n";
+    }
+
+    public static void writeJson(Path file, Object value) throws IOException {
+        AtomicFiles.writeString(file, json(value));
+    }
+
+    public static void writeHistory(Path file, TrainingHistory h) throws IOException {
+        writeJson(file, h);
+    }
+}

@@ -1,0 +1,67 @@
+package org.mtl4j.cli.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.mtl4j.api.spec.ModelSpec;
+import org.mtl4j.cli.ExitCodes;
+import org.mtl4j.dsl.io.SpecCodec;
+import org.mtl4j.dsl.io.SpecFormatException;
+
+/**
+ * Reads a spec file (YAML, or JSON for {@code .json}) and validates it as the DSL's {@code build()}
+ * does. Every failure is a {@link CliException} with exit code 2 whose message names the file, and
+ * for each problem the line it is on.
+ */
+public final class SpecFiles {
+    private SpecFiles() {
+    }
+
+    /** A spec with the text it was read from. */
+    public record Loaded(Path file, String text, ModelSpec spec) {
+    }
+
+    public static Loaded load(Path file, Engine engine) {
+        if (!Files.isRegularFile(file)) {
+            throw new CliException(ExitCodes.USAGE, "spec file not found: " + file);
+        }
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.USAGE, "cannot read spec file " + file + ": " + e.getMessage(), e);
+        }
+        ModelSpec spec;
+        try {
+            spec = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")
+                    ? SpecCodec.fromJson(text, file.toString())
+                    : SpecCodec.fromYaml(text, file.toString());
+        } catch (SpecFormatException e) {
+            throw new CliException(ExitCodes.USAGE, "invalid spec " + file + ":\n  " + e.getMessage(), e);
+        }
+        List<Engine.SpecProblem> problems = engine.validate(spec);
+        if (!problems.isEmpty()) {
+            throw new CliException(ExitCodes.USAGE, describe(file, text, problems));
+        }
+        return new Loaded(file, text, spec);
+    }
+
+    /** {@code invalid spec F (N problems):} then one line per problem, {@code F: line L: message}. */
+    static String describe(Path file, String text, List<Engine.SpecProblem> problems) {
+        YamlLines lines = YamlLines.index(text);
+        StringBuilder b = new StringBuilder("invalid spec ").append(file).append(" (").append(problems.size())
+                .append(problems.size() == 1 ? " problem):" : " problems):");
+        for (Engine.SpecProblem p : problems) {
+            int line = lines.lineOf(p.path());
+            b.append("\n  ").append(file);
+            if (line > 0) {
+                b.append(": line ").append(line);
+            }
+            b.append(": ").append(p.message());
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,138 @@
+package org.mtl4j.cli.internal.cmd;
+
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.mtl4j.api.backend.Predictions;
+import org.mtl4j.api.backend.TrainedModel;
+import org.mtl4j.api.data.Batch;
+import org.mtl4j.api.data.BatchStream;
+import org.mtl4j.api.spec.ModelSpec;
+import org.mtl4j.api.spec.TaskKind;
+import org.mtl4j.api.spec.TaskSpec;
+import org.mtl4j.cli.ExitCodes;
+import org.mtl4j.cli.internal.AtomicFiles;
+import org.mtl4j.cli.internal.CliException;
+import org.mtl4j.cli.internal.DataFiles;
+import org.mtl4j.cli.internal.Engine;
+import org.mtl4j.data.CsvDataset;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code mtl4j predict}: scores a CSV with a saved model, streaming batches in file order into a CSV
+ * with one column per task output; the output appears only when complete (atomic move).
+ */
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Score new rows with a saved model.",
+            "Writes one column per task output, in the input's row order: binary -> probability, regression -> value,",
+            "multiclass -> <task>.p<k> per class, an ESMM-chained task also -> <task>.conditional (e.g. pCVR).",
+            "Label columns are not needed. The output file appears only once complete."})
+public final class PredictCommand implements Callable<Integer> {
+    private static final int BATCH = 4096;
+
+    @Spec
+    CommandSpec command;
+
+    @Option(names = "--model", required = true, paramLabel = "model.mtl", description = "A model saved by train.")
+    Path model;
+
+    @Option(names = "--data", required = true, paramLabel = "new.csv", description = "Rows to score (CSV; TSV for .tsv).")
+    Path data;
+
+    @Option(names = "--out", required = true, paramLabel = "scores.csv", description = "The scores file.")
+    Path out;
+
+    @Option(names = "--auxiliary", description = "Also write auxiliary tasks' outputs (left out by default: not product outputs).")
+    boolean auxiliary;
+
+    @Option(names = "--bad-rows", paramLabel = "fail|skip", defaultValue = "fail",
+            description = "fail (default) or skip malformed rows (skipped rows have no output line: the rows no longer line up).")
+    DataFiles.BadRows badRows;
+
+    @Override
+    public Integer call() throws Exception {
+        Engine engine = Engine.create();
+        long rows = 0;
+        try (TrainedModel m = engine.load(model)) {
+            ModelSpec spec = m.spec();
+            // features only: new rows need no label columns
+            CsvDataset ds = DataFiles.open("prediction data", data, spec.withTasks(List.of()), m.vocabularies(), Map.of(), badRows);
+            List<Column> columns = columns(spec, auxiliary);
+            long[] written = new long[1];
+            AtomicFiles.write(out, os -> {
+                BufferedWriter w = new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16);
+                List<String> header = new ArrayList<>();
+                columns.forEach(c -> header.add(c.header()));
+                w.write(String.join(",", header));
+                w.write('\n');
+                StringBuilder line = new StringBuilder(128);
+                try (BatchStream s = ds.batches(BATCH, false, 0L)) {
+                    while (s.hasNext()) {
+                        Batch b = s.next();
+                        Predictions p = m.predict(b);
+                        List<float[]> outs = new ArrayList<>();
+                        for (Column c : columns) {
+                            outs.add(p.output(c.output()));
+                        }
+                        for (int r = 0; r < b.size(); r++) {
+                            line.setLength(0);
+                            for (int c = 0; c < columns.size(); c++) {
+                                Column col = columns.get(c);
+                                if (c > 0) {
+                                    line.append(',');
+                                }
+                                line.append(outs.get(c)[r * col.width() + col.index()]);
+                            }
+                            w.append(line).append('\n');
+                        }
+                        written[0] += b.size();
+                    }
+                }
+                w.flush();
+            });
+            rows = written[0];
+            if (!ds.skippedRows().isEmpty()) {
+                command.commandLine().getErr().println("skipped rows (no output line): " + ds.skippedRows());
+            }
+        }
+        command.commandLine().getOut().println("wrote " + rows + " rows to " + out);
+        command.commandLine().getOut().flush();
+        return ExitCodes.OK;
+    }
+
+    /** One output column: its header, the prediction output it reads, the index within a row of that output and the output's width. */
+    record Column(String header, String output, int index, int width) {
+    }
+
+    static List<Column> columns(ModelSpec spec, boolean auxiliary) {
+        List<Column> cols = new ArrayList<>();
+        for (TaskSpec t : spec.tasks()) {
+            if (t.auxiliary() && !auxiliary) {
+                continue;
+            }
+            if (t.kind() == TaskKind.MULTICLASS) {
+                for (int k = 0; k < t.numClasses(); k++) {
+                    cols.add(new Column(t.name() + ".p" + k, t.name(), k, t.numClasses()));
+                }
+            } else {
+                cols.add(new Column(t.name(), t.name(), 0, 1));
+            }
+            if (t.chained()) {
+                String c = t.name() + TaskSpec.CONDITIONAL_SUFFIX;
+                cols.add(new Column(c, c, 0, 1));
+            }
+        }
+        if (cols.isEmpty()) {
+            throw new CliException(ExitCodes.USAGE, "model " + spec.name() + " has only auxiliary tasks; pass --auxiliary to write them");
+        }
+        return cols;
+    }
+}

@@ -1,0 +1,103 @@
+package org.mtl4j.data;
+
+import java.util.Locale;
+import org.mtl4j.api.MtlException;
+
+/**
+ * Bad input: the message names the file (or in-memory source), the line, the column and the value
+ * found, and the same facts are available as fields.
+ */
+public class DataException extends MtlException {
+    private static final long serialVersionUID = 1L;
+
+    /** Why a row or file was refused; a {@link BadRowPolicy#SKIP_AND_COUNT} dataset counts skips per reason. */
+    public enum Reason {
+        WRONG_COLUMN_COUNT,
+        UNPARSABLE_NUMBER,
+        NON_FINITE,
+        BAD_BINARY_LABEL,
+        CLASS_OUT_OF_RANGE,
+        BAD_CELL,
+        INVALID_UTF8,
+        EMPTY_FILE,
+        MISSING_COLUMN,
+        DUPLICATE_HEADER,
+        IO;
+
+        /** Lower-case id used in counts and logs, e.g. {@code unparsable-number}. */
+        public String id() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        /** Whether the problem is confined to one row (and may therefore be skipped). */
+        public boolean rowLevel() {
+            return this != EMPTY_FILE && this != MISSING_COLUMN && this != DUPLICATE_HEADER && this != IO;
+        }
+    }
+
+    private final String file;
+    private final long line;
+    private final String column;
+    private final String value;
+    private final Reason reason;
+
+    public DataException(Reason reason, String file, long line, String column, String value, String message) {
+        super(message);
+        this.reason = reason;
+        this.file = file;
+        this.line = line;
+        this.column = column;
+        this.value = value;
+    }
+
+    public DataException(Reason reason, String file, long line, String column, String value, String message,
+            Throwable cause) {
+        super(message, cause);
+        this.reason = reason;
+        this.file = file;
+        this.line = line;
+        this.column = column;
+        this.value = value;
+    }
+
+    /**
+     * The standard form {@code <file>:<line>: column '<column>': <problem>, found "<value>"}.
+     */
+    public static DataException cell(Reason reason, String file, long line, String column, String value, String problem) {
+        return new DataException(reason, file, line, column, value,
+                file + ":" + line + ": column '" + column + "': " + problem + ", found " + quote(value));
+    }
+
+    /** Quotes a value for a message, shortening it to 80 characters. */
+    public static String quote(String v) {
+        if (v == null) {
+            return "null";
+        }
+        String s = v.length() > 80 ? v.substring(0, 77) + "..." : v;
+        return '"' + s + '"';
+    }
+
+    /** The file path (or the name of an in-memory source). */
+    public String file() {
+        return file;
+    }
+
+    /** 1-based line number (the header is line 1); 0 when the whole file is concerned. */
+    public long line() {
+        return line;
+    }
+
+    /** The column name, or null when no single column is concerned. */
+    public String column() {
+        return column;
+    }
+
+    /** The offending value as found (possibly shortened), or null. */
+    public String value() {
+        return value;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}

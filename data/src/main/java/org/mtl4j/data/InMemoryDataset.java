@@ -1,0 +1,129 @@
+package org.mtl4j.data;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.mtl4j.api.data.BatchStream;
+import org.mtl4j.api.data.Dataset;
+import org.mtl4j.api.data.Vocabulary;
+import org.mtl4j.api.spec.ModelSpec;
+import org.mtl4j.data.internal.ListRowSource;
+import org.mtl4j.data.internal.RowDataset;
+
+/**
+ * Rows given as maps (column name to cell text), for small tests and examples. Parsed by the same
+ * code as {@link CsvDataset}, so a cell means exactly what it would mean in a file; errors name the
+ * source {@code in-memory rows} and the 1-based row number as the line. A key absent from a row is
+ * an empty cell.
+ */
+public final class InMemoryDataset implements Dataset {
+    /** Source name used in messages. */
+    public static final String SOURCE = "in-memory rows";
+
+    private final RowDataset rows;
+
+    private InMemoryDataset(RowDataset rows) {
+        this.rows = rows;
+    }
+
+    /** Rows bound to {@code spec}; vocabularies and dense statistics are built from the rows. */
+    public static InMemoryDataset fromRows(ModelSpec spec, List<Map<String, String>> rows, String... extras) {
+        return builder(spec, rows).extras(extras).build();
+    }
+
+    /** Rows bound to {@code spec} with given vocabularies (e.g. a training set's). */
+    public static InMemoryDataset fromRows(ModelSpec spec, List<Map<String, String>> rows,
+            Map<String, Vocabulary> vocabularies, String... extras) {
+        return builder(spec, rows).vocabularies(vocabularies).extras(extras).build();
+    }
+
+    public static Builder builder(ModelSpec spec, List<Map<String, String>> rows) {
+        return new Builder(spec, rows);
+    }
+
+    @Override
+    public String description() {
+        return rows.description();
+    }
+
+    @Override
+    public Map<String, Vocabulary> vocabularies() {
+        return rows.vocabularies();
+    }
+
+    @Override
+    public Map<String, DenseStats> denseStats() {
+        return rows.denseStats();
+    }
+
+    @Override
+    public BatchStream batches(int batchSize, boolean shuffle, long seed) {
+        return rows.batches(batchSize, shuffle, seed);
+    }
+
+    @Override
+    public long size() {
+        return rows.size();
+    }
+
+    /** Rows skipped per reason in the last complete pass (see {@link CsvDataset#skippedRows()}). */
+    public Map<String, Long> skippedRows() {
+        return rows.skippedRows();
+    }
+
+    /** Options of an {@link InMemoryDataset}; the same as {@link CsvDataset.Builder}'s, less the file ones. */
+    public static final class Builder {
+        private final ModelSpec spec;
+        private final List<Map<String, String>> rows;
+        private Map<String, Vocabulary> vocabularies;
+        private Map<String, DenseStats> denseStats;
+        private BadRowPolicy policy = BadRowPolicy.FAIL;
+        private final List<String> extras = new ArrayList<>();
+        private String groupBy;
+        private int shuffleBuffer;
+
+        private Builder(ModelSpec spec, List<Map<String, String>> rows) {
+            this.spec = spec;
+            this.rows = rows;
+            this.shuffleBuffer = spec.training().shuffleBuffer();
+        }
+
+        public Builder vocabularies(Map<String, Vocabulary> v) {
+            this.vocabularies = v;
+            return this;
+        }
+
+        public Builder denseStats(Map<String, DenseStats> s) {
+            this.denseStats = s;
+            return this;
+        }
+
+        public Builder badRows(BadRowPolicy p) {
+            this.policy = p;
+            return this;
+        }
+
+        public Builder extras(String... columns) {
+            extras.addAll(Arrays.asList(columns));
+            return this;
+        }
+
+        public Builder groupBy(String column) {
+            this.groupBy = column;
+            return this;
+        }
+
+        public Builder shuffleBuffer(int n) {
+            this.shuffleBuffer = n;
+            return this;
+        }
+
+        public InMemoryDataset build() {
+            RowDataset.Options o = new RowDataset.Options(vocabularies, denseStats, policy, extras, groupBy, shuffleBuffer,
+                    ',');
+            ListRowSource src = new ListRowSource(SOURCE, rows);
+            return new InMemoryDataset(new RowDataset(src, spec, o, SOURCE + " (" + src.size() + ")"));
+        }
+    }
+}

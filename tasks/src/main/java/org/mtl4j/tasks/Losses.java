@@ -1,0 +1,200 @@
+package org.mtl4j.tasks;
+
+import org.mtl4j.api.spec.LossKind;
+import org.mtl4j.api.spec.TaskSpec;
+
+/**
+ * The per-task losses with their gradients with respect to the pre-activation (the logit for
+ * binary, the class logits for multiclass, the output for regression), for any backend that does
+ * its own arithmetic (the Tribuo backend, the plain-Java test model).
+ *
+ * <p>Every loss is the mean over the task's labelled rows (PLE, Tang et al. RecSys 2020, eq. 9:
+ * L_k = (1 / sum_i delta_k^i) sum_i delta_k^i loss_k(y_k^i, yhat_k^i), where delta is the label
+ * mask). The gradient is that of the mean, so it is 0 on unlabelled rows and already divided by the
+ * labelled count. A task with no labelled row has loss 0 and a zero gradient.
+ */
+public final class Losses {
+    /** Probabilities are clipped into [EPS, 1 - EPS] before a log (evaluation from outputs). */
+    public static final double EPS = 1e-7;
+    /** The Huber loss's delta. */
+    public static final double HUBER_DELTA = 1.0;
+
+    private Losses() {
+    }
+
+    /**
+     * A loss value with its gradient.
+     *
+     * @param loss the mean loss over labelled rows
+     * @param labelled the number of labelled rows it averaged
+     * @param gradient d loss / d pre-activation, same layout as the input (rows x width)
+     */
+    public record Value(double loss, int labelled, double[] gradient) {
+    }
+
+    /** The loss of a task (its {@link TaskSpec#loss()}) from pre-activations, rows x {@code outputWidth()}. */
+    public static Value of(TaskSpec task, double[] preActivation, float[] labels, float[] mask) {
+        return of(task.loss(), task.outputWidth(), preActivation, labels, mask);
+    }
+
+    /** The loss of a kind; {@code width} is the number of classes for cross-entropy, else 1. */
+    public static Value of(LossKind loss, int width, double[] preActivation, float[] labels, float[] mask) {
+        return switch (loss) {
+            case BCE -> bce(preActivation, labels, mask);
+            case CROSS_ENTROPY -> softmaxCrossEntropy(preActivation, width, labels, mask);
+            case MSE -> mse(preActivation, labels, mask);
+            case HUBER -> huber(preActivation, labels, mask);
+        };
+    }
+
+    /**
+     * Binary cross-entropy from logits, computed stably as max(z, 0) - z y + log(1 + e^-|z|); its
+     * gradient is sigmoid(z) - y.
+     */
+    public static Value bce(double[] logits, float[] labels, float[] mask) {
+        int n = count(logits.length, labels, mask);
+        double[] g = new double[logits.length];
+        if (n == 0) {
+            return new Value(0, 0, g);
+        }
+        double sum = 0;
+        for (int i = 0; i < logits.length; i++) {
+            if (labelled(mask, i)) {
+                double z = logits[i];
+                double y = labels[i];
+                sum += Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
+                g[i] = (TaskKinds.sigmoid(z) - y) / n;
+            }
+        }
+        return new Value(sum / n, n, g);
+    }
+
+    /**
+     * Softmax cross-entropy from class logits (rows x classes): logsumexp(z) - z_y; its gradient is
+     * softmax(z) - onehot(y). Labels are class indices.
+     */
+    public static Value softmaxCrossEntropy(double[] logits, int classes, float[] labels, float[] mask) {
+        int rows = logits.length / classes;
+        int n = count(rows, labels, mask);
+        double[] g = new double[logits.length];
+        if (n == 0) {
+            return new Value(0, 0, g);
+        }
+        double sum = 0;
+        for (int r = 0; r < rows; r++) {
+            if (!labelled(mask, r)) {
+                continue;
+            }
+            int off = r * classes;
+            int y = (int) labels[r];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < classes; c++) {
+                max = Math.max(max, logits[off + c]);
+            }
+            double s = 0;
+            for (int c = 0; c < classes; c++) {
+                s += Math.exp(logits[off + c] - max);
+            }
+            double lse = max + Math.log(s);
+            sum += lse - logits[off + y];
+            for (int c = 0; c < classes; c++) {
+                g[off + c] = (Math.exp(logits[off + c] - lse) - (c == y ? 1 : 0)) / n;
+            }
+        }
+        return new Value(sum / n, n, g);
+    }
+
+    /** Mean squared error (y - yhat)^2; gradient 2 (yhat - y). */
+    public static Value mse(double[] outputs, float[] labels, float[] mask) {
+        int n = count(outputs.length, labels, mask);
+        double[] g = new double[outputs.length];
+        if (n == 0) {
+            return new Value(0, 0, g);
+        }
+        double sum = 0;
+        for (int i = 0; i < outputs.length; i++) {
+            if (labelled(mask, i)) {
+                double r = outputs[i] - labels[i];
+                sum += r * r;
+                g[i] = 2 * r / n;
+            }
+        }
+        return new Value(sum / n, n, g);
+    }
+
+    /**
+     * Huber loss with delta 1 (Huber 1964): r^2 / 2 for |r| &lt;= 1, else |r| - 1/2; gradient r
+     * clipped into [-1, 1].
+     */
+    public static Value huber(double[] outputs, float[] labels, float[] mask) {
+        int n = count(outputs.length, labels, mask);
+        double[] g = new double[outputs.length];
+        if (n == 0) {
+            return new Value(0, 0, g);
+        }
+        double sum = 0;
+        for (int i = 0; i < outputs.length; i++) {
+            if (labelled(mask, i)) {
+                double r = outputs[i] - labels[i];
+                double a = Math.abs(r);
+                sum += a <= HUBER_DELTA ? 0.5 * r * r : HUBER_DELTA * (a - 0.5 * HUBER_DELTA);
+                g[i] = Math.max(-HUBER_DELTA, Math.min(HUBER_DELTA, r)) / n;
+            }
+        }
+        return new Value(sum / n, n, g);
+    }
+
+    /**
+     * The loss of one row from the model's OUTPUT (after activation: a probability, class
+     * probabilities, a value), as evaluation sees it; probabilities are clipped into [EPS, 1 - EPS].
+     *
+     * @param outputs rows x width outputs
+     */
+    public static double rowLoss(LossKind loss, int width, float[] outputs, int row, float label) {
+        switch (loss) {
+            case BCE: {
+                double p = clip(outputs[row]);
+                return label > 0.5f ? -Math.log(p) : -Math.log(1 - p);
+            }
+            case CROSS_ENTROPY:
+                return -Math.log(clip(outputs[row * width + (int) label]));
+            case MSE: {
+                double r = outputs[row] - (double) label;
+                return r * r;
+            }
+            case HUBER: {
+                double a = Math.abs(outputs[row] - (double) label);
+                return a <= HUBER_DELTA ? 0.5 * a * a : HUBER_DELTA * (a - 0.5 * HUBER_DELTA);
+            }
+            default:
+                throw new AssertionError(loss);
+        }
+    }
+
+    static double clip(double p) {
+        return Math.max(EPS, Math.min(1 - EPS, p));
+    }
+
+    private static boolean labelled(float[] mask, int i) {
+        return mask == null || mask[i] > 0;
+    }
+
+    private static int count(int rows, float[] labels, float[] mask) {
+        if (labels.length != rows) {
+            throw new IllegalArgumentException("labels has " + labels.length + " rows but the outputs have " + rows);
+        }
+        if (mask == null) {
+            return rows;
+        }
+        if (mask.length != rows) {
+            throw new IllegalArgumentException("mask has " + mask.length + " rows but the outputs have " + rows);
+        }
+        int n = 0;
+        for (float m : mask) {
+            if (m > 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+}

@@ -1,0 +1,184 @@
+package org.mtl4j.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+import org.mtl4j.api.backend.Backend;
+import org.mtl4j.api.backend.Capability;
+import org.mtl4j.api.backend.GradientVector;
+import org.mtl4j.api.backend.ParameterScope;
+import org.mtl4j.api.backend.Predictions;
+import org.mtl4j.api.backend.TrainableModel;
+import org.mtl4j.api.backend.TrainedModel;
+import org.mtl4j.api.backend.TrainingStep;
+import org.mtl4j.api.data.Batch;
+import org.mtl4j.api.spec.ModelSpec;
+import org.mtl4j.api.spec.TaskKind;
+import org.mtl4j.api.spec.Topology;
+
+/**
+ * The contract every backend meets: extend it and implement {@link #backend()}. For each topology and
+ * task kind the backend declares, it compiles, trains a tiny model until the loss falls, ignores
+ * unlabelled rows, and save/load round-trips predictions bit-exactly; with per-task gradients, the
+ * weighted per-task gradients sum to the full gradient. Combinations the backend does not declare are
+ * skipped with an explicit assumption (refusal at {@code build()} is the DSL's job, tested against
+ * the same capabilities).
+ */
+public abstract class BackendContract {
+
+    protected abstract Backend backend();
+
+    @TempDir
+    Path tmp;
+
+    private boolean supports(ModelSpec spec) {
+        return backend().capabilities().containsAll(Capability.requiredBy(spec).keySet());
+    }
+
+    private Stream<ModelSpec> supportedSpecs() {
+        List<ModelSpec> specs = new ArrayList<>();
+        for (Topology t : TinyData.topologies()) {
+            specs.add(TinyData.spec(backend().name(), t, TaskKind.BINARY, TaskKind.BINARY));
+            specs.add(TinyData.spec(backend().name(), t, TaskKind.BINARY, TaskKind.REGRESSION, TaskKind.MULTICLASS));
+        }
+        return specs.stream().filter(this::supports);
+    }
+
+    private static String label(ModelSpec spec) {
+        return spec.topology().id() + " " + spec.tasks().stream().map(t -> t.kind().id()).toList();
+    }
+
+    private TrainableModel compile(ModelSpec spec) {
+        return backend().compile(spec, TinyData.vocabularies(), Map.of());
+    }
+
+    private static double total(double[] l) {
+        double s = 0;
+        for (double x : l) {
+            s += x;
+        }
+        return s;
+    }
+
+    private static double[] ones(int n) {
+        double[] w = new double[n];
+        java.util.Arrays.fill(w, 1.0);
+        return w;
+    }
+
+    @Test
+    void declaresANameAVersionAndCapabilities() {
+        assertThat(backend().name()).isNotBlank();
+        assertThat(backend().version()).isNotBlank();
+        assertThat(backend().capabilities()).isNotEmpty();
+        assertThat(supportedSpecs()).as("at least one tiny spec is supported").isNotEmpty();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> trainsUntilTheLossFalls() {
+        return supportedSpecs().map(spec -> DynamicTest.dynamicTest(label(spec), () -> {
+            try (TrainableModel model = compile(spec)) {
+                Batch eval = TinyData.batch(spec, 256, 1000, 0.0);
+                double before = total(model.losses(eval).losses());
+                for (int s = 0; s < 150; s++) {
+                    TrainingStep step = model.step(TinyData.batch(spec, 64, s, 0.0));
+                    step.backward(ones(spec.tasks().size()));
+                    model.applyUpdate();
+                }
+                double after = total(model.losses(eval).losses());
+                assertThat(after).as("summed validation loss after 150 steps (before: %s)", before).isLessThan(0.8 * before);
+                assertThat(model.updates()).isEqualTo(150);
+            }
+        }));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> unlabelledRowsChangeNothing() {
+        return supportedSpecs().map(spec -> DynamicTest.dynamicTest(label(spec), () -> {
+            try (TrainableModel model = compile(spec)) {
+                Batch b = TinyData.batch(spec, 48, 5, 0.4);
+                Batch scrambled = TinyData.scrambleMaskedLabels(spec, b);
+                TrainingStep s1 = model.step(b);
+                double[] l1 = s1.losses().losses().clone();
+                s1.backward(ones(spec.tasks().size()));
+                double[] g1 = s1.gradient().toArray();
+                TrainingStep s2 = model.step(scrambled);
+                double[] l2 = s2.losses().losses().clone();
+                s2.backward(ones(spec.tasks().size()));
+                double[] g2 = s2.gradient().toArray();
+                assertThat(l2).containsExactly(l1, within(1e-6));
+                assertThat(g2).containsExactly(g1, within(1e-6));
+            }
+        }));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> saveAndLoadRoundTripPredictionsBitExactly() {
+        return supportedSpecs().map(spec -> DynamicTest.dynamicTest(label(spec), () -> {
+            Path file = tmp.resolve(spec.topology().id() + "-" + spec.tasks().size() + ".mtl");
+            Batch b = TinyData.batch(spec, 32, 77, 0.0);
+            Predictions before;
+            try (TrainableModel model = compile(spec)) {
+                for (int s = 0; s < 5; s++) {
+                    model.step(TinyData.batch(spec, 32, s, 0.0)).backward(ones(spec.tasks().size()));
+                    model.applyUpdate();
+                }
+                before = model.predict(b);
+                model.save(file);
+            }
+            assertThat(Files.size(file)).isPositive();
+            try (TrainedModel loaded = backend().load(file)) {
+                assertThat(loaded.spec()).isEqualTo(spec);
+                Predictions after = loaded.predict(b);
+                assertThat(after.outputs().keySet()).isEqualTo(before.outputs().keySet());
+                before.outputs().forEach((k, v) -> assertThat(after.output(k)).as("output %s", k).containsExactly(v));
+            }
+        }));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> perTaskGradientsSumToTheFullGradient() {
+        Assumptions.assumeTrue(backend().supports(Capability.PER_TASK_GRADIENTS),
+                backend().name() + " does not declare PER_TASK_GRADIENTS");
+        return supportedSpecs().filter(s -> !(s.topology() instanceof Topology.Independent))
+                .map(spec -> DynamicTest.dynamicTest(label(spec), () -> {
+                    try (TrainableModel model = compile(spec)) {
+                        Batch b = TinyData.batch(spec, 40, 9, 0.2);
+                        int t = spec.tasks().size();
+                        double[] w = new double[t];
+                        for (int k = 0; k < t; k++) {
+                            w[k] = 0.5 + k;
+                        }
+                        TrainingStep full = model.step(b);
+                        full.backward(w);
+                        double[] expectedShared = full.sharedGradient().toArray();
+                        double[] expectedAll = full.gradient().toArray();
+                        TrainingStep per = model.step(b);
+                        List<GradientVector> grads = per.taskGradients(w, ParameterScope.SHARED);
+                        assertThat(grads).hasSize(t);
+                        double[] sum = new double[expectedShared.length];
+                        for (int k = 0; k < t; k++) {
+                            double[] g = grads.get(k).toArray();
+                            assertThat(g).hasSize(expectedShared.length);
+                            for (int i = 0; i < g.length; i++) {
+                                sum[i] += w[k] * g[i];
+                            }
+                        }
+                        double scale = 1e-4 * Math.max(1e-3, java.util.Arrays.stream(expectedShared).map(Math::abs).max().orElse(1));
+                        assertThat(sum).containsExactly(expectedShared, within(scale));
+                        assertThat(per.gradient().toArray()).containsExactly(expectedAll, within(scale));
+                    }
+                }));
+    }
+}

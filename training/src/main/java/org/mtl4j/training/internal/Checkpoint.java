@@ -1,0 +1,327 @@
+package org.mtl4j.training.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+import org.mtl4j.api.MtlException;
+import org.mtl4j.api.train.EpochSummary;
+import org.mtl4j.api.train.StepDiagnostics;
+import org.mtl4j.api.train.TrainingHistory;
+
+/**
+ * Everything needed to continue a run exactly: the model's state (parameters and optimiser), where
+ * the loop stood (epoch, batches done in it, global step), the epoch's running sums, early stopping,
+ * the history so far, and the serialised balancers (those that are {@link java.io.Serializable}).
+ *
+ * <p>File format: the UTF string {@value #MAGIC}, an int version, a long payload length, the
+ * payload, and the CRC-32 of the payload (so a truncated or corrupted file is detected and named).
+ *
+ * @param balancers serialised loss weighting, aggregator and clippers in that order; null entries
+ *     for balancers that are absent or not serialisable
+ */
+public record Checkpoint(List<String> tasks, int epoch, long stepInEpoch, long globalStep, EpochState epochState,
+        EarlyStop earlyStop, TrainingHistory history, List<byte[]> balancers, byte[] modelState) {
+
+    public static final String MAGIC = "mtl4j-checkpoint";
+    public static final int VERSION = 1;
+
+    /** Running sums of the current epoch. */
+    public record EpochState(double[] lossSum, long[] labelled, double[] weightSum, long batches, long rows, double seconds) {
+        public static EpochState zero(int tasks) {
+            return new EpochState(new double[tasks], new long[tasks], new double[tasks], 0, 0, 0);
+        }
+    }
+
+    /** Early-stopping state: the best value so far, its epoch, epochs since, and the best model state (or null). */
+    public record EarlyStop(double best, int bestEpoch, int sinceBest, byte[] bestState) {
+        public static final EarlyStop NONE = new EarlyStop(Double.NaN, -1, 0, null);
+    }
+
+    /**
+     * Writes the checkpoint to each file atomically: to a temporary file in the same folder, then
+     * moved over the target, so a reader never sees a half-written checkpoint.
+     */
+    public void write(Path first, Path... more) throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try (DataOutputStream d = new DataOutputStream(buf)) {
+            writePayload(d);
+        }
+        byte[] payload = buf.toByteArray();
+        CRC32 crc = new CRC32();
+        crc.update(payload);
+        List<Path> files = new ArrayList<>();
+        files.add(first);
+        files.addAll(List.of(more));
+        for (Path file : files) {
+            writeFile(file, payload, crc.getValue());
+        }
+    }
+
+    private static void writeFile(Path file, byte[] payload, long crc) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, ".checkpoint-", ".tmp");
+        try {
+            try (DataOutputStream d = new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(tmp)))) {
+                d.writeUTF(MAGIC);
+                d.writeInt(VERSION);
+                d.writeLong(payload.length);
+                d.write(payload);
+                d.writeLong(crc);
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Reads a checkpoint; a file that is not one, or is truncated or corrupted, fails naming the file. */
+    public static Checkpoint read(Path file) throws IOException {
+        byte[] all = Files.readAllBytes(file);
+        try (DataInputStream d = new DataInputStream(new ByteArrayInputStream(all))) {
+            String magic;
+            try {
+                magic = d.readUTF();
+            } catch (IOException e) {
+                magic = null;
+            }
+            if (!MAGIC.equals(magic)) {
+                throw new MtlException("checkpoint " + file + " is not an mtl4j checkpoint (no \"" + MAGIC + "\" header)");
+            }
+            int version = d.readInt();
+            if (version != VERSION) {
+                throw new MtlException("checkpoint " + file + " has format version " + version + ", this mtl4j reads version " + VERSION);
+            }
+            long len = d.readLong();
+            if (len < 0 || len > all.length) {
+                throw new MtlException("checkpoint " + file + " is truncated or corrupted (payload length " + len + ")");
+            }
+            byte[] payload = new byte[(int) len];
+            d.readFully(payload);
+            long expected = d.readLong();
+            CRC32 crc = new CRC32();
+            crc.update(payload);
+            if (crc.getValue() != expected) {
+                throw new MtlException("checkpoint " + file + " is corrupted (CRC-32 mismatch)");
+            }
+            return readPayload(new DataInputStream(new ByteArrayInputStream(payload)));
+        } catch (java.io.EOFException e) {
+            throw new MtlException("checkpoint " + file + " is truncated (" + all.length + " bytes)", e);
+        }
+    }
+
+    private void writePayload(DataOutputStream d) throws IOException {
+        writeStrings(d, tasks);
+        d.writeInt(epoch);
+        d.writeLong(stepInEpoch);
+        d.writeLong(globalStep);
+        writeDoubles(d, epochState.lossSum());
+        d.writeInt(epochState.labelled().length);
+        for (long v : epochState.labelled()) {
+            d.writeLong(v);
+        }
+        writeDoubles(d, epochState.weightSum());
+        d.writeLong(epochState.batches());
+        d.writeLong(epochState.rows());
+        d.writeDouble(epochState.seconds());
+        d.writeDouble(earlyStop.best());
+        d.writeInt(earlyStop.bestEpoch());
+        d.writeInt(earlyStop.sinceBest());
+        writeBytes(d, earlyStop.bestState());
+        writeHistory(d, history);
+        d.writeInt(balancers.size());
+        for (byte[] b : balancers) {
+            writeBytes(d, b);
+        }
+        writeBytes(d, modelState);
+    }
+
+    private static Checkpoint readPayload(DataInputStream d) throws IOException {
+        List<String> tasks = readStrings(d);
+        int epoch = d.readInt();
+        long stepInEpoch = d.readLong();
+        long globalStep = d.readLong();
+        double[] lossSum = readDoubles(d);
+        long[] labelled = new long[d.readInt()];
+        for (int i = 0; i < labelled.length; i++) {
+            labelled[i] = d.readLong();
+        }
+        double[] weightSum = readDoubles(d);
+        EpochState es = new EpochState(lossSum, labelled, weightSum, d.readLong(), d.readLong(), d.readDouble());
+        EarlyStop stop = new EarlyStop(d.readDouble(), d.readInt(), d.readInt(), readBytes(d));
+        TrainingHistory history = readHistory(d);
+        int nb = d.readInt();
+        List<byte[]> balancers = new ArrayList<>();
+        for (int i = 0; i < nb; i++) {
+            balancers.add(readBytes(d));
+        }
+        byte[] model = readBytes(d);
+        return new Checkpoint(tasks, epoch, stepInEpoch, globalStep, es, stop, history, balancers, model);
+    }
+
+    private static void writeHistory(DataOutputStream d, TrainingHistory h) throws IOException {
+        writeStrings(d, h.tasks());
+        d.writeInt(h.epochs().size());
+        for (EpochSummary e : h.epochs()) {
+            d.writeInt(e.epoch());
+            writeMap(d, e.trainLoss());
+            writeMap(d, e.weights());
+            writeMap(d, e.validationLoss());
+            d.writeInt(e.validationMetrics().size());
+            for (Map.Entry<String, Map<String, Double>> m : e.validationMetrics().entrySet()) {
+                d.writeUTF(m.getKey());
+                writeMap(d, m.getValue());
+            }
+            d.writeLong(e.rows());
+            d.writeDouble(e.seconds());
+        }
+        d.writeInt(h.diagnostics().size());
+        for (StepDiagnostics s : h.diagnostics()) {
+            d.writeLong(s.step());
+            d.writeInt(s.epoch());
+            writeDoubles(d, s.losses());
+            writeDoubles(d, s.weights());
+            writeDoubles(d, s.gradientNorms());
+            d.writeInt(s.cosines().length);
+            for (double[] row : s.cosines()) {
+                writeDoubles(d, row);
+            }
+            d.writeDouble(s.conflictFraction());
+            d.writeDouble(s.gradientNorm());
+            writeStrings(d, s.clipped());
+            d.writeInt(s.gateUtilisation().size());
+            for (Map.Entry<String, double[]> g : s.gateUtilisation().entrySet()) {
+                d.writeUTF(g.getKey());
+                writeDoubles(d, g.getValue());
+            }
+        }
+        d.writeBoolean(h.stopReason() != null);
+        if (h.stopReason() != null) {
+            d.writeUTF(h.stopReason());
+        }
+    }
+
+    private static TrainingHistory readHistory(DataInputStream d) throws IOException {
+        List<String> tasks = readStrings(d);
+        int ne = d.readInt();
+        List<EpochSummary> epochs = new ArrayList<>();
+        for (int i = 0; i < ne; i++) {
+            int epoch = d.readInt();
+            Map<String, Double> train = readMap(d);
+            Map<String, Double> weights = readMap(d);
+            Map<String, Double> validLoss = readMap(d);
+            int nm = d.readInt();
+            Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
+            for (int j = 0; j < nm; j++) {
+                metrics.put(d.readUTF(), readMap(d));
+            }
+            epochs.add(new EpochSummary(epoch, train, weights, validLoss, metrics, d.readLong(), d.readDouble()));
+        }
+        int nd = d.readInt();
+        List<StepDiagnostics> diags = new ArrayList<>();
+        for (int i = 0; i < nd; i++) {
+            long step = d.readLong();
+            int epoch = d.readInt();
+            double[] losses = readDoubles(d);
+            double[] weights = readDoubles(d);
+            double[] norms = readDoubles(d);
+            double[][] cos = new double[d.readInt()][];
+            for (int r = 0; r < cos.length; r++) {
+                cos[r] = readDoubles(d);
+            }
+            double conflict = d.readDouble();
+            double norm = d.readDouble();
+            List<String> clipped = readStrings(d);
+            int ng = d.readInt();
+            Map<String, double[]> gates = new LinkedHashMap<>();
+            for (int g = 0; g < ng; g++) {
+                gates.put(d.readUTF(), readDoubles(d));
+            }
+            diags.add(new StepDiagnostics(step, epoch, losses, weights, norms, cos, conflict, norm, clipped, gates));
+        }
+        String reason = d.readBoolean() ? d.readUTF() : null;
+        return new TrainingHistory(tasks, epochs, diags, reason);
+    }
+
+    private static void writeMap(DataOutputStream d, Map<String, Double> m) throws IOException {
+        d.writeInt(m.size());
+        for (Map.Entry<String, Double> e : m.entrySet()) {
+            d.writeUTF(e.getKey());
+            d.writeDouble(e.getValue());
+        }
+    }
+
+    private static Map<String, Double> readMap(DataInputStream d) throws IOException {
+        int n = d.readInt();
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            m.put(d.readUTF(), d.readDouble());
+        }
+        return m;
+    }
+
+    private static void writeStrings(DataOutputStream d, List<String> s) throws IOException {
+        d.writeInt(s.size());
+        for (String x : s) {
+            d.writeUTF(x);
+        }
+    }
+
+    private static List<String> readStrings(DataInputStream d) throws IOException {
+        int n = d.readInt();
+        List<String> s = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            s.add(d.readUTF());
+        }
+        return s;
+    }
+
+    private static void writeDoubles(DataOutputStream d, double[] v) throws IOException {
+        d.writeInt(v.length);
+        for (double x : v) {
+            d.writeDouble(x);
+        }
+    }
+
+    private static double[] readDoubles(DataInputStream d) throws IOException {
+        double[] v = new double[d.readInt()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = d.readDouble();
+        }
+        return v;
+    }
+
+    private static void writeBytes(DataOutputStream d, byte[] b) throws IOException {
+        if (b == null) {
+            d.writeInt(-1);
+        } else {
+            d.writeInt(b.length);
+            d.write(b);
+        }
+    }
+
+    private static byte[] readBytes(DataInputStream d) throws IOException {
+        int n = d.readInt();
+        if (n < 0) {
+            return null;
+        }
+        byte[] b = new byte[n];
+        d.readFully(b);
+        return b;
+    }
+}
