@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.mtl4j.api.backend.Backend;
@@ -28,7 +29,7 @@ import org.mtl4j.api.spec.TaskKind;
 import org.mtl4j.api.spec.Topology;
 
 /**
- * The contract every backend meets: extend it and implement {@link #backend()}. For each topology and
+ * The contract every backend meets: extend it and implement {@link #backend}. For each topology and
  * task kind the backend declares, it compiles, trains a tiny model until the loss falls, ignores
  * unlabelled rows, and save/load round-trips predictions bit-exactly; with per-task gradients, the
  * weighted per-task gradients sum to the full gradient. Combinations the backend does not declare are
@@ -42,15 +43,34 @@ public abstract class BackendContract {
     @TempDir
     Path tmp;
 
+    /** Runs the whole contract on this backend. */
+    @TestFactory
+    Stream<DynamicNode> backendContract() {
+        return suite(backend(), tmp);
+    }
+
+    /** The contract as dynamic tests, for suites that run it over every discovered backend. */
+    public static Stream<DynamicNode> suite(Backend backend, Path tmp) {
+        Checks c = new Checks(backend, tmp);
+        return Stream.of(
+                DynamicTest.dynamicTest("declares a name, a version and capabilities", c::declaresANameAVersionAndCapabilities),
+                DynamicContainer.dynamicContainer("trains until the loss falls", c.trainsUntilTheLossFalls()),
+                DynamicContainer.dynamicContainer("unlabelled rows change nothing", c.unlabelledRowsChangeNothing()),
+                DynamicContainer.dynamicContainer("save and load round-trip predictions bit-exactly", c.saveAndLoadRoundTripPredictionsBitExactly()),
+                DynamicContainer.dynamicContainer("per-task gradients sum to the full gradient", c.perTaskGradientsSumToTheFullGradient()));
+    }
+
+    private record Checks(Backend backend, Path tmp) {
+
     private boolean supports(ModelSpec spec) {
-        return backend().capabilities().containsAll(Capability.requiredBy(spec).keySet());
+        return backend.capabilities().containsAll(Capability.requiredBy(spec).keySet());
     }
 
     private Stream<ModelSpec> supportedSpecs() {
         List<ModelSpec> specs = new ArrayList<>();
         for (Topology t : TinyData.topologies()) {
-            specs.add(TinyData.spec(backend().name(), t, TaskKind.BINARY, TaskKind.BINARY));
-            specs.add(TinyData.spec(backend().name(), t, TaskKind.BINARY, TaskKind.REGRESSION, TaskKind.MULTICLASS));
+            specs.add(TinyData.spec(backend.name(), t, TaskKind.BINARY, TaskKind.BINARY));
+            specs.add(TinyData.spec(backend.name(), t, TaskKind.BINARY, TaskKind.REGRESSION, TaskKind.MULTICLASS));
         }
         return specs.stream().filter(this::supports);
     }
@@ -60,7 +80,7 @@ public abstract class BackendContract {
     }
 
     private TrainableModel compile(ModelSpec spec) {
-        return backend().compile(spec, TinyData.vocabularies(), Map.of());
+        return backend.compile(spec, TinyData.vocabularies(), Map.of());
     }
 
     private static double total(double[] l) {
@@ -77,15 +97,13 @@ public abstract class BackendContract {
         return w;
     }
 
-    @Test
     void declaresANameAVersionAndCapabilities() {
-        assertThat(backend().name()).isNotBlank();
-        assertThat(backend().version()).isNotBlank();
-        assertThat(backend().capabilities()).isNotEmpty();
+        assertThat(backend.name()).isNotBlank();
+        assertThat(backend.version()).isNotBlank();
+        assertThat(backend.capabilities()).isNotEmpty();
         assertThat(supportedSpecs()).as("at least one tiny spec is supported").isNotEmpty();
     }
 
-    @TestFactory
     Stream<DynamicTest> trainsUntilTheLossFalls() {
         return supportedSpecs().map(spec -> DynamicTest.dynamicTest(label(spec), () -> {
             try (TrainableModel model = compile(spec)) {
@@ -103,7 +121,6 @@ public abstract class BackendContract {
         }));
     }
 
-    @TestFactory
     Stream<DynamicTest> unlabelledRowsChangeNothing() {
         return supportedSpecs().map(spec -> DynamicTest.dynamicTest(label(spec), () -> {
             try (TrainableModel model = compile(spec)) {
@@ -123,7 +140,6 @@ public abstract class BackendContract {
         }));
     }
 
-    @TestFactory
     Stream<DynamicTest> saveAndLoadRoundTripPredictionsBitExactly() {
         return supportedSpecs().map(spec -> DynamicTest.dynamicTest(label(spec), () -> {
             Path file = tmp.resolve(spec.topology().id() + "-" + spec.tasks().size() + ".mtl");
@@ -138,7 +154,7 @@ public abstract class BackendContract {
                 model.save(file);
             }
             assertThat(Files.size(file)).isPositive();
-            try (TrainedModel loaded = backend().load(file)) {
+            try (TrainedModel loaded = backend.load(file)) {
                 assertThat(loaded.spec()).isEqualTo(spec);
                 Predictions after = loaded.predict(b);
                 assertThat(after.outputs().keySet()).isEqualTo(before.outputs().keySet());
@@ -147,10 +163,11 @@ public abstract class BackendContract {
         }));
     }
 
-    @TestFactory
     Stream<DynamicTest> perTaskGradientsSumToTheFullGradient() {
-        Assumptions.assumeTrue(backend().supports(Capability.PER_TASK_GRADIENTS),
-                backend().name() + " does not declare PER_TASK_GRADIENTS");
+        if (!backend.supports(Capability.PER_TASK_GRADIENTS)) {
+            return Stream.of(DynamicTest.dynamicTest("skipped", () -> Assumptions.abort(
+                    backend.name() + " does not declare PER_TASK_GRADIENTS")));
+        }
         return supportedSpecs().filter(s -> !(s.topology() instanceof Topology.Independent))
                 .map(spec -> DynamicTest.dynamicTest(label(spec), () -> {
                     try (TrainableModel model = compile(spec)) {
@@ -180,5 +197,6 @@ public abstract class BackendContract {
                         assertThat(per.gradient().toArray()).containsExactly(expectedAll, within(scale));
                     }
                 }));
+    }
     }
 }

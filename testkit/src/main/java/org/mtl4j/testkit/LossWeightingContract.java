@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 import org.mtl4j.api.backend.GradientVector;
 import org.mtl4j.api.balance.LossWeighting;
 import org.mtl4j.api.balance.WeightingContext;
@@ -32,8 +32,33 @@ public abstract class LossWeightingContract {
         return Double.NaN;
     }
 
+    /** Runs the whole contract on this plugin. */
+    @TestFactory
+    Stream<DynamicTest> lossWeightingContract() {
+        return suite(factory(), params(), this::weightsSumTo);
+    }
+
+    /**
+     * The contract as dynamic tests, for suites that run it over many weightings.
+     *
+     * @param sumTo the constant the weights of T tasks sum to, or NaN
+     */
+    public static Stream<DynamicTest> suite(LossWeighting.Factory factory, PluginRef params,
+            java.util.function.IntToDoubleFunction sumTo) {
+        Checks c = new Checks(factory, params, sumTo);
+        return Stream.of(
+                DynamicTest.dynamicTest("weights finite, non-negative, normalised (1 task)", () -> c.weightsAreFiniteNonNegativeAndNormalised(1)),
+                DynamicTest.dynamicTest("weights finite, non-negative, normalised (2 tasks)", () -> c.weightsAreFiniteNonNegativeAndNormalised(2)),
+                DynamicTest.dynamicTest("weights finite, non-negative, normalised (3 tasks)", () -> c.weightsAreFiniteNonNegativeAndNormalised(3)),
+                DynamicTest.dynamicTest("weights finite, non-negative, normalised (5 tasks)", () -> c.weightsAreFiniteNonNegativeAndNormalised(5)),
+                DynamicTest.dynamicTest("a task without labels keeps weights finite", c::taskWithoutLabelsKeepsWeightsFinite),
+                DynamicTest.dynamicTest("state is finite", c::stateIsFinite));
+    }
+
+    private record Checks(LossWeighting.Factory factory, PluginRef params, java.util.function.IntToDoubleFunction sumTo) {
+
     private LossWeighting create(int tasks) {
-        return factory().create(Fixtures.context(params(), tasks, 7L));
+        return factory.create(Fixtures.context(params, tasks, 7L));
     }
 
     private static double[] losses(Random rng, int tasks, double scale) {
@@ -45,8 +70,6 @@ public abstract class LossWeightingContract {
     }
 
     /** Drives the weighting for 3 epochs of 20 steps and checks every weight vector. */
-    @ParameterizedTest(name = "{0} tasks")
-    @ValueSource(ints = {1, 2, 3, 5})
     void weightsAreFiniteNonNegativeAndNormalised(int tasks) {
         LossWeighting w = create(tasks);
         Random rng = new Random(11);
@@ -63,7 +86,7 @@ public abstract class LossWeightingContract {
                 for (double x : weights) {
                     assertThat(x).as("weight at step %d", step).isFinite().isGreaterThanOrEqualTo(0.0);
                 }
-                double expected = weightsSumTo(tasks);
+                double expected = sumTo.applyAsDouble(tasks);
                 if (!Double.isNaN(expected)) {
                     assertThat(java.util.Arrays.stream(weights).sum()).as("sum of weights at step %d", step)
                             .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-6 * Math.max(1, expected)));
@@ -84,7 +107,6 @@ public abstract class LossWeightingContract {
     }
 
     /** A task with no labelled rows (loss 0, labelled 0) must not produce NaN or negative weights. */
-    @Test
     void taskWithoutLabelsKeepsWeightsFinite() {
         LossWeighting w = create(3);
         for (long step = 0; step < 10; step++) {
@@ -107,10 +129,10 @@ public abstract class LossWeightingContract {
     }
 
     /** Every state value the weighting exposes is finite. */
-    @Test
     void stateIsFinite() {
         LossWeighting w = create(2);
         w.weights(new WeightingContext(0, 0, new double[] {0.5, 2.0}, new int[] {8, 8}));
         w.state().forEach((k, v) -> assertThat(v).as("state %s", k).isFinite());
+    }
     }
 }

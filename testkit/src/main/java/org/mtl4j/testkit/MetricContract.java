@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.Random;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 import org.mtl4j.api.metric.Metric;
 import org.mtl4j.api.metric.MetricInput;
 import org.mtl4j.api.spec.TaskKind;
@@ -28,16 +30,46 @@ public abstract class MetricContract {
 
     private static final int CLASSES = 3;
 
+    /** Runs the whole contract on this metric. */
+    @TestFactory
+    Stream<DynamicTest> metricContract() {
+        return suite(metric(), kind(), k(), ordersByAccuracy());
+    }
+
+    /** Whether better predictions give a better value (false for calibration metrics such as ECE). */
+    protected boolean ordersByAccuracy() {
+        return true;
+    }
+
+    /** The contract as dynamic tests, for suites that run it over many metrics. */
+    public static Stream<DynamicTest> suite(Metric metric, TaskKind kind, int k) {
+        return suite(metric, kind, k, true);
+    }
+
+    /**
+     * @param ordersByAccuracy false for calibration metrics, which judge confidence against
+     *     frequency and need not prefer accurate over inaccurate predictions
+     */
+    public static Stream<DynamicTest> suite(Metric metric, TaskKind kind, int k, boolean ordersByAccuracy) {
+        Checks c = new Checks(metric, kind, k);
+        Stream<DynamicTest> base = Stream.of(DynamicTest.dynamicTest("supports " + kind.id(), c::supportsItsKind),
+                DynamicTest.dynamicTest("a row permutation changes nothing", c::rowPermutationChangesNothing));
+        return ordersByAccuracy ? Stream.concat(base, Stream.of(DynamicTest.dynamicTest(
+                "perfect beats noisy beats adversarial", c::perfectBeatsNoisyBeatsAdversarial))) : base;
+    }
+
+    private record Checks(Metric metric, TaskKind kind, int k) {
+
     private MetricInput input(int quality, long seed) {
         Random rng = new Random(seed);
         int n = 200;
         float[] labels = new float[n];
-        int width = kind() == TaskKind.MULTICLASS ? CLASSES : 1;
+        int width = kind == TaskKind.MULTICLASS ? CLASSES : 1;
         float[] scores = new float[n * width];
         int[] groups = new int[n];
         for (int i = 0; i < n; i++) {
             groups[i] = i % 10;
-            switch (kind()) {
+            switch (kind) {
                 case BINARY -> {
                     labels[i] = (i % 3 == 0) ? 1f : 0f;
                     double truth = labels[i];
@@ -45,7 +77,7 @@ public abstract class MetricContract {
                     scores[i] = (float) Math.min(0.99, Math.max(0.01, s));
                 }
                 case REGRESSION -> {
-                    labels[i] = (float) rng.nextGaussian();
+                    labels[i] = i % 3 == 0 ? 0f : (float) Math.abs(rng.nextGaussian()); // graded relevance >= 0, some irrelevant rows
                     scores[i] = quality == 2 ? labels[i] : quality == 1 ? (float) (labels[i] + 0.5 * rng.nextGaussian()) : -3 * labels[i];
                 }
                 case MULTICLASS -> {
@@ -58,24 +90,22 @@ public abstract class MetricContract {
                 }
             }
         }
-        return new MetricInput(kind(), kind() == TaskKind.MULTICLASS ? CLASSES : 1, labels, scores, groups, k());
+        return new MetricInput(kind, kind == TaskKind.MULTICLASS ? CLASSES : 1, labels, scores, groups, k);
     }
 
     private double better(double a) {
-        return metric().higherIsBetter() ? a : -a;
+        return metric.higherIsBetter() ? a : -a;
     }
 
-    @Test
     void supportsItsKind() {
-        assertThat(metric().supports(kind())).isTrue();
-        assertThat(metric().name()).isNotBlank();
+        assertThat(metric.supports(kind)).isTrue();
+        assertThat(metric.name()).isNotBlank();
     }
 
-    @Test
     void perfectBeatsNoisyBeatsAdversarial() {
-        double perfect = metric().compute(input(2, 1));
-        double noisy = metric().compute(input(1, 1));
-        double adversarial = metric().compute(input(0, 1));
+        double perfect = metric.compute(input(2, 1));
+        double noisy = metric.compute(input(1, 1));
+        double adversarial = metric.compute(input(0, 1));
         assertThat(perfect).isFinite();
         assertThat(noisy).isFinite();
         assertThat(adversarial).isFinite();
@@ -84,7 +114,6 @@ public abstract class MetricContract {
         assertThat(better(perfect)).isGreaterThan(better(adversarial));
     }
 
-    @Test
     void rowPermutationChangesNothing() {
         MetricInput in = input(1, 5);
         int n = in.size();
@@ -101,8 +130,9 @@ public abstract class MetricContract {
             g[i] = in.groups()[perm[i]];
             System.arraycopy(in.scores(), perm[i] * width, s, i * width, width);
         }
-        double a = metric().compute(in);
-        double b = metric().compute(new MetricInput(in.kind(), in.numClasses(), l, s, g, in.k()));
+        double a = metric.compute(in);
+        double b = metric.compute(new MetricInput(in.kind(), in.numClasses(), l, s, g, in.k()));
         assertThat(b).isCloseTo(a, within(1e-9));
+    }
     }
 }

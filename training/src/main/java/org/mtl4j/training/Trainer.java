@@ -237,8 +237,15 @@ public final class Trainer {
                     : "task '" + es.task() + "' " + es.metric()) + " needs validation data: pass a validation set or set "
                     + "training.validationFraction > 0");
         }
-        if (es != null && !"*".equals(es.task()) && !tasks.contains(es.task())) {
-            throw new MtlException("early stopping names task '" + es.task() + "', the model has " + tasks);
+        if (es != null && !"*".equals(es.task())) {
+            if (!tasks.contains(es.task())) {
+                throw new MtlException("early stopping names task '" + es.task() + "', the model has " + tasks);
+            }
+            List<String> watched = org.mtl4j.tasks.TaskKinds.metricsOf(spec.task(es.task()).orElseThrow());
+            if (!"loss".equals(es.metric()) && !watched.contains(es.metric())) {
+                throw new MtlException("early stopping watches " + es.metric() + " of task '" + es.task()
+                        + "', which is not among its metrics " + watched + " (or \"loss\")");
+            }
         }
         HistoryRecorder recorder = new HistoryRecorder();
         recorder.onStart(spec, -1);
@@ -246,6 +253,10 @@ public final class Trainer {
         st.epochState = Checkpoint.EpochState.zero(nTasks);
         if (resumeFrom != null) {
             resume(model, tasks, recorder, st);
+        }
+        if (checkpointDir != null) {
+            existing(checkpointDir, "step-", st.stepFiles);
+            existing(checkpointDir, "epoch-", st.epochFiles);
         }
         long rowsPerEpoch = trainData.size();
         for (TrainingListener l : listeners) {
@@ -597,6 +608,21 @@ public final class Trainer {
         }
     }
 
+    /** Checkpoints of one kind already in the folder (a resumed run), oldest first, so pruning covers them too. */
+    private static void existing(Path dir, String prefix, Deque<Path> kept) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            files.filter(p -> p.getFileName().toString().matches(java.util.regex.Pattern.quote(prefix) + "\\d+\\.ckpt"))
+                    .sorted(java.util.Comparator.comparingLong(p -> Long.parseLong(
+                            p.getFileName().toString().substring(prefix.length()).replace(".ckpt", ""))))
+                    .forEach(kept::addLast);
+        } catch (IOException e) {
+            throw new MtlException("could not list checkpoint folder " + dir + ": " + e, e);
+        }
+    }
+
     private List<byte[]> balancerStates() {
         List<byte[]> out = new ArrayList<>();
         out.add(serialize(weighting));
@@ -623,7 +649,7 @@ public final class Trainer {
     }
 
     private static Object deserialize(byte[] b, Object current, Path file) {
-        if (b == null || current == null) {
+        if (b == null || !(current instanceof Serializable)) {
             return current;
         }
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(b))) {

@@ -111,7 +111,7 @@ public final class ArrayGradientVector implements GradientVector {
 
     @Override
     public double[] unitNorms(int units) {
-        int per = GradientVector.unitLength(v.length, units);
+        int per = unitLength(units);
         double[] norms = new double[units];
         for (int u = 0; u < units; u++) {
             double s = 0;
@@ -125,13 +125,21 @@ public final class ArrayGradientVector implements GradientVector {
 
     @Override
     public void scaleUnits(double[] factors) {
-        int per = GradientVector.unitLength(v.length, factors.length);
+        int per = unitLength(factors.length);
         for (int u = 0; u < factors.length; u++) {
             double f = factors[u];
             for (int i = u * per, end = i + per; i < end; i++) {
                 v[i] *= f;
             }
         }
+    }
+
+    private int unitLength(int units) {
+        if (units <= 0 || v.length % units != 0) {
+            throw new IllegalArgumentException("units must be positive and divide the gradient length " + v.length
+                    + ", found " + units);
+        }
+        return v.length / units;
     }
 
     @Override

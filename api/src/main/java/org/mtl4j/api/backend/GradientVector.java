@@ -89,7 +89,7 @@ public interface GradientVector {
     }
 
     /** Elements per unit; checks that {@code units} divides {@code length}. */
-    static int unitLength(int length, int units) {
+    private static int unitLength(int length, int units) {
         if (units <= 0 || length % units != 0) {
             throw new IllegalArgumentException("units must be positive and divide the gradient length " + length
                     + ", found " + units);

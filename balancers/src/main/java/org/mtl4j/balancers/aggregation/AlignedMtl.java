@@ -20,6 +20,7 @@ import org.mtl4j.balancers.internal.SmallLinAlg;
  * is the cyclic Jacobi solver. T identical gradients g give T g; all-zero gradients give 0.
  */
 public final class AlignedMtl extends CoefficientAggregator {
+    private static final long serialVersionUID = 1L;
     public static final String NAME = "aligned-mtl";
     private static final double RANK_TOL = 1.1920929e-7;
 
@@ -36,7 +37,7 @@ public final class AlignedMtl extends CoefficientAggregator {
     }
 
     @Override
-    protected double[] coefficients(double[][] m, AggregationContext ctx) {
+    protected double[] coefficients(double[][] m, int[] tasks, AggregationContext ctx) {
         int t = m.length;
         SmallLinAlg.Eigen eig = SmallLinAlg.symmetricEigen(m);
         double[] lambda = eig.values();

@@ -25,6 +25,7 @@ import org.mtl4j.balancers.internal.SmallLinAlg;
  * g0, and T identical gradients g give {@code g (1 + c) / (1 + c^2)} (1.2 g for c = 0.5).
  */
 public final class CaGrad extends CoefficientAggregator {
+    private static final long serialVersionUID = 1L;
     public static final String NAME = "cagrad";
     static final Map<String, Double> DEFAULTS = Factories.defaults("c", 0.5, "maxIterations", 500);
     private final double c;
@@ -55,7 +56,7 @@ public final class CaGrad extends CoefficientAggregator {
     }
 
     @Override
-    protected double[] coefficients(double[][] m, AggregationContext ctx) {
+    protected double[] coefficients(double[][] m, int[] tasks, AggregationContext ctx) {
         int t = m.length;
         double[] coef = new double[t];
         double sumAll = 0;

@@ -12,8 +12,14 @@ import org.mtl4j.balancers.internal.Grams;
  * {@code out} must not be one of them. If the Gram matrix is not finite (a diverging step) the
  * coefficients fall back to all ones (the plain sum), so the non-finite values reach {@code out} and the
  * training loop reports the divergence instead of a solver hiding it.
+ *
+ * <p>A task whose gradient is exactly zero (it had no labelled rows in the batch) takes no part: the
+ * method runs on the other tasks as if it were absent (T counts only them), its coefficient is 0 and its
+ * per-task state is left alone. Otherwise a zero gradient would, e.g., make MGDA's min-norm point 0 and
+ * stop every task for that step.
  */
-public abstract class CoefficientAggregator implements GradientAggregator {
+public abstract class CoefficientAggregator implements GradientAggregator, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     private final String name;
     private final int tasks;
     private double[] last = new double[0];
@@ -27,19 +33,38 @@ public abstract class CoefficientAggregator implements GradientAggregator {
         this.tasks = tasks;
     }
 
-    /** The coefficients c_k for this Gram matrix (T x T, symmetric, finite). */
-    protected abstract double[] coefficients(double[][] gram, AggregationContext ctx);
+    /**
+     * The coefficients c_k for this Gram matrix.
+     *
+     * @param gram the Gram matrix of the tasks taking part (n x n, symmetric, finite, positive diagonal)
+     * @param tasks the original task index of each row of {@code gram} (for per-task state)
+     */
+    protected abstract double[] coefficients(double[][] gram, int[] tasks, AggregationContext ctx);
 
     @Override
     public final void aggregate(List<GradientVector> taskGradients, GradientVector out, AggregationContext ctx) {
         Grams.checkInputs(name, tasks, taskGradients, out);
         double[][] gram = Grams.of(taskGradients);
-        double[] c;
-        if (finite(gram)) {
-            c = coefficients(gram, ctx);
-        } else {
-            c = new double[gram.length];
+        int t = gram.length;
+        double[] c = new double[t];
+        if (!finite(gram)) {
             java.util.Arrays.fill(c, 1.0);
+        } else {
+            int[] active = java.util.stream.IntStream.range(0, t).filter(k -> gram[k][k] > 0).toArray();
+            if (active.length == t) {
+                c = coefficients(gram, active, ctx);
+            } else if (active.length > 0) {
+                double[][] sub = new double[active.length][active.length];
+                for (int i = 0; i < active.length; i++) {
+                    for (int j = 0; j < active.length; j++) {
+                        sub[i][j] = gram[active[i]][active[j]];
+                    }
+                }
+                double[] s = coefficients(sub, active, ctx);
+                for (int i = 0; i < active.length; i++) {
+                    c[active[i]] = s[i];
+                }
+            }
         }
         last = c.clone();
         Grams.combine(c, taskGradients, out);

@@ -24,7 +24,8 @@ import org.mtl4j.balancers.internal.Params;
  * GradDrop is inherently element-wise, so it copies the task gradients out with {@code toArray()} once per
  * step and writes the result with {@code set}. Identical gradients come back as their sum, T g.
  */
-public final class GradDrop implements GradientAggregator {
+public final class GradDrop implements GradientAggregator, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     public static final String NAME = "graddrop";
     static final Map<String, Double> DEFAULTS = Factories.defaults("leak", 0.0);
     private final int tasks;

@@ -18,11 +18,12 @@ import org.mtl4j.balancers.internal.Params;
  * </pre>
  * which sets the cosine to the target; then {@code phi_hat_ij <- (1 - beta) phi_hat_ij + beta phi_ij}
  * (eq. 5) for every visited pair. The result is {@code sum_i g_i'}. Targets start at 0 (so the first
- * steps act like PCGrad) and are capped at 1 - 1e-6 to keep eq. 4 finite. A pair where either gradient
- * is zero (a task without labels) is skipped and its target left alone. Applied to the whole shared
+ * steps act like PCGrad) and are capped at 1 - 1e-6 to keep eq. 4 finite. A task whose gradient is zero
+ * (no labels in the batch) is skipped and its targets left alone. Applied to the whole shared
  * gradient (the paper also allows per-layer targets).
  */
 public final class GradVac extends CoefficientAggregator {
+    private static final long serialVersionUID = 1L;
     public static final String NAME = "gradvac";
     static final Map<String, Double> DEFAULTS = Factories.defaults("beta", 0.01);
     private static final double MAX_TARGET = 1 - 1e-6;
@@ -58,7 +59,7 @@ public final class GradVac extends CoefficientAggregator {
     }
 
     @Override
-    protected double[] coefficients(double[][] m, AggregationContext ctx) {
+    protected double[] coefficients(double[][] m, int[] tasks, AggregationContext ctx) {
         int t = m.length;
         double[] total = new double[t];
         for (int i = 0; i < t; i++) {
@@ -75,13 +76,13 @@ public final class GradVac extends CoefficientAggregator {
                     continue;
                 }
                 double phi = Math.max(-1, Math.min(1, dot / (ni * nj)));
-                double target = Math.min(targets[i][j], MAX_TARGET);
+                double target = Math.min(targets[tasks[i]][tasks[j]], MAX_TARGET);
                 if (phi < target) {
                     double w = ni * (target * Math.sqrt(1 - phi * phi) - phi * Math.sqrt(1 - target * target))
                             / (nj * Math.sqrt(1 - target * target));
                     c[j] += w;
                 }
-                targets[i][j] = (1 - beta) * targets[i][j] + beta * phi;
+                targets[tasks[i]][tasks[j]] = (1 - beta) * targets[tasks[i]][tasks[j]] + beta * phi;
             }
             for (int k = 0; k < t; k++) {
                 total[k] += c[k];

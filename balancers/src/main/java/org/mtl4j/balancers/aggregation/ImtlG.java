@@ -22,6 +22,7 @@ import org.mtl4j.balancers.internal.SmallLinAlg;
  * <p><b>Scale:</b> the alphas sum to 1 as in the paper, so T identical gradients g give g (the mean).
  */
 public final class ImtlG extends CoefficientAggregator {
+    private static final long serialVersionUID = 1L;
     public static final String NAME = "imtl-g";
 
     public ImtlG(int tasks) {
@@ -37,7 +38,7 @@ public final class ImtlG extends CoefficientAggregator {
     }
 
     @Override
-    protected double[] coefficients(double[][] m, AggregationContext ctx) {
+    protected double[] coefficients(double[][] m, int[] tasks, AggregationContext ctx) {
         int t = m.length;
         if (t == 1) {
             return new double[] {1};

@@ -19,6 +19,7 @@ import org.mtl4j.balancers.internal.Params;
  * conflicts the result is the plain sum (T g for T identical gradients).
  */
 public final class PcGrad extends CoefficientAggregator {
+    private static final long serialVersionUID = 1L;
     public static final String NAME = "pcgrad";
     private final Random rng;
 
@@ -36,7 +37,7 @@ public final class PcGrad extends CoefficientAggregator {
     }
 
     @Override
-    protected double[] coefficients(double[][] m, AggregationContext ctx) {
+    protected double[] coefficients(double[][] m, int[] tasks, AggregationContext ctx) {
         int t = m.length;
         double[] total = new double[t];
         for (int i = 0; i < t; i++) {

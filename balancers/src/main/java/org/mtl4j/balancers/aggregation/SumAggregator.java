@@ -10,6 +10,7 @@ import org.mtl4j.balancers.internal.Factories;
  * compared against.
  */
 public final class SumAggregator extends CoefficientAggregator {
+    private static final long serialVersionUID = 1L;
     public static final String NAME = "sum";
 
     public SumAggregator(int tasks) {
@@ -25,7 +26,7 @@ public final class SumAggregator extends CoefficientAggregator {
     }
 
     @Override
-    protected double[] coefficients(double[][] gram, AggregationContext ctx) {
+    protected double[] coefficients(double[][] gram, int[] tasks, AggregationContext ctx) {
         return ones(gram.length);
     }
 }

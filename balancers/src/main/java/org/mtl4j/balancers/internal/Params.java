@@ -36,6 +36,10 @@ public final class Params {
             for (String prefix : taskPrefixes) {
                 if (key.startsWith(prefix) && key.length() > prefix.length()) {
                     String task = key.substring(prefix.length());
+                    if (!tasks.contains(task) && prefix.isEmpty()) {
+                        throw p.error("parameter '" + key + "' = " + ctx.ref().params().get(key)
+                                + " is not a task of the model (known tasks: " + String.join(", ", tasks) + ")");
+                    }
                     if (!tasks.contains(task)) {
                         throw p.error("parameter '" + key + "' names task \"" + task + "\", which is not a task of the model (known: "
                                 + String.join(", ", tasks) + ")");

@@ -5,7 +5,8 @@ package org.mtl4j.balancers.internal;
  * scalar skipped in a step (a task without labels) keeps its moments untouched. With {@code adam = false}
  * it is plain SGD.
  */
-public final class ScalarAdam {
+public final class ScalarAdam implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     private static final double BETA1 = 0.9;
     private static final double BETA2 = 0.999;
     private static final double EPS = 1e-8;

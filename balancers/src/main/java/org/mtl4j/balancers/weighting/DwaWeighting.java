@@ -16,7 +16,8 @@ import org.mtl4j.balancers.internal.Params;
  * T. In the first two epochs (no two previous epochs yet) every weight is 1. A task whose earlier
  * mean loss is missing, zero or not finite (no labels in that epoch) counts as r = 1.
  */
-public final class DwaWeighting implements LossWeighting {
+public final class DwaWeighting implements LossWeighting, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     public static final String NAME = "dwa";
     static final Map<String, Double> DEFAULTS = Factories.defaults("temperature", 2.0);
     private final double temperature;

@@ -25,7 +25,8 @@ import org.mtl4j.balancers.internal.ScalarAdam;
  * gradient) takes no part: its weight stays put and the others are renormalised among themselves so the
  * total stays T.
  */
-public final class GradNormWeighting implements LossWeighting {
+public final class GradNormWeighting implements LossWeighting, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     public static final String NAME = "gradnorm";
     static final Map<String, Double> DEFAULTS = Factories.defaults("alpha", 1.5, "lr", 0.025, "adam", 1);
     private static final double MIN_WEIGHT = 1e-4;

@@ -14,7 +14,8 @@ import org.mtl4j.balancers.internal.Params;
  * here so that, like {@code equal}, {@code dwa} and {@code gradnorm}, they sum to T and the learning rate
  * keeps its meaning.
  */
-public final class RandomLossWeighting implements LossWeighting {
+public final class RandomLossWeighting implements LossWeighting, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     public static final String NAME = "rlw";
     private final int tasks;
     private final Random rng;

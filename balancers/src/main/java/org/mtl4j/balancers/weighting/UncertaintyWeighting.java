@@ -26,7 +26,8 @@ import org.mtl4j.balancers.internal.ScalarAdam;
  * with the MSE loss this is {@code sigma_k^2 = E[MSE]}, the residual variance. A task without labelled
  * rows in a batch is not updated. Initial s_k = {@code init} (0: weights 1/2 and 1).
  */
-public final class UncertaintyWeighting implements LossWeighting {
+public final class UncertaintyWeighting implements LossWeighting, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     public static final String NAME = "uncertainty";
     static final Map<String, Double> DEFAULTS = Factories.defaults("lr", 0.01, "init", 0.0, "adam", 1);
     private final List<String> names;

@@ -7,6 +7,7 @@ import java.nio.file.NoSuchFileException;
 import org.mtl4j.api.train.TrainingDivergedException;
 import org.mtl4j.cli.ExitCodes;
 import org.mtl4j.data.DataException;
+import org.mtl4j.dsl.SpecValidationException;
 import org.mtl4j.dsl.io.ModelFileException;
 import org.mtl4j.dsl.io.SpecFormatException;
 import picocli.CommandLine;
@@ -35,13 +36,16 @@ public final class Errors implements CommandLine.IExecutionExceptionHandler {
     /** The exit code for an exception, looking through wrapping exceptions for a known cause. */
     public static int exitCode(Throwable ex) {
         for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof CommandLine.ParameterException) {
+                return ExitCodes.USAGE;
+            }
             if (t instanceof CliException c) {
                 return c.exitCode();
             }
             if (t instanceof TrainingDivergedException) {
                 return ExitCodes.DIVERGED;
             }
-            if (t instanceof SpecFormatException) {
+            if (t instanceof SpecFormatException || t instanceof SpecValidationException) {
                 return ExitCodes.USAGE;
             }
             if (t instanceof DataException || t instanceof ModelFileException || t instanceof NoSuchFileException) {
@@ -58,6 +62,7 @@ public final class Errors implements CommandLine.IExecutionExceptionHandler {
     public static String message(Throwable ex) {
         for (Throwable t = ex; t != null; t = t.getCause()) {
             if (t instanceof CliException || t instanceof TrainingDivergedException || t instanceof SpecFormatException
+                    || t instanceof SpecValidationException
                     || t instanceof DataException || t instanceof ModelFileException) {
                 return t.getMessage();
             }

@@ -141,7 +141,7 @@ public final class Pipeline {
         ModelSpec s = o.spec();
         Report r = new Report(s.name(), o.history())
                 .fact("backend", s.backend())
-                .fact("topology", s.topology().toString())
+                .fact("topology", topology(s))
                 .fact("tasks", String.join(", ", s.taskNames()))
                 .fact("loss weighting", s.lossWeighting().name())
                 .fact("gradient aggregation", s.gradientAggregation().name())
@@ -158,6 +158,13 @@ public final class Pipeline {
             r.gain(single, gain);
         }
         return r;
+    }
+
+    /** {@code mmoe [experts=4, expertLayers=[64], gateLayers=[]]}: the spec id and its parameters. */
+    public static String topology(ModelSpec s) {
+        String t = s.topology().toString();
+        int open = t.indexOf('[');
+        return s.topology().id() + (open < 0 ? "" : " " + t.substring(open));
     }
 
     private static boolean hasFiles(Path dir) throws IOException {
@@ -177,7 +184,9 @@ public final class Pipeline {
         for (String task : tasks) {
             e.metrics().getOrDefault(task, Map.of()).forEach((metric, v) -> t.row(task, metric, Table.num(v), e.rows().get(task)));
             Double loss = e.losses().get(task);
-            if (loss != null) {
+            Double logloss = e.metrics().getOrDefault(task, Map.of()).get("logloss");
+            // a binary or multiclass task's loss is its logloss: print it once
+            if (loss != null && !(logloss != null && Math.abs(logloss - loss) < 1e-12)) {
                 t.row(task, "loss", Table.num(loss), e.rows().get(task));
             }
         }

@@ -40,7 +40,7 @@ public final class SpecFiles {
                     ? SpecCodec.fromJson(text, file.toString())
                     : SpecCodec.fromYaml(text, file.toString());
         } catch (SpecFormatException e) {
-            throw new CliException(ExitCodes.USAGE, "invalid spec " + file + ":\n  " + e.getMessage(), e);
+            throw new CliException(ExitCodes.USAGE, "invalid spec " + file + " (1 problem):\n  " + e.getMessage(), e);
         }
         List<Engine.SpecProblem> problems = engine.validate(spec);
         if (!problems.isEmpty()) {

@@ -38,7 +38,8 @@ public final class PluginRegistry {
         this.plugins = List.copyOf(plugins);
         this.injector = injector;
         for (PluginKind kind : PluginKind.values()) {
-            maps.put(kind, Collections.unmodifiableMap(new LinkedHashMap<>(injector.getInstance(mapKey(kind)))));
+            Map<String, Object> copy = new LinkedHashMap<>(injector.getInstance(mapKey(kind)));
+            maps.put(kind, Collections.unmodifiableMap(copy));
         }
     }
 
@@ -106,8 +107,8 @@ public final class PluginRegistry {
     }
 
     @SuppressWarnings("unchecked")
-    private static Key<Map<String, ?>> mapKey(PluginKind kind) {
-        return (Key<Map<String, ?>>) Key.get(Types.mapOf(String.class, kind.valueType()));
+    private static Key<Map<String, Object>> mapKey(PluginKind kind) {
+        return (Key<Map<String, Object>>) Key.get(Types.mapOf(String.class, kind.valueType()));
     }
 
     public List<MtlPlugin> plugins() {

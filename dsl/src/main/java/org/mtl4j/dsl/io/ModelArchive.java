@@ -191,6 +191,40 @@ public final class ModelArchive {
         return new ModelArchive(file, version, backend, spec, vocabularies, provenance, entries);
     }
 
+    /**
+     * The backend name of an archive, reading only its format and backend entries (not the
+     * parameters); fails like {@link #read} on a corrupt or foreign file.
+     */
+    public static String backendOf(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new java.nio.file.NoSuchFileException(file.toString(), null, "no such model file");
+        }
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            ZipEntry format = zip.getEntry(FORMAT_ENTRY);
+            if (format == null) {
+                throw new ModelFileException(file + ": not an mtl4j model archive (no '" + FORMAT_ENTRY + "' entry)");
+            }
+            int version;
+            try (InputStream in = zip.getInputStream(format)) {
+                version = formatVersion(file, utf8(in.readAllBytes()).trim());
+            }
+            if (version > FORMAT_VERSION) {
+                throw new ModelFileException(file + ": model archive format " + version + " is newer than this mtl4j reads ("
+                        + FORMAT_VERSION + "); upgrade mtl4j");
+            }
+            ZipEntry backend = zip.getEntry(BACKEND_ENTRY);
+            if (backend == null) {
+                throw new ModelFileException(file + ": corrupt model archive: no '" + BACKEND_ENTRY + "' entry");
+            }
+            try (InputStream in = zip.getInputStream(backend)) {
+                return utf8(in.readAllBytes()).trim();
+            }
+        } catch (ZipException e) {
+            throw new ModelFileException(file + ": not an mtl4j model archive (not a readable zip file: " + e.getMessage()
+                    + ")", e);
+        }
+    }
+
     private static int formatVersion(Path file, String text) {
         if (text.startsWith(MAGIC)) {
             try {

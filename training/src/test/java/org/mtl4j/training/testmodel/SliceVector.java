@@ -23,13 +23,12 @@ public final class SliceVector implements GradientVector {
         return length;
     }
 
-    private double at(GradientVector o, double[] other, int i) {
-        return other[i];
-    }
-
     private double[] values(GradientVector o) {
         if (o.length() != length) {
             throw new IllegalArgumentException("gradient lengths differ: " + length + " vs " + o.length());
+        }
+        if (o instanceof SliceVector v && v.offset == 0 && v.data.length == length) {
+            return v.data;
         }
         return o.toArray();
     }
@@ -39,7 +38,7 @@ public final class SliceVector implements GradientVector {
         double[] o = values(other);
         double s = 0;
         for (int i = 0; i < length; i++) {
-            s += data[offset + i] * at(other, o, i);
+            s += data[offset + i] * o[i];
         }
         return s;
     }

@@ -478,6 +478,16 @@ public final class TribuoFmModel implements TrainableModel {
         return features;
     }
 
+    /** The linear weights W_t (n x C_t, live) of a task. */
+    double[][] linearWeights(int task) {
+        for (int i = 0; i < net.blockCount(); i++) {
+            if (net.owner(i) == task && net.blockName(i).startsWith("linear:")) {
+                return net.parameterRows().get(i);
+            }
+        }
+        throw new IllegalArgumentException("no task " + task);
+    }
+
     /** The Tribuo tensors holding the parameters (live), in block order. */
     public List<org.tribuo.math.la.Tensor> tensors() {
         return net.tensors();

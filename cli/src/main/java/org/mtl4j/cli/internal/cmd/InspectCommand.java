@@ -31,12 +31,12 @@ public final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Engine engine = Engine.create();
-        ModelArchive archive = ModelArchive.read(model);
         PrintWriter w = command.commandLine().getOut();
         try (TrainedModel m = engine.load(model)) {
+            ModelArchive archive = ModelArchive.read(model);
             w.println("model:    " + m.spec().name() + " (" + model + ", format " + archive.formatVersion() + ")");
             w.println("backend:  " + m.backendName());
-            w.println("topology: " + m.spec().topology());
+            w.println("topology: " + org.mtl4j.cli.internal.Pipeline.topology(m.spec()));
             w.println("tasks:    " + String.join(", ", m.spec().taskNames()));
             w.println();
             w.println("provenance:");

@@ -63,6 +63,17 @@ public final class LineChart implements Chart {
         return series.stream().anyMatch(Series::hasFinitePoint);
     }
 
+    private boolean integerX() {
+        for (Series s : series) {
+            for (double x : s.x) {
+                if (Double.isFinite(x) && x != Math.rint(x)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     @Override
     public String render() {
         if (!hasData()) {
@@ -83,6 +94,10 @@ public final class LineChart implements Chart {
             }
         }
         Ticks xt = Ticks.of(xmin, xmax, 6);
+        if (integerX() && xt.step() < 1) {
+            // epochs and steps: no ticks between whole numbers
+            xt = new Ticks(Math.floor(xt.lo()), Math.ceil(xt.hi()), 1);
+        }
         Ticks yt = Ticks.of(ymin, ymax, 5);
         int pw = WIDTH - LEFT - RIGHT_LEGEND;
         int ph = HEIGHT - TOP - BOTTOM;

@@ -44,8 +44,14 @@ public final class ParamStore {
     /** Lays out and initialises every declared parameter. */
     public void allocate(long seed) {
         List<Param> order = new ArrayList<>(params);
-        // shared (not last) < shared last-layer < task-specific, stable within each group
-        order.sort(Comparator.comparingInt(p -> p.shared() ? (p.lastShared() ? 1 : 0) : 2));
+        // shared (not last) < shared last-layer < task-specific grouped by task (first declaration
+        // order), stable within each group: every task's parameters form one contiguous range
+        java.util.Map<String, Integer> ownerRank = new java.util.HashMap<>();
+        for (Param p : params) {
+            ownerRank.putIfAbsent(p.owner(), ownerRank.size());
+        }
+        order.sort(Comparator.<Param>comparingInt(p -> p.shared() ? (p.lastShared() ? 1 : 0) : 2)
+                .thenComparingInt(p -> p.shared() ? 0 : ownerRank.get(p.owner())));
         long total = 0;
         sharedLength = 0;
         lastSharedOffset = -1;
@@ -138,6 +144,19 @@ public final class ParamStore {
     }
 
     public void zeroGrads() {
-        grads.assign(0);
+        Mat.of(grads).zero();
+    }
+
+    /** The contiguous range [from, to) of the parameters owned by {@code owner}, or null if none. */
+    public long[] range(String owner) {
+        long from = -1;
+        long to = -1;
+        for (Param p : params) {
+            if (p.owner().equals(owner)) {
+                from = from < 0 ? p.offset() : Math.min(from, p.offset());
+                to = Math.max(to, p.offset() + p.length());
+            }
+        }
+        return from < 0 ? null : new long[] {from, to};
     }
 }

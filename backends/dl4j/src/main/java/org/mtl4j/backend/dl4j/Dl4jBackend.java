@@ -1,0 +1,87 @@
+package org.mtl4j.backend.dl4j;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import org.mtl4j.api.MtlException;
+import org.mtl4j.api.backend.Backend;
+import org.mtl4j.api.backend.Capability;
+import org.mtl4j.api.backend.TrainableModel;
+import org.mtl4j.api.data.Dataset;
+import org.mtl4j.api.data.Vocabulary;
+import org.mtl4j.api.spec.ModelSpec;
+import org.mtl4j.backend.dl4j.internal.model.Dl4jModel;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The DeepLearning4J/ND4J backend ({@code "dl4j"}): every topology, task kind and input kind, ESMM
+ * chains, per-task gradients and all optimisers, on a fused engine of hand-derived layers over one
+ * flat ND4J parameter buffer (see the module README).
+ *
+ * <p>ND4J runs in FLOAT. Native threads follow {@code OMP_NUM_THREADS} (ND4J and its OpenBLAS read
+ * it at start-up); when it is unset a warning says so, because on a busy machine the default of one
+ * thread per core can run several times slower.
+ */
+public final class Dl4jBackend implements Backend {
+    public static final String NAME = "dl4j";
+    public static final String VERSION = "0.1.0";
+    private static final Logger LOG = LoggerFactory.getLogger(Dl4jBackend.class);
+    private static volatile boolean initialised;
+
+    /** Sets ND4J's data type and turns its per-op profiling checks off, once per JVM. */
+    public static void initNd4j() {
+        if (initialised) {
+            return;
+        }
+        synchronized (Dl4jBackend.class) {
+            if (!initialised) {
+                Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
+                Nd4j.getExecutioner().setProfilingMode(OpExecutioner.ProfilingMode.DISABLED);
+                if (System.getenv("OMP_NUM_THREADS") == null) {
+                    LOG.warn("OMP_NUM_THREADS is not set: ND4J uses one native thread per core; set it (e.g. 1) for stable speed");
+                }
+                initialised = true;
+            }
+        }
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String version() {
+        return VERSION;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return Capability.all();
+    }
+
+    @Override
+    public TrainableModel compile(ModelSpec spec, Map<String, Vocabulary> vocabularies, Map<String, Dataset.DenseStats> denseStats) {
+        initNd4j();
+        if (spec == null) {
+            throw new MtlException("dl4j backend: spec must not be null");
+        }
+        return new Dl4jModel(spec, vocabularies, denseStats, VERSION);
+    }
+
+    @Override
+    public TrainableModel load(Path file) throws IOException {
+        initNd4j();
+        return Dl4jModel.load(file, VERSION);
+    }
+
+    @Override
+    public String toString() {
+        return "Dl4jBackend[" + VERSION + "]";
+    }
+}

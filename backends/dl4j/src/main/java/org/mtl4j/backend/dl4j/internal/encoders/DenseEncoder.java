@@ -1,0 +1,94 @@
+package org.mtl4j.backend.dl4j.internal.encoders;
+
+import java.util.List;
+import org.mtl4j.api.MtlException;
+import org.mtl4j.api.data.Batch;
+import org.mtl4j.api.data.Dataset;
+import org.mtl4j.api.data.Feature;
+import org.mtl4j.api.spec.DenseInput;
+import org.mtl4j.backend.dl4j.internal.nn.Mat;
+import org.mtl4j.backend.dl4j.internal.nn.Param;
+
+/** Dense features copied into the fused input, z-scored with training statistics when the spec asks. */
+public final class DenseEncoder implements MatEncoder {
+    private final DenseInput spec;
+    private final float[] mean;
+    private final float[] invStd;
+    private float[] scratch = new float[0];
+
+    public DenseEncoder(DenseInput spec, Dataset.DenseStats stats) {
+        this.spec = spec;
+        int d = spec.dimension();
+        if (spec.standardize() && stats != null) {
+            if (stats.mean().length != d || stats.std().length != d) {
+                throw new MtlException("dense input '" + spec.name() + "': statistics have " + stats.mean().length
+                        + " means and " + stats.std().length + " deviations, expected " + d);
+            }
+            mean = new float[d];
+            invStd = new float[d];
+            for (int j = 0; j < d; j++) {
+                mean[j] = (float) stats.mean()[j];
+                double sd = stats.std()[j];
+                invStd[j] = (float) (sd > 1e-12 && Double.isFinite(sd) ? 1.0 / sd : 1.0);
+            }
+        } else {
+            mean = null;
+            invStd = null;
+        }
+    }
+
+    /** The statistics used (null when not standardising), for saving. */
+    public float[][] statistics() {
+        return mean == null ? null : new float[][] {mean.clone(), invStd.clone()};
+    }
+
+    @Override
+    public String input() {
+        return spec.name();
+    }
+
+    @Override
+    public int outputWidth() {
+        return spec.dimension();
+    }
+
+    @Override
+    public void forwardInto(Batch batch, Mat target, boolean training) {
+        Feature f = batch.feature(spec.name());
+        if (!(f instanceof Feature.Dense dense) || dense.dim() != spec.dimension()) {
+            throw new MtlException("input '" + spec.name() + "' expects dense features of width " + spec.dimension() + ", found " + describe(f));
+        }
+        float[] v = dense.values();
+        if (mean == null) {
+            target.put(v);
+            return;
+        }
+        int d = spec.dimension();
+        int n = batch.size() * d;
+        if (scratch.length < n) {
+            scratch = new float[n];
+        }
+        for (int i = 0; i < n; i++) {
+            int j = i % d;
+            scratch[i] = (v[i] - mean[j]) * invStd[j];
+        }
+        target.put(scratch);
+    }
+
+    static String describe(Feature f) {
+        if (f instanceof Feature.Dense d) {
+            return "dense of width " + d.dim();
+        }
+        return f.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @Override
+    public void backwardFrom(Mat grad) {
+        // inputs are not differentiable and dense features have no parameters
+    }
+
+    @Override
+    public List<Param> params() {
+        return List.of();
+    }
+}

@@ -1,0 +1,481 @@
+package org.mtl4j.backend.dl4j.internal.model;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.mtl4j.api.MtlException;
+import org.mtl4j.api.backend.GradientVector;
+import org.mtl4j.api.backend.ParameterBlock;
+import org.mtl4j.api.backend.ParameterScope;
+import org.mtl4j.api.backend.Predictions;
+import org.mtl4j.api.backend.Provenance;
+import org.mtl4j.api.backend.TaskLosses;
+import org.mtl4j.api.backend.TrainableModel;
+import org.mtl4j.api.backend.TrainingStep;
+import org.mtl4j.api.data.Batch;
+import org.mtl4j.api.data.Dataset;
+import org.mtl4j.api.data.Vocabulary;
+import org.mtl4j.api.spec.ModelSpec;
+import org.mtl4j.api.spec.TaskSpec;
+import org.mtl4j.api.spec.Topology;
+import org.mtl4j.backend.dl4j.internal.nn.Blas;
+import org.mtl4j.backend.dl4j.internal.nn.EmbeddingTables;
+import org.mtl4j.backend.dl4j.internal.nn.Mat;
+import org.mtl4j.backend.dl4j.internal.nn.Mlp;
+import org.mtl4j.backend.dl4j.internal.nn.Param;
+import org.mtl4j.backend.dl4j.internal.nn.ParamStore;
+import org.mtl4j.dsl.io.ModelArchive;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The DL4J backend's model: input encoders fused into one input, a sharing {@link Trunk}, one
+ * tower per task and the {@link TaskHeads}, all parameters in one {@link ParamStore} (shared
+ * parameters first, then each task's). One {@link TrainingStep} is live at a time: a new
+ * {@link #step}, {@link #losses} or {@link #predict} call invalidates the previous step.
+ */
+public final class Dl4jModel implements TrainableModel {
+    public static final String BACKEND = "dl4j";
+    private static final String STATE_MAGIC = "mtl4j-dl4j-state";
+    private static final int STATE_VERSION = 1;
+    static final String STATE_ENTRY = "state.bin";
+    static final String STATS_ENTRY = "dense-stats.bin";
+
+    private final ModelSpec spec;
+    private final Map<String, Vocabulary> vocabularies;
+    private final Map<String, Dataset.DenseStats> denseStats;
+    private final String version;
+    private final ParamStore store = new ParamStore();
+    private final Trunk trunk;
+    private final Mlp[] towers;
+    private final TaskHeads heads;
+    private final Optimizer optimizer;
+    private final int t;
+    private Provenance provenance;
+    private long generation;
+
+    private int batch = -1;
+    private Mat[] dz;
+    private Mat[] dh;
+
+    private final Nd4jGradientVector whole;
+    private final Nd4jGradientVector sharedAll;
+    private List<ParameterBlock> blocks;
+    private INDArray accumulator;
+
+    public Dl4jModel(ModelSpec spec, Map<String, Vocabulary> vocabularies, Map<String, Dataset.DenseStats> denseStats, String version) {
+        this.spec = spec;
+        this.vocabularies = Map.copyOf(vocabularies == null ? Map.of() : vocabularies);
+        this.denseStats = Map.copyOf(denseStats == null ? Map.of() : denseStats);
+        this.version = version;
+        this.t = spec.tasks().size();
+        if (t == 0) {
+            throw new MtlException("model '" + spec.name() + "' has no tasks");
+        }
+        long seed = spec.training().seed();
+        List<String> names = spec.taskNames();
+        Topology topo = spec.topology();
+        if (topo instanceof Topology.Independent ind) {
+            trunk = new IndependentTrunk(store, spec, this.vocabularies, this.denseStats, ind.layers(), seed);
+        } else {
+            InputBlock in = new InputBlock(spec, this.vocabularies, this.denseStats, new EmbeddingTables(store), Param.SHARED, seed);
+            if (topo instanceof Topology.SharedBottom sb) {
+                trunk = new SharedBottomTrunk(store, in, sb.layers(), t);
+            } else if (topo instanceof Topology.Mmoe mmoe) {
+                trunk = new MoeTrunk(store, in, mmoe, names);
+            } else if (topo instanceof Topology.Ple ple) {
+                trunk = new MoeTrunk(store, in, ple, names);
+            } else {
+                trunk = new CrossStitchTrunk(store, in, (Topology.CrossStitch) topo, t);
+            }
+        }
+        heads = new TaskHeads(spec);
+        towers = new Mlp[t];
+        for (int k = 0; k < t; k++) {
+            TaskSpec ts = spec.tasks().get(k);
+            towers[k] = new Mlp(store, "tower@" + ts.name(), trunk.width(k), ts.tower(), ts.outputWidth(), true, ts.name(), false);
+        }
+        store.allocate(seed);
+        trunk.initialise();
+        optimizer = new Optimizer(spec.optimizer(), store, spec);
+        whole = new Nd4jGradientVector(slice(store.grads(), 0, store.length()));
+        sharedAll = new Nd4jGradientVector(slice(store.grads(), 0, store.sharedLength()));
+        provenance = new Provenance(BACKEND, version, version, Dl4jVersions.libraries(), seed, null, null, Instant.now().toString(),
+                Map.of());
+    }
+
+    static INDArray slice(INDArray flat, long from, long to) {
+        if (to <= from) {
+            return Nd4j.create(DataType.FLOAT, 0);
+        }
+        if (from == 0 && to == flat.length()) {
+            return flat;
+        }
+        return flat.get(NDArrayIndex.interval(from, to));
+    }
+
+    ParamStore store() {
+        return store;
+    }
+
+    // ------------------------------------------------------------------ forward / backward
+
+    private void forward(Batch b, boolean training) {
+        generation++;
+        int n = b.size();
+        if (n == 0) {
+            throw new MtlException("batch of model '" + spec.name() + "' is empty");
+        }
+        Mat[] hs = trunk.forward(b, training);
+        heads.begin(n);
+        if (n != batch) {
+            batch = n;
+            dz = new Mat[t];
+            dh = new Mat[t];
+            for (int k = 0; k < t; k++) {
+                dz[k] = Mat.zeros(n, heads.width(k));
+                dh[k] = Mat.zeros(n, trunk.width(k));
+            }
+        }
+        for (int k = 0; k < t; k++) {
+            towers[k].forward(hs[k]).get(heads.z[k]);
+        }
+        heads.activate();
+    }
+
+    /** Gradient of sum_k w_k L_k into the (zeroed) gradient buffer: one backward pass. */
+    private void backwardPass(double[] weights) {
+        store.zeroGrads();
+        boolean[] active = heads.gradients(weights);
+        Mat[] dH = new Mat[t];
+        for (int k = 0; k < t; k++) {
+            if (active[k]) {
+                dz[k].put(heads.grad[k]);
+                towers[k].backward(dz[k], dh[k], false);
+                dH[k] = dh[k];
+            }
+        }
+        trunk.backward(dH);
+    }
+
+    private TaskLosses taskLosses() {
+        return new TaskLosses(spec.taskNames(), heads.losses.clone(), heads.labelled.clone());
+    }
+
+    @Override
+    public TrainingStep step(Batch b) {
+        forward(b, true);
+        heads.computeLosses(b);
+        return new Step(generation, taskLosses());
+    }
+
+    @Override
+    public TaskLosses losses(Batch b) {
+        forward(b, false);
+        heads.computeLosses(b);
+        return taskLosses();
+    }
+
+    @Override
+    public Predictions predict(Batch b) {
+        forward(b, false);
+        Map<String, float[]> out = new LinkedHashMap<>();
+        heads.outputs(out);
+        return new Predictions(b.size(), out);
+    }
+
+    @Override
+    public void applyUpdate() {
+        optimizer.apply();
+    }
+
+    @Override
+    public long updates() {
+        return optimizer.steps();
+    }
+
+    private final class Step implements TrainingStep {
+        private final long gen;
+        private final TaskLosses losses;
+        private Nd4jGradientVector sharedView;
+
+        Step(long gen, TaskLosses losses) {
+            this.gen = gen;
+            this.losses = losses;
+        }
+
+        private void check() {
+            if (gen != generation) {
+                throw new IllegalStateException("training step " + gen + " of model '" + spec.name()
+                        + "' is stale: a newer forward pass (step " + generation + ") ran since");
+            }
+        }
+
+        private void checkWeights(double[] w) {
+            if (w == null || w.length != t) {
+                throw new IllegalArgumentException("expected " + t + " task weights (" + spec.taskNames() + "), found "
+                        + (w == null ? "null" : Arrays.toString(w)));
+            }
+        }
+
+        @Override
+        public TaskLosses losses() {
+            return losses;
+        }
+
+        @Override
+        public void backward(double[] taskWeights) {
+            check();
+            checkWeights(taskWeights);
+            backwardPass(taskWeights);
+            sharedView = sharedAll;
+        }
+
+        @Override
+        public List<GradientVector> taskGradients(double[] taskWeights, ParameterScope scope) {
+            check();
+            checkWeights(taskWeights);
+            long hi = store.sharedLength();
+            long lo = scope == ParameterScope.LAST_SHARED_LAYER ? Math.min(store.lastSharedOffset(), hi) : 0;
+            if (accumulator == null) {
+                accumulator = Nd4j.create(DataType.FLOAT, store.grads().length());
+            }
+            Mat acc = Mat.of(accumulator);
+            Mat grads = Mat.of(store.grads());
+            acc.zero();
+            List<GradientVector> out = new ArrayList<>(t);
+            double[] onehot = new double[t];
+            for (int k = 0; k < t; k++) {
+                Arrays.fill(onehot, 0);
+                onehot[k] = 1;
+                backwardPass(onehot);
+                Nd4jGradientVector v = new Nd4jGradientVector(Nd4j.create(DataType.FLOAT, hi - lo));
+                if (hi > lo) {
+                    v.assign(new Nd4jGradientVector(slice(store.grads(), lo, hi)));
+                }
+                out.add(v);
+                if (taskWeights[k] != 0) {
+                    Blas.axpy((float) taskWeights[k], grads, acc);
+                }
+            }
+            Blas.copy(acc, grads);
+            sharedView = lo == 0 ? sharedAll : new Nd4jGradientVector(slice(store.grads(), lo, hi));
+            return out;
+        }
+
+        @Override
+        public GradientVector sharedGradient() {
+            return sharedView == null ? sharedAll : sharedView;
+        }
+
+        @Override
+        public GradientVector gradient() {
+            return whole;
+        }
+
+        @Override
+        public List<ParameterBlock> parameterBlocks() {
+            return Dl4jModel.this.parameterBlocks();
+        }
+
+        @Override
+        public Map<String, double[]> gateUtilisation() {
+            return trunk.gateUtilisation();
+        }
+    }
+
+    List<ParameterBlock> parameterBlocks() {
+        if (blocks == null) {
+            List<ParameterBlock> l = new ArrayList<>();
+            for (Param p : store.params()) {
+                long from = p.offset();
+                long to = from + p.length();
+                l.add(new ParameterBlock(p.name(), new Nd4jGradientVector(slice(store.values(), from, to)),
+                        new Nd4jGradientVector(slice(store.grads(), from, to)), p.units(), p.shared(), p.shared() ? null : p.owner()));
+            }
+            blocks = List.copyOf(l);
+        }
+        return blocks;
+    }
+
+    // ------------------------------------------------------------------ model facts
+
+    @Override
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public String backendName() {
+        return BACKEND;
+    }
+
+    @Override
+    public Map<String, Vocabulary> vocabularies() {
+        return vocabularies;
+    }
+
+    @Override
+    public Provenance provenance() {
+        return provenance;
+    }
+
+    @Override
+    public void setProvenance(Provenance p) {
+        this.provenance = p;
+    }
+
+    @Override
+    public Map<String, Long> parameterCounts() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (Param p : store.params()) {
+            String key;
+            if (p.name().startsWith("embedding:")) {
+                key = p.name();
+            } else if (p.shared()) {
+                key = "shared";
+            } else {
+                key = "tower:" + p.owner();
+            }
+            counts.merge(key, p.length(), Long::sum);
+        }
+        return counts;
+    }
+
+    /** The flat parameter buffer (a view; for tests and diagnostics). */
+    public INDArray parameters() {
+        return store.values();
+    }
+
+    /** The flat gradient buffer (a view). */
+    public INDArray gradients() {
+        return store.grads();
+    }
+
+    /** Length of the shared prefix of the flat buffers. */
+    public long sharedLength() {
+        return store.sharedLength();
+    }
+
+    // ------------------------------------------------------------------ state and files
+
+    @Override
+    public void writeState(OutputStream out) throws IOException {
+        DataOutputStream d = new DataOutputStream(out);
+        d.writeUTF(STATE_MAGIC);
+        d.writeInt(STATE_VERSION);
+        d.writeUTF(spec.name());
+        Optimizer.writeArray(d, store.values());
+        optimizer.write(d);
+        d.flush();
+    }
+
+    @Override
+    public void readState(InputStream in) throws IOException {
+        DataInputStream d = new DataInputStream(in);
+        String magic = d.readUTF();
+        if (!STATE_MAGIC.equals(magic)) {
+            throw new IOException("not a dl4j model state: header \"" + magic + "\", expected \"" + STATE_MAGIC + "\"");
+        }
+        int v = d.readInt();
+        if (v != STATE_VERSION) {
+            throw new IOException("dl4j model state version " + v + " is not supported (expected " + STATE_VERSION + ")");
+        }
+        String name = d.readUTF();
+        if (!name.equals(spec.name())) {
+            throw new IOException("dl4j model state belongs to model '" + name + "', not '" + spec.name() + "'");
+        }
+        try {
+            Optimizer.readArray(d, store.values());
+            optimizer.read(d);
+        } catch (IOException e) {
+            throw new IOException("dl4j model state of '" + name + "' does not fit this model: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void save(Path file) throws IOException {
+        ByteArrayOutputStream state = new ByteArrayOutputStream();
+        writeState(state);
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put(STATE_ENTRY, state.toByteArray());
+        entries.put(STATS_ENTRY, encodeStats(denseStats));
+        Provenance p = provenance;
+        ModelArchive.write(file, spec, vocabularies, p, entries);
+    }
+
+    /** Rebuilds a model from an archive this backend wrote. */
+    public static Dl4jModel load(Path file, String version) throws IOException {
+        ModelArchive a = ModelArchive.read(file);
+        if (!BACKEND.equals(a.backend())) {
+            throw new MtlException(file + ": model was saved by backend '" + a.backend() + "', not '" + BACKEND + "'");
+        }
+        Map<String, Dataset.DenseStats> stats = decodeStats(file, a.entry(STATS_ENTRY));
+        Dl4jModel m = new Dl4jModel(a.spec(), a.vocabularies(), stats, version);
+        try (InputStream in = new ByteArrayInputStream(a.entry(STATE_ENTRY))) {
+            m.readState(in);
+        } catch (IOException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+        if (a.provenance() != null) {
+            m.setProvenance(a.provenance());
+        }
+        return m;
+    }
+
+    private static byte[] encodeStats(Map<String, Dataset.DenseStats> stats) throws IOException {
+        ByteArrayOutputStream bo = new ByteArrayOutputStream();
+        DataOutputStream d = new DataOutputStream(bo);
+        d.writeInt(stats.size());
+        for (Map.Entry<String, Dataset.DenseStats> e : new java.util.TreeMap<>(stats).entrySet()) {
+            d.writeUTF(e.getKey());
+            double[] mean = e.getValue().mean();
+            double[] std = e.getValue().std();
+            d.writeInt(mean.length);
+            for (double x : mean) {
+                d.writeDouble(x);
+            }
+            d.writeInt(std.length);
+            for (double x : std) {
+                d.writeDouble(x);
+            }
+        }
+        d.flush();
+        return bo.toByteArray();
+    }
+
+    private static Map<String, Dataset.DenseStats> decodeStats(Path file, byte[] bytes) throws IOException {
+        try (DataInputStream d = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            int n = d.readInt();
+            Map<String, Dataset.DenseStats> out = new LinkedHashMap<>();
+            for (int i = 0; i < n; i++) {
+                String name = d.readUTF();
+                double[] mean = new double[d.readInt()];
+                for (int j = 0; j < mean.length; j++) {
+                    mean[j] = d.readDouble();
+                }
+                double[] std = new double[d.readInt()];
+                for (int j = 0; j < std.length; j++) {
+                    std[j] = d.readDouble();
+                }
+                out.put(name, new Dataset.DenseStats(mean, std));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new IOException(file + ": corrupt dl4j entry '" + STATS_ENTRY + "': " + e.getMessage(), e);
+        }
+    }
+}

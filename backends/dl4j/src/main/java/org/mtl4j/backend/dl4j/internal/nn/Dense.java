@@ -1,0 +1,158 @@
+package org.mtl4j.backend.dl4j.internal.nn;
+
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.Step;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * A fully connected layer y = act(x W^T + b) with W stored [out, in] (one unit per row, as
+ * {@link Param#units()} says) and a hand-derived backward pass: dz = dy .* act'(z),
+ * dW += dz^T x, db += column sums of dz, dx = dz W. Products go to OpenBLAS through {@link Blas};
+ * ReLU and its derivative are ND4J ops. Activation buffers are allocated once per batch size and
+ * reused; the output may also be written into a column block of a wider buffer (fused experts).
+ */
+public final class Dense implements Layer {
+
+    /** The activation after the affine map. */
+    public enum Activation {
+        RELU,
+        IDENTITY
+    }
+
+    private final int in;
+    private final int out;
+    private final Activation act;
+    private final Param w;
+    private final Param b;
+    private Mat wm;
+    private Mat gwm;
+    private Mat bm;
+    private Mat gbm;
+
+    private int batch = -1;
+    private Mat ones;
+    private Mat ownY;
+    private Mat ownDx;
+    private INDArray mask;
+    private Mat x;
+    private Mat y;
+
+    /**
+     * @param bias whether the layer has a bias (gates of MMoE/PLE have none, as in the papers)
+     * @param lastShared whether the parameters belong to the last shared layer (GradNorm's scope)
+     */
+    public Dense(ParamStore store, String name, int in, int out, Activation act, boolean bias, String owner, boolean lastShared) {
+        this.in = in;
+        this.out = out;
+        this.act = act;
+        this.w = store.declare(name + ".W", new long[] {out, in}, owner, act == Activation.RELU ? Param.Init.HE : Param.Init.XAVIER,
+                out, lastShared);
+        this.b = bias ? store.declare(name + ".b", new long[] {out}, owner, Param.Init.ZERO, out, lastShared) : null;
+    }
+
+    private void bind(int rows) {
+        if (wm == null) {
+            wm = Mat.of(w.value());
+            gwm = Mat.of(w.grad());
+            if (b != null) {
+                bm = Mat.of(b.value());
+                gbm = Mat.of(b.grad());
+            }
+        }
+        if (rows != batch) {
+            batch = rows;
+            ones = Mat.of(Nd4j.ones(org.nd4j.linalg.api.buffer.DataType.FLOAT, rows, 1));
+            ownY = null;
+            ownDx = null;
+            mask = null;
+        }
+    }
+
+    public int inputWidth() {
+        return in;
+    }
+
+    @Override
+    public int outputWidth() {
+        return out;
+    }
+
+    /** Forward into the layer's own buffer. */
+    public Mat forward(Mat input) {
+        bind(input.rows);
+        if (ownY == null) {
+            ownY = Mat.zeros(batch, out);
+        }
+        return forward(input, ownY);
+    }
+
+    /** Forward into {@code target} ([batch, out], possibly a column block of a wider buffer). */
+    public Mat forward(Mat input, Mat target) {
+        bind(input.rows);
+        x = input;
+        y = target;
+        if (bm != null) {
+            // y = 1 b^T, then y += x W^T
+            Blas.gemm(ones, false, bm, false, y, 1f, 0f);
+            Blas.gemm(x, false, wm, true, y, 1f, 1f);
+        } else {
+            Blas.gemm(x, false, wm, true, y, 1f, 0f);
+        }
+        if (act == Activation.RELU) {
+            Transforms.relu(y.array, false);
+        }
+        return y;
+    }
+
+    /** Backward returning dx in the layer's own buffer; {@code dy} is overwritten with dz. */
+    public Mat backward(Mat dy) {
+        if (ownDx == null) {
+            ownDx = Mat.zeros(batch, in);
+        }
+        backward(dy, ownDx, false);
+        return ownDx;
+    }
+
+    /**
+     * Adds the parameter gradients and writes (or, with {@code accumulate}, adds) dx into
+     * {@code dxTarget}; a null target skips the input gradient. {@code dy} is overwritten with dz.
+     */
+    public void backward(Mat dy, Mat dxTarget, boolean accumulate) {
+        if (act == Activation.RELU) {
+            if (mask == null) {
+                mask = Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, batch, out);
+            }
+            Nd4j.getExecutioner().exec(new Step(y.array, mask, 0.0));
+            dy.array.muli(mask);
+        }
+        Blas.gemm(dy, true, x, false, gwm, 1f, 1f);
+        if (gbm != null) {
+            Blas.addColumnSums(dy, ones, gbm, 1f);
+        }
+        if (dxTarget != null) {
+            Blas.gemm(dy, false, wm, false, dxTarget, 1f, accumulate ? 1f : 0f);
+        }
+    }
+
+    /** The last output (valid until the next forward). */
+    public Mat output() {
+        return y;
+    }
+
+    @Override
+    public INDArray forward(INDArray input, boolean training) {
+        return forward(Mat.of(input)).array;
+    }
+
+    @Override
+    public INDArray backward(INDArray gradOutput) {
+        return backward(Mat.of(gradOutput)).array;
+    }
+
+    @Override
+    public List<Param> params() {
+        return b == null ? List.of(w) : List.of(w, b);
+    }
+}

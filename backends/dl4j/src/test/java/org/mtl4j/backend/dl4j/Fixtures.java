@@ -1,0 +1,146 @@
+package org.mtl4j.backend.dl4j;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.mtl4j.api.data.Batch;
+import org.mtl4j.api.data.Dataset;
+import org.mtl4j.api.data.Feature;
+import org.mtl4j.api.data.Vocabulary;
+import org.mtl4j.api.spec.CategoricalInput;
+import org.mtl4j.api.spec.DenseInput;
+import org.mtl4j.api.spec.InputSpec;
+import org.mtl4j.api.spec.LossKind;
+import org.mtl4j.api.spec.ModelSpec;
+import org.mtl4j.api.spec.MultiHotInput;
+import org.mtl4j.api.spec.OptimizerSpec;
+import org.mtl4j.api.spec.Pooling;
+import org.mtl4j.api.spec.TaskKind;
+import org.mtl4j.api.spec.TaskSpec;
+import org.mtl4j.api.spec.Topology;
+import org.mtl4j.api.spec.TrainingSpec;
+import org.mtl4j.api.backend.TrainableModel;
+
+/** Small specs and random batches with a learnable signal, for the backend's tests. */
+final class Fixtures {
+    static final int DENSE = 5;
+    static final int USERS = 12;
+    static final int TAGS = 7;
+
+    private Fixtures() {
+    }
+
+    static List<InputSpec> inputs() {
+        return List.of(new DenseInput("x", List.of("x0", "x1", "x2", "x3", "x4"), true),
+                new CategoricalInput("user", "user", 3, null, null),
+                new MultiHotInput("tags", "tags", "|", 2, Pooling.MEAN, null, null));
+    }
+
+    static Map<String, Vocabulary> vocabularies() {
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < USERS - 2; i++) {
+            users.add("u" + i);
+        }
+        List<String> tags = new ArrayList<>();
+        for (int i = 0; i < TAGS - 2; i++) {
+            tags.add("t" + i);
+        }
+        return Map.of("user", Vocabulary.of("user", users), "tags", Vocabulary.of("tags", tags));
+    }
+
+    static Map<String, Dataset.DenseStats> stats() {
+        double[] mean = new double[DENSE];
+        double[] std = new double[DENSE];
+        for (int j = 0; j < DENSE; j++) {
+            mean[j] = 0.1 * j;
+            std[j] = 1 + 0.2 * j;
+        }
+        return Map.of("x", new Dataset.DenseStats(mean, std));
+    }
+
+    static TaskSpec task(String name, TaskKind kind, int classes, LossKind loss, String chainedAfter, List<Integer> tower) {
+        return new TaskSpec(name, kind, name, classes, loss, List.of(), 1.0, false, chainedAfter, tower, 1.0);
+    }
+
+    /** Binary, chained binary (ESMM), multiclass, regression (Huber). */
+    static List<TaskSpec> mixedTasks() {
+        return List.of(task("ctr", TaskKind.BINARY, 1, null, null, List.of(4)),
+                task("ctcvr", TaskKind.BINARY, 1, null, "ctr", List.of(3)),
+                task("genre", TaskKind.MULTICLASS, 3, null, null, List.of(4)),
+                task("rating", TaskKind.REGRESSION, 1, LossKind.HUBER, null, List.of()));
+    }
+
+    static ModelSpec spec(Topology topology, List<TaskSpec> tasks, OptimizerSpec opt) {
+        return new ModelSpec("m", inputs(), tasks, topology, null, null, null, opt, new TrainingSpec(1, 32, 7L, 0, null, 0, 1000),
+                "dl4j");
+    }
+
+    static List<Topology> topologies() {
+        return List.of(new Topology.Independent(List.of(6)), new Topology.Independent(List.of()), new Topology.SharedBottom(List.of(8, 6)),
+                new Topology.Mmoe(3, List.of(5), List.of()), new Topology.Mmoe(3, List.of(6, 4), List.of(5)),
+                new Topology.Ple(1, 2, 1, List.of(5)), new Topology.Ple(2, 2, 1, List.of(5, 4)), new Topology.CrossStitch(List.of(6, 5), 0.8));
+    }
+
+    static TrainableModel compile(ModelSpec spec) {
+        return new Dl4jBackend().compile(spec, vocabularies(), stats());
+    }
+
+    /**
+     * A batch whose labels depend on the features (so training can reduce the loss); {@code maskEvery}
+     * > 0 leaves every maskEvery-th row unlabelled for every task but the first.
+     */
+    static Batch batch(ModelSpec spec, int n, long seed, int maskEvery) {
+        Random rng = new Random(seed);
+        float[] x = new float[n * DENSE];
+        int[] users = new int[n];
+        int[] offsets = new int[n + 1];
+        List<Integer> tagIds = new ArrayList<>();
+        float[] signal = new float[n];
+        for (int r = 0; r < n; r++) {
+            for (int j = 0; j < DENSE; j++) {
+                x[r * DENSE + j] = (float) (rng.nextGaussian() * (1 + 0.2 * j) + 0.1 * j);
+            }
+            users[r] = rng.nextInt(USERS + 2); // includes ids beyond the table: OOV
+            int bag = rng.nextInt(3);
+            for (int i = 0; i < bag; i++) {
+                tagIds.add(2 + rng.nextInt(TAGS - 2));
+            }
+            offsets[r + 1] = tagIds.size();
+            signal[r] = x[r * DENSE] - 0.5f * x[r * DENSE + 1] + (users[r] % 3 == 0 ? 1f : -0.5f) + (bag > 1 ? 0.5f : 0f);
+        }
+        Map<String, Feature> f = new HashMap<>();
+        f.put("x", new Feature.Dense(DENSE, x));
+        f.put("user", new Feature.Ids(users));
+        f.put("tags", new Feature.Bag(offsets, tagIds.stream().mapToInt(Integer::intValue).toArray()));
+        Map<String, float[]> labels = new HashMap<>();
+        Map<String, float[]> masks = new HashMap<>();
+        boolean first = true;
+        for (TaskSpec t : spec.tasks()) {
+            float[] y = new float[n];
+            float[] m = new float[n];
+            for (int r = 0; r < n; r++) {
+                double s = signal[r];
+                y[r] = switch (t.kind()) {
+                    case BINARY -> rng.nextDouble() < 1 / (1 + Math.exp(-2 * s + (t.chained() ? 1.5 : 0))) ? 1f : 0f;
+                    case MULTICLASS -> s < -0.5 ? 0f : s < 0.7 ? 1f : 2f;
+                    case REGRESSION -> (float) (s + 0.1 * rng.nextGaussian());
+                };
+                m[r] = !first && maskEvery > 0 && r % maskEvery == 0 ? 0f : 1f;
+            }
+            labels.put(t.name(), y);
+            masks.put(t.name(), m);
+            first = false;
+        }
+        return new Batch(n, f, labels, masks, Map.of());
+    }
+
+    static double weighted(double[] losses, double[] w) {
+        double s = 0;
+        for (int k = 0; k < w.length; k++) {
+            s += w[k] * losses[k];
+        }
+        return s;
+    }
+}

@@ -1,0 +1,43 @@
+package org.mtl4j.backend.tribuo;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.mtl4j.api.data.Dataset;
+import org.mtl4j.api.metric.Evaluation;
+import org.mtl4j.api.spec.ModelSpec;
+import org.mtl4j.backend.tribuo.internal.ColumnarDataset;
+import org.mtl4j.data.CsvDataset;
+import org.mtl4j.data.FunnelGenerator;
+
+/**
+ * The funnel generator's data (issue 2 recipe, default world seed 2018): written once per test JVM
+ * into target/test-data (deterministic for given sizes and row seeds), with the oracle's metrics.
+ */
+final class FunnelData {
+    static final Path DIR = Path.of("target", "test-data");
+
+    private FunnelData() {
+    }
+
+    static synchronized Path csv(String name, long rows, long rowSeed) {
+        Path p = DIR.resolve("funnel-" + name + "-" + rows + "-" + rowSeed + ".csv");
+        if (!Files.isRegularFile(p)) {
+            new FunnelGenerator().writeCsv(p, rows, rowSeed);
+        }
+        return p;
+    }
+
+    /** The training CSV read once into memory (the trainer then shuffles rows exactly, epoch by epoch). */
+    static Dataset train(ModelSpec spec, Path csv) {
+        return ColumnarDataset.materialize(CsvDataset.builder(csv, spec).build());
+    }
+
+    static Dataset test(ModelSpec spec, Path csv, Dataset train) {
+        return ColumnarDataset.materialize(CsvDataset.builder(csv, spec).vocabularies(train.vocabularies())
+                .denseStats(train.denseStats()).build());
+    }
+
+    static Evaluation oracle(Path csv) {
+        return FunnelGenerator.oracle(csv);
+    }
+}

@@ -1,0 +1,216 @@
+package org.mtl4j.cli.internal.cmd;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.mtl4j.api.metric.Evaluation;
+import org.mtl4j.api.spec.ModelSpec;
+import org.mtl4j.api.spec.Topology;
+import org.mtl4j.cli.ExitCodes;
+import org.mtl4j.cli.internal.CliException;
+import org.mtl4j.cli.internal.DataFiles;
+import org.mtl4j.cli.internal.Engine;
+import org.mtl4j.cli.internal.Pipeline;
+import org.mtl4j.cli.internal.SpecFiles;
+import org.mtl4j.cli.internal.Table;
+import org.mtl4j.dsl.io.SpecCodec;
+import org.mtl4j.tasks.MtlGain;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code mtl4j compare}: trains several specs on the same data and prints their validation metrics
+ * side by side, with the MTL gain of each (PLE, Tang et al. RecSys 2020, section 5.1.3: metric of
+ * the multi-task model minus that of the single-task model, signed so that positive is better)
+ * against the {@code independent} topology of the same spec: a given spec when one is independent
+ * with the same tasks and inputs, otherwise trained automatically.
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train several specs on the same data and compare their validation metrics side by side,",
+            "with each spec's MTL gain over an independent (single-task) baseline of the same spec."})
+public final class CompareCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec command;
+
+    @Option(names = "--spec", required = true, paramLabel = "model.yaml", description = "A spec to train; repeat for each.")
+    List<Path> specs;
+
+    @Option(names = "--data", required = true, paramLabel = "train.csv", description = "Training data.")
+    Path data;
+
+    @Option(names = "--valid", required = true, paramLabel = "valid.csv", description = "Validation data (the compared metrics).")
+    Path valid;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where each run goes, one sub-directory per spec (default: a new temporary directory).")
+    Path out;
+
+    @Option(names = "--bad-rows", paramLabel = "fail|skip", defaultValue = "fail", description = "fail (default) or skip malformed rows.")
+    DataFiles.BadRows badRows;
+
+    @Option(names = "--no-progress", description = "No progress bars.")
+    boolean noProgress;
+
+    private record Entry(String label, ModelSpec spec, String text, boolean auto) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Engine engine = Engine.create();
+        List<Entry> entries = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        Set<String> labels = new LinkedHashSet<>();
+        for (Path p : specs) {
+            try {
+                SpecFiles.Loaded l = SpecFiles.load(p, engine);
+                entries.add(new Entry(unique(labels, stem(p)), l.spec(), l.text(), false));
+            } catch (CliException e) {
+                errors.add(e.getMessage());
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new CliException(ExitCodes.USAGE, String.join("\n", errors));
+        }
+        // the independent baseline of each spec: a given one with the same tasks and inputs, or derived
+        Map<String, Entry> baselineOf = new LinkedHashMap<>();
+        List<Entry> auto = new ArrayList<>();
+        for (Entry e : entries) {
+            if (e.spec.topology() instanceof Topology.Independent) {
+                continue;
+            }
+            Entry b = entries.stream().filter(x -> x.spec.topology() instanceof Topology.Independent
+                    && x.spec.taskNames().equals(e.spec.taskNames()) && x.spec.inputs().equals(e.spec.inputs()))
+                    .findFirst().orElse(null);
+            if (b == null) {
+                ModelSpec derived = independent(e.spec);
+                b = auto.stream().filter(x -> x.spec.equals(derived)).findFirst().orElse(null);
+                if (b == null) {
+                    b = new Entry(unique(labels, e.label + "-independent"), derived, SpecCodec.toYaml(derived), true);
+                    engine.check(derived, "independent baseline of " + e.label);
+                    auto.add(b);
+                }
+            }
+            baselineOf.put(e.label, b);
+        }
+        PrintWriter w = command.commandLine().getOut();
+        PrintWriter err = command.commandLine().getErr();
+        Path dir = out != null ? Files.createDirectories(out) : Files.createTempDirectory("mtl4j-compare-");
+        Pipeline p = new Pipeline(engine, w, err).progress(!noProgress).checkpointEvery(0).badRows(badRows);
+        Map<String, Pipeline.Outcome> outcomes = new LinkedHashMap<>();
+        List<Entry> all = new ArrayList<>(entries);
+        all.addAll(auto);
+        for (Entry e : all) {
+            err.println("training " + e.label + (e.auto ? " (independent baseline, added automatically)" : "") + " ...");
+            err.flush();
+            outcomes.put(e.label, p.run(e.spec, e.text, p.open(e.spec, data, valid), dir.resolve(e.label)));
+        }
+        Map<String, Map<String, Map<String, Double>>> gains = new LinkedHashMap<>();
+        for (Map.Entry<String, Entry> be : baselineOf.entrySet()) {
+            Pipeline.Outcome o = outcomes.get(be.getKey());
+            Evaluation single = outcomes.get(be.getValue().label).evaluation();
+            Map<String, Map<String, Double>> g = MtlGain.compute(o.evaluation(), single, engine.metrics());
+            gains.put(be.getKey(), g);
+            Pipeline.writeRunFiles(o, entries.stream().filter(x -> x.label.equals(be.getKey())).findFirst().orElseThrow().text,
+                    single, g);
+        }
+        w.println("validation metrics on " + valid + ":");
+        w.print(metricsTable(all, outcomes));
+        if (!gains.isEmpty()) {
+            w.println();
+            w.println("MTL gain over the independent baseline (positive = better):");
+            w.print(gainTable(baselineOf, gains));
+        }
+        w.println("runs (model, metrics.json, report.html) in " + dir);
+        w.flush();
+        return ExitCodes.OK;
+    }
+
+    /** The spec with its sharing replaced by independent towers of the same bottom layers. */
+    static ModelSpec independent(ModelSpec s) {
+        Topology t = s.topology();
+        List<Integer> layers = t instanceof Topology.SharedBottom sb ? sb.layers()
+                : t instanceof Topology.Mmoe m ? m.expertLayers()
+                : t instanceof Topology.Ple pl ? pl.expertLayers()
+                : t instanceof Topology.CrossStitch cs ? cs.layers()
+                : ((Topology.Independent) t).layers();
+        return s.withTopology(new Topology.Independent(layers));
+    }
+
+    private static String metricsTable(List<Entry> all, Map<String, Pipeline.Outcome> outcomes) {
+        List<String> header = new ArrayList<>(List.of("task", "metric"));
+        for (Entry e : all) {
+            header.add(e.label + (e.auto ? " (auto)" : ""));
+        }
+        Table t = new Table(2, header.toArray(String[]::new));
+        for (String[] key : keys(outcomes.values().stream().map(Pipeline.Outcome::evaluation).toList())) {
+            List<Object> row = new ArrayList<>(List.of(key[0], key[1]));
+            for (Entry e : all) {
+                row.add(Table.num(value(outcomes.get(e.label).evaluation(), key[0], key[1])));
+            }
+            t.row(row.toArray());
+        }
+        return t.toString();
+    }
+
+    private static String gainTable(Map<String, Entry> baselineOf, Map<String, Map<String, Map<String, Double>>> gains) {
+        List<String> header = new ArrayList<>(List.of("task", "metric"));
+        baselineOf.forEach((label, b) -> header.add(label + " vs " + b.label));
+        Table t = new Table(2, header.toArray(String[]::new));
+        Set<String> rows = new LinkedHashSet<>();
+        gains.values().forEach(g -> g.forEach((task, m) -> m.keySet().forEach(metric -> rows.add(task + "\u0000" + metric))));
+        for (String r : rows) {
+            String[] key = r.split("\u0000");
+            List<Object> row = new ArrayList<>(List.of(key[0], key[1]));
+            for (String label : baselineOf.keySet()) {
+                Double g = gains.get(label).getOrDefault(key[0], Map.of()).get(key[1]);
+                row.add(g == null ? "-" : Table.signed(g));
+            }
+            t.row(row.toArray());
+        }
+        return t.toString();
+    }
+
+    private static List<String[]> keys(List<Evaluation> evals) {
+        Set<String> seen = new LinkedHashSet<>();
+        for (Evaluation e : evals) {
+            e.metrics().forEach((task, m) -> {
+                m.keySet().forEach(metric -> seen.add(task + "\u0000" + metric));
+                if (e.losses().containsKey(task)) {
+                    seen.add(task + "\u0000" + MtlGain.LOSS);
+                }
+            });
+        }
+        return seen.stream().map(s -> s.split("\u0000")).toList();
+    }
+
+    private static double value(Evaluation e, String task, String metric) {
+        if (MtlGain.LOSS.equals(metric)) {
+            Double l = e.losses().get(task);
+            return l == null ? Double.NaN : l;
+        }
+        Double v = e.metrics().getOrDefault(task, Map.of()).get(metric);
+        return v == null ? Double.NaN : v;
+    }
+
+    private static String stem(Path p) {
+        String n = p.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
+    }
+
+    private static String unique(Set<String> used, String label) {
+        String l = label;
+        for (int i = 2; !used.add(l); i++) {
+            l = label + "-" + i;
+        }
+        return l;
+    }
+}

@@ -1,0 +1,390 @@
+package org.mtl4j.dsl;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.mtl4j.api.spec.CategoricalInput;
+import org.mtl4j.api.spec.DenseInput;
+import org.mtl4j.api.spec.ImageInput;
+import org.mtl4j.api.spec.InputSpec;
+import org.mtl4j.api.spec.MultiHotInput;
+import org.mtl4j.api.spec.Pooling;
+import org.mtl4j.api.spec.SequenceInput;
+import org.mtl4j.api.spec.TextInput;
+import org.mtl4j.api.spec.TransformerSpec;
+import org.mtl4j.api.spec.VocabularySpec;
+import org.mtl4j.dsl.internal.Defaults;
+
+/**
+ * Static entry points for model inputs. Each returns a builder whose values are checked when the
+ * model is built, so that every bad value is reported with the others:
+ * <pre>{@code
+ * Inputs.dense("ctx", "d0", "d1", "d2")
+ * Inputs.categorical("user").column("user_id").dim(16)
+ * Inputs.categorical("item").column("item_id").dim(16).table("items")
+ * Inputs.multiHot("genres").separator("|").dim(8).sum()
+ * Inputs.sequence("history").column("clicked_items").maxLength(50).table("items").transformer(2, 4, 16)
+ * Inputs.image("photo", 1, 28, 28).conv(8, 16).kernel(3)
+ * Inputs.text("title").maxTokens(32).dim(16)                     // bag of words
+ * Inputs.text("title").maxTokens(32).dim(16).transformer(1, 2, 16) // token sequence
+ * }</pre>
+ * Categorical-like inputs read the column named like the input unless {@code column(..)} says
+ * otherwise; their embedding width defaults to {@value Defaults#EMBEDDING_DIM}.
+ */
+public final class Inputs {
+    private Inputs() {
+    }
+
+    /** Real-valued columns, z-scored with training statistics unless {@code standardize(false)}. */
+    public static Dense dense(String name, String... columns) {
+        return new Dense(name, columns);
+    }
+
+    /** An id looked up in an embedding table. */
+    public static Categorical categorical(String name) {
+        return new Categorical(name);
+    }
+
+    /** A bag of ids in one cell ({@code Drama|Comedy}), embedded and pooled. */
+    public static MultiHot multiHot(String name) {
+        return new MultiHot(name);
+    }
+
+    /** An id sequence (behaviour history, most recent last) encoded by a Transformer. */
+    public static Sequence sequence(String name) {
+        return new Sequence(name);
+    }
+
+    /** An image of {@code channels x height x width} pixels through a conv branch. */
+    public static Image image(String name, int channels, int height, int width) {
+        return new Image(name, channels, height, width);
+    }
+
+    /** Free text: a bag of words by default, a token sequence with {@link Text#transformer}. */
+    public static Text text(String name) {
+        return new Text(name);
+    }
+
+    /** What every input builder has: a name and the record it builds. */
+    public abstract static class Input {
+        final String name;
+
+        Input(String name) {
+            this.name = name;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        /** The record; throws the record's {@link IllegalArgumentException} on a bad value. */
+        public abstract InputSpec toSpec();
+    }
+
+    /** Builder of a {@link DenseInput}. */
+    public static final class Dense extends Input {
+        private final List<String> columns = new ArrayList<>();
+        private boolean standardize = Defaults.DENSE_STANDARDIZE;
+
+        Dense(String name, String... columns) {
+            super(name);
+            this.columns.addAll(Arrays.asList(columns));
+        }
+
+        public Dense columns(String... more) {
+            columns.addAll(Arrays.asList(more));
+            return this;
+        }
+
+        public Dense standardize(boolean z) {
+            this.standardize = z;
+            return this;
+        }
+
+        @Override
+        public InputSpec toSpec() {
+            return new DenseInput(name, columns, standardize);
+        }
+    }
+
+    /** Vocabulary choices shared by the id inputs. */
+    public abstract static class IdInput<B extends IdInput<B>> extends Input {
+        String column;
+        VocabularySpec vocabulary;
+        private int maxSize = VocabularySpec.DEFAULT.maxSize();
+        private int minCount = VocabularySpec.DEFAULT.minCount();
+        private int hashBuckets;
+
+        IdInput(String name) {
+            super(name);
+        }
+
+        abstract B self();
+
+        /** The source column (default: the input's name). */
+        public B column(String c) {
+            this.column = c;
+            return self();
+        }
+
+        /** Build the vocabulary from training data: the {@code maxSize} most frequent values seen {@code minCount} times. */
+        public B vocabulary(int maxSize, int minCount) {
+            this.maxSize = maxSize;
+            this.minCount = minCount;
+            this.hashBuckets = 0;
+            return self();
+        }
+
+        /** Hash values into {@code buckets} rows instead of building a vocabulary. */
+        public B hashed(int buckets) {
+            this.hashBuckets = buckets;
+            return self();
+        }
+
+        String columnOrName() {
+            return column == null ? name : column;
+        }
+
+        VocabularySpec vocabularySpec() {
+            return new VocabularySpec(maxSize, minCount, hashBuckets);
+        }
+    }
+
+    /** Builder of a {@link CategoricalInput}. */
+    public static final class Categorical extends IdInput<Categorical> {
+        private int dim = Defaults.EMBEDDING_DIM;
+        private String table;
+
+        Categorical(String name) {
+            super(name);
+        }
+
+        @Override
+        Categorical self() {
+            return this;
+        }
+
+        /** Embedding width. */
+        public Categorical dim(int d) {
+            this.dim = d;
+            return this;
+        }
+
+        /** Share the embedding table {@code t} with other inputs naming it (default: own table). */
+        public Categorical table(String t) {
+            this.table = t;
+            return this;
+        }
+
+        @Override
+        public InputSpec toSpec() {
+            return new CategoricalInput(name, columnOrName(), dim, vocabularySpec(), table);
+        }
+    }
+
+    /** Builder of a {@link MultiHotInput}. */
+    public static final class MultiHot extends IdInput<MultiHot> {
+        private String separator;
+        private int dim = Defaults.EMBEDDING_DIM;
+        private Pooling pooling = Pooling.MEAN;
+        private String table;
+
+        MultiHot(String name) {
+            super(name);
+        }
+
+        @Override
+        MultiHot self() {
+            return this;
+        }
+
+        /** Separator inside a cell, a literal string (default {@code |}). */
+        public MultiHot separator(String s) {
+            this.separator = s;
+            return this;
+        }
+
+        public MultiHot dim(int d) {
+            this.dim = d;
+            return this;
+        }
+
+        /** Sum the bag's embeddings (default: mean). */
+        public MultiHot sum() {
+            this.pooling = Pooling.SUM;
+            return this;
+        }
+
+        public MultiHot mean() {
+            this.pooling = Pooling.MEAN;
+            return this;
+        }
+
+        public MultiHot table(String t) {
+            this.table = t;
+            return this;
+        }
+
+        @Override
+        public InputSpec toSpec() {
+            return new MultiHotInput(name, columnOrName(), separator, dim, pooling, vocabularySpec(), table);
+        }
+    }
+
+    /** Transformer settings shared by sequences and token-sequence text. */
+    abstract static class Encoded<B extends Encoded<B>> extends IdInput<B> {
+        private int layers = Defaults.TRANSFORMER_LAYERS;
+        private int heads = Defaults.TRANSFORMER_HEADS;
+        private int width = Defaults.TRANSFORMER_WIDTH;
+        private Integer feedForward;
+        private double dropout;
+        private TransformerSpec.SequencePooling pooling = TransformerSpec.SequencePooling.MEAN;
+        boolean encoderSet;
+
+        Encoded(String name) {
+            super(name);
+        }
+
+        /** A Transformer encoder of {@code layers} blocks, {@code heads} heads and model width {@code width}. */
+        public B transformer(int layers, int heads, int width) {
+            this.layers = layers;
+            this.heads = heads;
+            this.width = width;
+            this.encoderSet = true;
+            return self();
+        }
+
+        /** Hidden width of each block's feed-forward layer (default 2 x width). */
+        public B feedForward(int units) {
+            this.feedForward = units;
+            this.encoderSet = true;
+            return self();
+        }
+
+        public B dropout(double p) {
+            this.dropout = p;
+            this.encoderSet = true;
+            return self();
+        }
+
+        /** Pool the encoded sequence by its last position (default: mean over the unpadded positions). */
+        public B poolLast() {
+            this.pooling = TransformerSpec.SequencePooling.LAST;
+            this.encoderSet = true;
+            return self();
+        }
+
+        TransformerSpec encoder() {
+            return new TransformerSpec(layers, heads, width, feedForward == null ? 2 * width : feedForward, dropout, pooling);
+        }
+    }
+
+    /** Builder of a {@link SequenceInput}. */
+    public static final class Sequence extends Encoded<Sequence> {
+        private String separator;
+        private int maxLength = Defaults.SEQUENCE_MAX_LENGTH;
+        private String table;
+
+        Sequence(String name) {
+            super(name);
+        }
+
+        @Override
+        Sequence self() {
+            return this;
+        }
+
+        public Sequence separator(String s) {
+            this.separator = s;
+            return this;
+        }
+
+        /** Keep the last {@code n} ids. */
+        public Sequence maxLength(int n) {
+            this.maxLength = n;
+            return this;
+        }
+
+        /** Share an embedding table (e.g. with the candidate item's categorical input). */
+        public Sequence table(String t) {
+            this.table = t;
+            return this;
+        }
+
+        @Override
+        public InputSpec toSpec() {
+            return new SequenceInput(name, columnOrName(), separator, maxLength, vocabularySpec(), table, encoder());
+        }
+    }
+
+    /** Builder of an {@link ImageInput}. */
+    public static final class Image extends Input {
+        private final int channels;
+        private final int height;
+        private final int width;
+        private String column;
+        private List<Integer> conv;
+        private int kernel = Defaults.IMAGE_KERNEL;
+
+        Image(String name, int channels, int height, int width) {
+            super(name);
+            this.channels = channels;
+            this.height = height;
+            this.width = width;
+        }
+
+        public Image column(String c) {
+            this.column = c;
+            return this;
+        }
+
+        /** Output channels of each conv + ReLU + 2x2 max-pool stage (default 8, 16). */
+        public Image conv(int... outChannels) {
+            this.conv = Arrays.stream(outChannels).boxed().toList();
+            return this;
+        }
+
+        /** Odd kernel size (default 3). */
+        public Image kernel(int k) {
+            this.kernel = k;
+            return this;
+        }
+
+        @Override
+        public InputSpec toSpec() {
+            return new ImageInput(name, column, channels, height, width, conv, kernel);
+        }
+    }
+
+    /** Builder of a {@link TextInput}. */
+    public static final class Text extends Encoded<Text> {
+        private int maxTokens = Defaults.TEXT_MAX_TOKENS;
+        private int dim = Defaults.EMBEDDING_DIM;
+
+        Text(String name) {
+            super(name);
+        }
+
+        @Override
+        Text self() {
+            return this;
+        }
+
+        public Text maxTokens(int n) {
+            this.maxTokens = n;
+            return this;
+        }
+
+        /** Token embedding width. */
+        public Text dim(int d) {
+            this.dim = d;
+            return this;
+        }
+
+        @Override
+        public InputSpec toSpec() {
+            TextInput.Encoding enc = encoderSet ? TextInput.Encoding.SEQUENCE : TextInput.Encoding.BAG_OF_WORDS;
+            return new TextInput(name, columnOrName(), enc, maxTokens, dim, vocabularySpec(), encoderSet ? encoder() : null);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package org.mtl4j.dsl;
+
+import java.util.Arrays;
+import java.util.List;
+import org.mtl4j.api.spec.Topology;
+import org.mtl4j.dsl.internal.Defaults;
+
+/**
+ * Static entry points for the sharing topology:
+ * <pre>{@code
+ * Sharing.independent(64, 32)                       // no sharing: the single-task baseline
+ * Sharing.sharedBottom(128, 64)                     // hard parameter sharing
+ * Sharing.mmoe(8, 16).gateLayers(8)                 // 8 experts of [16]; Ma et al., KDD 2018
+ * Sharing.ple(2, 1, 2, 16)                          // 2 levels, 1 shared + 2 per-task experts of [16]; Tang et al. 2020
+ * Sharing.cgc(1, 2, 16)                             // PLE with one level
+ * Sharing.crossStitch(32, 16).selfWeight(0.9)       // Misra et al., CVPR 2016
+ * }</pre>
+ * Values are checked when the model is built; a bad one (0 experts) is reported as a problem of
+ * {@code topology} with the others.
+ */
+public final class Sharing {
+    private Sharing() {
+    }
+
+    public static Choice independent(int... layers) {
+        List<Integer> l = list(layers);
+        return new Choice("independent") {
+            @Override
+            public Topology toTopology() {
+                return new Topology.Independent(l);
+            }
+        };
+    }
+
+    public static Choice sharedBottom(int... layers) {
+        List<Integer> l = list(layers);
+        return new Choice("shared-bottom") {
+            @Override
+            public Topology toTopology() {
+                return new Topology.SharedBottom(l);
+            }
+        };
+    }
+
+    public static Mmoe mmoe(int experts, int... expertLayers) {
+        return new Mmoe(experts, list(expertLayers));
+    }
+
+    public static Ple ple(int levels, int sharedExperts, int taskExperts, int... expertLayers) {
+        return new Ple(levels, sharedExperts, taskExperts, list(expertLayers));
+    }
+
+    /** Customized gate control: PLE with one level. */
+    public static Ple cgc(int sharedExperts, int taskExperts, int... expertLayers) {
+        return new Ple(1, sharedExperts, taskExperts, list(expertLayers));
+    }
+
+    public static CrossStitch crossStitch(int... layers) {
+        return new CrossStitch(list(layers));
+    }
+
+    private static List<Integer> list(int[] a) {
+        return Arrays.stream(a).boxed().toList();
+    }
+
+    /** A topology choice; {@link #toTopology()} builds the record. */
+    public abstract static class Choice {
+        private final String id;
+
+        Choice(String id) {
+            this.id = id;
+        }
+
+        /** The topology id ({@code mmoe} ...). */
+        public String id() {
+            return id;
+        }
+
+        /** The record; throws the record's {@link IllegalArgumentException} on a bad value. */
+        public abstract Topology toTopology();
+    }
+
+    /** MMoE with optional gate layers. */
+    public static final class Mmoe extends Choice {
+        private final int experts;
+        private final List<Integer> expertLayers;
+        private List<Integer> gateLayers = List.of();
+
+        Mmoe(int experts, List<Integer> expertLayers) {
+            super("mmoe");
+            this.experts = experts;
+            this.expertLayers = expertLayers;
+        }
+
+        /** Hidden layers of each gate before its softmax (default none: a linear gate). */
+        public Mmoe gateLayers(int... units) {
+            this.gateLayers = list(units);
+            return this;
+        }
+
+        @Override
+        public Topology toTopology() {
+            return new Topology.Mmoe(experts, expertLayers, gateLayers);
+        }
+    }
+
+    /** PLE: levels, shared and per-task experts. */
+    public static final class Ple extends Choice {
+        private final int levels;
+        private final int shared;
+        private final int perTask;
+        private final List<Integer> expertLayers;
+
+        Ple(int levels, int shared, int perTask, List<Integer> expertLayers) {
+            super("ple");
+            this.levels = levels;
+            this.shared = shared;
+            this.perTask = perTask;
+            this.expertLayers = expertLayers;
+        }
+
+        @Override
+        public Topology toTopology() {
+            return new Topology.Ple(levels, shared, perTask, expertLayers);
+        }
+    }
+
+    /** Cross-stitch with its initial self weight. */
+    public static final class CrossStitch extends Choice {
+        private final List<Integer> layers;
+        private double selfWeight = Defaults.CROSS_STITCH_SELF_WEIGHT;
+
+        CrossStitch(List<Integer> layers) {
+            super("cross-stitch");
+            this.layers = layers;
+        }
+
+        /** Initial diagonal of the T x T mixing matrix, in (0, 1] (default 0.9). */
+        public CrossStitch selfWeight(double w) {
+            this.selfWeight = w;
+            return this;
+        }
+
+        @Override
+        public Topology toTopology() {
+            return new Topology.CrossStitch(layers, selfWeight);
+        }
+    }
+}

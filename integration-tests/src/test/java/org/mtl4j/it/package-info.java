@@ -1,0 +1,2 @@
+/** Integration tests: the contract suites over every discovered plugin, acceptance tests against known truth. */
+package org.mtl4j.it;

@@ -1,0 +1,165 @@
+package org.mtl4j.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+import static org.mtl4j.training.Fixtures.clickAndValue;
+import static org.mtl4j.training.Fixtures.maxAbsDiff;
+import static org.mtl4j.training.Fixtures.spec;
+import static org.mtl4j.training.Fixtures.training;
+import static org.mtl4j.training.Fixtures.twoTasks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mtl4j.api.MtlException;
+import org.mtl4j.api.backend.TaskLosses;
+import org.mtl4j.api.spec.EarlyStopping;
+import org.mtl4j.api.spec.ModelSpec;
+import org.mtl4j.api.spec.OptimizerSpec;
+import org.mtl4j.api.train.TrainingListener;
+import org.mtl4j.training.testmodel.ArrayDataset;
+import org.mtl4j.training.testmodel.LinearMtlModel;
+
+class CheckpointResumeTest {
+    private final ArrayDataset train = twoTasks(500, 5, 0.5, 11);
+    private final ArrayDataset valid = twoTasks(200, 5, 0.5, 12);
+    private final ModelSpec spec = spec(5, 4, clickAndValue(), OptimizerSpec.adam(0.01), training(3, 50, 9, null, 3));
+
+    /** Stops the run like a kill would, after a given step. */
+    private static final class Crash implements TrainingListener {
+        private final long at;
+
+        Crash(long at) {
+            this.at = at;
+        }
+
+        @Override
+        public void onStep(long step, int epoch, int batchRows, TaskLosses losses, double[] weights) {
+            if (step == at) {
+                throw new IllegalStateException("simulated crash at step " + step);
+            }
+        }
+    }
+
+    private Trainer.Builder trainer() {
+        return Trainer.builder().lossWeighting(new Fixtures.HistoryWeights())
+                .clippers(List.of(new Fixtures.GlobalNormClipper(0.5)));
+    }
+
+    @Test
+    void resumedRunEqualsUninterruptedRun(@TempDir Path tmp) throws IOException {
+        LinearMtlModel whole = new LinearMtlModel(spec);
+        TrainingResult a = trainer().checkpoints(tmp.resolve("a"), 4).build().fit(whole, train, valid);
+
+        Path dir = tmp.resolve("b");
+        LinearMtlModel crashed = new LinearMtlModel(spec);
+        assertThatThrownBy(() -> trainer().checkpoints(dir, 4).listener(new Crash(13)).build().fit(crashed, train, valid))
+                .hasMessage("simulated crash at step 13");
+        // steps 0..12 done, then the crash: the newest checkpoint is after 12 updates (epoch 1, 2 batches in)
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).sorted())
+                    .containsExactly("epoch-0.ckpt", "latest.ckpt", "step-12.ckpt", "step-4.ckpt", "step-8.ckpt");
+        }
+
+        LinearMtlModel resumed = new LinearMtlModel(spec);
+        Arrays.fill(resumed.parameters(), 0.3);
+        TrainingResult b = trainer().checkpoints(dir, 4).resumeFrom(dir).build().fit(resumed, train, valid);
+
+        assertThat(resumed.updates()).isEqualTo(whole.updates()).isEqualTo(30);
+        assertThat(maxAbsDiff(resumed.parameters(), whole.parameters())).isLessThanOrEqualTo(1e-6);
+        assertThat(b.history().epochs()).hasSize(3);
+        assertThat(b.history().diagnostics()).hasSameSizeAs(a.history().diagnostics()).hasSize(10);
+        for (int e = 0; e < 3; e++) {
+            for (String t : List.of("click", "value")) {
+                assertThat(b.history().epochs().get(e).trainLoss().get(t))
+                        .isCloseTo(a.history().epochs().get(e).trainLoss().get(t), within(1e-9));
+                assertThat(b.history().epochs().get(e).validationLoss().get(t))
+                        .isCloseTo(a.history().epochs().get(e).validationLoss().get(t), within(1e-9));
+            }
+        }
+        assertThat(b.validation().metric("click", "auc")).isCloseTo(a.validation().metric("click", "auc"), within(1e-6));
+        assertThat(b.validation().metric("value", "rmse")).isCloseTo(a.validation().metric("value", "rmse"), within(1e-6));
+        // only the last 3 step checkpoints are kept
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("step-")).sorted())
+                    .containsExactly("step-20.ckpt", "step-24.ckpt", "step-28.ckpt");
+        }
+    }
+
+    @Test
+    void resumingFromAnEpochCheckpointAlsoMatches(@TempDir Path tmp) {
+        LinearMtlModel whole = new LinearMtlModel(spec);
+        trainer().checkpoints(tmp, 0).build().fit(whole, train, valid);
+        LinearMtlModel resumed = new LinearMtlModel(spec);
+        trainer().resumeFrom(tmp.resolve("epoch-0.ckpt")).build().fit(resumed, train, valid);
+        assertThat(maxAbsDiff(resumed.parameters(), whole.parameters())).isLessThanOrEqualTo(1e-6);
+    }
+
+    @Test
+    void withoutTheBalancerStateTheResumeWouldDiffer(@TempDir Path tmp) {
+        // the same resume with a weighting that is not Serializable restarts it from scratch: a control
+        // showing that the checkpointed balancer state is what makes the resume exact
+        LinearMtlModel whole = new LinearMtlModel(spec);
+        trainer().checkpoints(tmp, 0).build().fit(whole, train, valid);
+        LinearMtlModel resumed = new LinearMtlModel(spec);
+        Fixtures.HistoryWeights inner = new Fixtures.HistoryWeights();
+        org.mtl4j.api.balance.LossWeighting notSerializable = inner::weights;
+        Trainer.builder().lossWeighting(notSerializable).clippers(List.of(new Fixtures.GlobalNormClipper(0.5)))
+                .resumeFrom(tmp.resolve("epoch-0.ckpt")).build().fit(resumed, train, valid);
+        assertThat(maxAbsDiff(resumed.parameters(), whole.parameters())).isGreaterThan(1e-6);
+    }
+
+    @Test
+    void earlyStoppingStateSurvivesAResume(@TempDir Path tmp) {
+        ArrayDataset small = twoTasks(30, 25, 2.0, 6);
+        ArrayDataset v = twoTasks(300, 25, 2.0, 7);
+        ModelSpec es = spec(25, 25, clickAndValue(), OptimizerSpec.adam(0.03), training(200, 10, 5, EarlyStopping.onLoss(3), 0));
+        LinearMtlModel whole = new LinearMtlModel(es);
+        TrainingResult a = Trainer.builder().checkpoints(tmp, 0).keepCheckpoints(1000).build().fit(whole, small, v);
+        int stopped = a.history().epochs().size();
+        LinearMtlModel resumed = new LinearMtlModel(es);
+        // resume from the epoch before the stop: the counter of epochs without improvement must carry over
+        TrainingResult b = Trainer.builder().resumeFrom(tmp.resolve("epoch-" + (stopped - 2) + ".ckpt")).build()
+                .fit(resumed, small, v);
+        assertThat(b.history().epochs()).hasSize(stopped);
+        assertThat(b.history().stopReason()).isEqualTo(a.history().stopReason());
+        assertThat(maxAbsDiff(resumed.parameters(), whole.parameters())).isLessThanOrEqualTo(1e-6);
+    }
+
+    @Test
+    void corruptedMissingAndForeignCheckpointsAreNamed(@TempDir Path tmp) throws IOException {
+        trainer().checkpoints(tmp, 0).build().fit(new LinearMtlModel(spec), train, null);
+        Path latest = tmp.resolve("latest.ckpt");
+        byte[] bytes = Files.readAllBytes(latest);
+        bytes[bytes.length / 2] ^= 0x5A;
+        Path bad = tmp.resolve("bad.ckpt");
+        Files.write(bad, bytes);
+        assertThatThrownBy(() -> trainer().resumeFrom(bad).build().fit(new LinearMtlModel(spec), train, null))
+                .isInstanceOf(MtlException.class).hasMessage("checkpoint " + bad + " is corrupted (CRC-32 mismatch)");
+
+        Path truncated = tmp.resolve("truncated.ckpt");
+        Files.write(truncated, Arrays.copyOf(Files.readAllBytes(latest), 100));
+        assertThatThrownBy(() -> trainer().resumeFrom(truncated).build().fit(new LinearMtlModel(spec), train, null))
+                .hasMessageStartingWith("checkpoint " + truncated + " is truncated");
+
+        Path foreign = tmp.resolve("foreign.ckpt");
+        Files.writeString(foreign, "hello");
+        assertThatThrownBy(() -> trainer().resumeFrom(foreign).build().fit(new LinearMtlModel(spec), train, null))
+                .hasMessage("checkpoint " + foreign + " is not an mtl4j checkpoint (no \"mtl4j-checkpoint\" header)");
+
+        Path missing = tmp.resolve("nope");
+        assertThatThrownBy(() -> trainer().resumeFrom(missing).build().fit(new LinearMtlModel(spec), train, null))
+                .hasMessage("resume checkpoint " + missing + " does not exist");
+
+        ModelSpec other = spec(5, 4, List.of(org.mtl4j.api.spec.TaskSpec.binary("click", "click")), OptimizerSpec.adam(0.01),
+                training(3, 50, 9, null, 3));
+        assertThatThrownBy(() -> Trainer.builder().resumeFrom(latest).build().fit(new LinearMtlModel(other), train, null))
+                .hasMessage("checkpoint " + latest + " was written for tasks [click, value], the model has [click]");
+    }
+}
