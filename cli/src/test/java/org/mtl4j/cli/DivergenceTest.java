@@ -16,9 +16,9 @@ class DivergenceTest {
         Path run = dir.resolve("run");
         Cli.Result r = Cli.run("train", "--spec", spec, "--data", data, "--out", run, "--checkpoint-every", "1", "--no-progress");
         assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.DIVERGED);
-        assertThat(r.err()).containsPattern("mtl4j train: training diverged at step (\\d+): \\w+( \\w+)? of task '(ctr|cvr)' is not finite "
-                + "\\(task '(ctr|cvr)', step \\d+\\); the last good checkpoint is kept: ")
-                .contains(run.resolve("checkpoints").resolve("latest.ckpt").toString());
+        assertThat(r.err()).matches("(?s)mtl4j train: training diverged at step \\d+: (loss|gradient|loss weight) of task '(ctr|cvr)' "
+                + "is not finite; the last good checkpoint is kept: " + java.util.regex.Pattern.quote(
+                        run.resolve("checkpoints").resolve("latest.ckpt").toString()) + "\n");
         assertThat(run.resolve("checkpoints").resolve("latest.ckpt")).isRegularFile();
         assertThat(run.resolve("model.mtl")).doesNotExist();
         assertThat(run.resolve("metrics.json")).doesNotExist();

@@ -24,7 +24,7 @@ class ReportFromTrainingBrowserTest {
         Path run = dir.resolve("run");
         Cli.Result r = Cli.run("train", "--spec", spec, "--data", train, "--valid", valid, "--out", run, "--no-progress");
         assertThat(r.code()).as(r.toString()).isZero();
-        Map<String, JsonNode> figures = ReportInBrowserAssertions.assertChartsRendered(run.resolve("report.html"), Set.of(), dir);
+        Map<String, JsonNode> figures = ReportInBrowserAssertions.assertChartsRendered(run.resolve("report.html"), Set.of(), dir, true);
         // 3 experts x 2 task gates
         assertThat(figures.get("chart-expert-utilisation").get("marks").asInt()).isEqualTo(6);
         // 2 x 2 cosine matrix

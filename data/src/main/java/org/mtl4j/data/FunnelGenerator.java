@@ -1,10 +1,5 @@
 package org.mtl4j.data;
 
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,7 +17,8 @@ import org.mtl4j.api.spec.OptimizerSpec;
 import org.mtl4j.api.spec.TaskSpec;
 import org.mtl4j.api.spec.Topology;
 import org.mtl4j.api.spec.TrainingSpec;
-import org.mtl4j.data.internal.BinaryMetrics;
+import org.mtl4j.data.internal.CsvWriter;
+import org.mtl4j.data.internal.OracleMetrics;
 import org.mtl4j.data.internal.Rng;
 import org.mtl4j.data.internal.ZipfSampler;
 
@@ -286,43 +282,25 @@ public final class FunnelGenerator {
         if (rows < 0) {
             throw new IllegalArgumentException("rows must be >= 0, found " + rows);
         }
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = null;
-        try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-            try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                w.write(String.join(",", columns()));
-                w.write('\n');
-                Rng rng = new Rng(rowSeed);
-                StringBuilder sb = new StringBuilder(256);
-                for (long r = 0; r < rows; r++) {
-                    Impression im = next(rng);
-                    sb.setLength(0);
-                    sb.append(im.user()).append(',').append(im.item()).append(',').append(im.category());
-                    for (float d : im.dense()) {
-                        sb.append(',').append(d);
-                    }
-                    sb.append(',').append(im.click() ? '1' : '0').append(',').append(im.conversion() ? '1' : '0');
-                    sb.append(',').append((float) im.pClick()).append(',').append((float) im.pCvr()).append(',')
-                            .append((float) im.pCtcvr()).append('\n');
-                    w.append(sb);
+        try (CsvWriter w = new CsvWriter(file)) {
+            w.line(String.join(",", columns()));
+            Rng rng = new Rng(rowSeed);
+            StringBuilder sb = new StringBuilder(256);
+            for (long r = 0; r < rows; r++) {
+                Impression im = next(rng);
+                sb.setLength(0);
+                sb.append(im.user()).append(',').append(im.item()).append(',').append(im.category());
+                for (float d : im.dense()) {
+                    sb.append(',').append(d);
                 }
+                sb.append(',').append(im.click() ? '1' : '0').append(',').append(im.conversion() ? '1' : '0');
+                sb.append(',').append((float) im.pClick()).append(',').append((float) im.pCvr()).append(',')
+                        .append((float) im.pCtcvr());
+                w.line(sb);
             }
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            return rows;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write funnel CSV " + file + ": " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort; the target is either complete or absent
-                }
-            }
+            w.commit();
         }
+        return rows;
     }
 
     /** {@code n} impressions as in-memory rows (the same cells {@link #writeCsv} writes), for small tests. */
@@ -397,11 +375,10 @@ public final class FunnelGenerator {
                 at += bt.size();
             }
         }
-        double llC = BinaryMetrics.logloss(click, pc, at);
-        double llV = BinaryMetrics.logloss(conv, pct, at);
         Map<String, Map<String, Double>> m = new LinkedHashMap<>();
-        m.put("ctr", Map.of("auc", BinaryMetrics.auc(click, pc, at), "logloss", llC));
-        m.put("ctcvr", Map.of("auc", BinaryMetrics.auc(conv, pct, at), "logloss", llV));
-        return new Evaluation(m, Map.of("ctr", llC, "ctcvr", llV), Map.of("ctr", (long) at, "ctcvr", (long) at));
+        m.put("ctr", OracleMetrics.binary(click, pc, at));
+        m.put("ctcvr", OracleMetrics.binary(conv, pct, at));
+        return new Evaluation(m, Map.of("ctr", m.get("ctr").get("logloss"), "ctcvr", m.get("ctcvr").get("logloss")),
+                Map.of("ctr", (long) at, "ctcvr", (long) at));
     }
 }

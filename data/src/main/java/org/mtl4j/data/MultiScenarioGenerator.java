@@ -17,7 +17,7 @@ import org.mtl4j.api.spec.OptimizerSpec;
 import org.mtl4j.api.spec.TaskSpec;
 import org.mtl4j.api.spec.Topology;
 import org.mtl4j.api.spec.TrainingSpec;
-import org.mtl4j.data.internal.BinaryMetrics;
+import org.mtl4j.data.internal.OracleMetrics;
 import org.mtl4j.data.internal.CsvWriter;
 import org.mtl4j.data.internal.Rng;
 import org.mtl4j.data.internal.ZipfSampler;
@@ -287,9 +287,9 @@ public final class MultiScenarioGenerator {
         Map<String, Double> losses = new LinkedHashMap<>();
         Map<String, Long> rows = new LinkedHashMap<>();
         for (String s : SCENARIOS) {
-            double ll = BinaryMetrics.logloss(y.get(s), p.get(s), n.get(s));
-            metrics.put(s, Map.of("auc", BinaryMetrics.auc(y.get(s), p.get(s), n.get(s)), "logloss", ll));
-            losses.put(s, ll);
+            Map<String, Double> m = OracleMetrics.binary(y.get(s), p.get(s), n.get(s));
+            metrics.put(s, m);
+            losses.put(s, m.get("logloss"));
             rows.put(s, (long) n.get(s));
         }
         return new Evaluation(metrics, losses, rows);

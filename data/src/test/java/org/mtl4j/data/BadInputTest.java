@@ -84,7 +84,7 @@ class BadInputTest {
     void binaryLabelNotZeroOrOne() throws Exception {
         Path p = file("x,y,k\n1,1,0\n2,0.5,0\n");
         DataException e = fail(p);
-        assertThat(e).hasMessage(p + ":3: column 'y': binary label of task 'y' must be 0 or 1, found \"0.5\"");
+        assertThat(e).hasMessage(p + ":3: column 'y': label of binary task 'y' must be 0 or 1, found \"0.5\"");
         assertThat(e.reason()).isEqualTo(DataException.Reason.BAD_BINARY_LABEL);
     }
 
@@ -92,10 +92,10 @@ class BadInputTest {
     void classIndexOutOfRange() throws Exception {
         Path p = file("x,y,k\n1,1,3\n");
         DataException e = fail(p);
-        assertThat(e).hasMessage(p + ":2: column 'k': class index of task 'k' must be an integer in [0, 3), found \"3\"");
+        assertThat(e).hasMessage(p + ":2: column 'k': label of multiclass task 'k' must be a class index in 0..2, found \"3\"");
         assertThat(e.reason()).isEqualTo(DataException.Reason.CLASS_OUT_OF_RANGE);
         Path frac = file("x,y,k\n1,1,1.5\n");
-        assertThat(fail(frac)).hasMessage(frac + ":2: column 'k': class index of task 'k' must be an integer in [0, 3), found \"1.5\"");
+        assertThat(fail(frac)).hasMessage(frac + ":2: column 'k': label of multiclass task 'k' must be a class index in 0..2, found \"1.5\"");
     }
 
     @Test
@@ -209,6 +209,9 @@ class BadInputTest {
         assertThatThrownBy(() -> CsvDataset.builder(p, exprColumn).build())
                 .hasMessage(p + ":1: column 'stars' named by task 'liked' (label \"stars >= 4\") is not in the header "
                         + "(header: rating, y, k)");
+        ModelSpec cat = Specs.spec(List.of(new CategoricalInput("item", "y", 2, null, null)), List.of());
+        assertThatThrownBy(() -> CsvDataset.builder(p, cat).vocabularies(Map.of()).build())
+                .hasMessage("the vocabularies given for " + p + " lack input 'item' (given: [])");
         ModelSpec clash = Specs.spec(List.of(new CategoricalInput("item", "y", 2, VocabularySpec.built(10, 1), "items"),
                 new SequenceInput("hist", "k", "|", 3, VocabularySpec.hashed(5), "items", null)), List.of());
         assertThatThrownBy(() -> CsvDataset.builder(p, clash).build())

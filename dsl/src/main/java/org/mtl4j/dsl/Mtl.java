@@ -93,17 +93,21 @@ public final class Mtl {
         return new ModelBuilder(name);
     }
 
-    /** The runtime of the plugins {@link java.util.ServiceLoader} finds, built once and shared. */
-    public static MtlRuntime runtime() {
-        return Shared.RUNTIME;
+    private static MtlRuntime shared;
+
+    /**
+     * The runtime of the plugins {@link java.util.ServiceLoader} finds, built on first use and shared.
+     * A failure (a duplicate plugin name) is thrown again on every call rather than cached.
+     */
+    public static synchronized MtlRuntime runtime() {
+        if (shared == null) {
+            shared = MtlRuntime.builder().build();
+        }
+        return shared;
     }
 
     /** A runtime with chosen plugins: {@code Mtl.runtimeBuilder().withPlugins(p).discover(false).build()}. */
     public static MtlRuntime.Builder runtimeBuilder() {
         return MtlRuntime.builder();
-    }
-
-    private static final class Shared {
-        static final MtlRuntime RUNTIME = MtlRuntime.builder().build();
     }
 }

@@ -29,10 +29,18 @@ class ValidationTest {
     }
 
     @Test
-    void scratch() {
-        System.out.println(problems(Mtl.model("bad model")
+    void aValidModelBuildsToItsSpec() {
+        ModelSpec spec = funnel().build(rt);
+        assertThat(spec.taskNames()).containsExactly("ctr", "ctcvr");
+        assertThat(rt.validate(spec)).isEmpty();
+    }
+
+    @Test
+    void buildReportsEveryProblemOfTheWholeGraphInOneException() {
+        ModelBuilder bad = Mtl.model("bad model")
                 .inputs(Inputs.dense("ctx", "d0"), Inputs.categorical("ctx").column("click").dim(0),
-                        Inputs.categorical("item").dim(8).table("items"), Inputs.sequence("hist").table("items").transformer(1, 2, 12))
+                        Inputs.categorical("item").dim(8).table("items"),
+                        Inputs.sequence("hist").table("items").transformer(1, 2, 12))
                 .tasks(Tasks.binary("ctr").label("click").loss(LossKind.MSE).metrics("rmse", "aucc", "ndcg@x"),
                         Tasks.regression("ctcvr").label("click").chainedAfter("ctrr"),
                         Tasks.binary("a").chainedAfter("b"), Tasks.binary("b").chainedAfter("a"),
@@ -42,10 +50,143 @@ class ValidationTest {
                 .clip(Clip.of("global", Map.of()), Clip.value(-1))
                 .optimizer(Optimizers.adam(-1))
                 .training(Training.epochs(0))
-                .backend("tribuo")));
-        System.out.println(problems(funnel().sharing(Sharing.mmoe(4, 8)).balance(Balance.gradNorm(1.5), Balance.pcgrad())
-                .inputs(Inputs.image("img", 1, 8, 8), Inputs.text("t")).clip(Clip.perTaskNorm(1)).backend("tribuo")));
-        System.out.println(problems(Mtl.model("empty")));
-        System.out.println(problems(funnel().training(Training.epochs(2).earlyStopping("cvr", "auc", 2)).backend("torch")));
+                .backend("tribuo");
+        assertThatThrownBy(() -> bad.build(rt))
+                .isInstanceOf(SpecValidationException.class)
+                .hasMessage(String.join("\n",
+                        "model 'bad model' has 21 problems:",
+                        "  1) MTL/BadName: name = \"bad model\" (model name must match [A-Za-z_][A-Za-z0-9_.\\-]*, found \"bad model\")",
+                        "  2) MTL/BadInput: inputs[1] = \"ctx\" (categorical input 'ctx' embeddingDim must be positive, found 0)",
+                        "  3) MTL/BadTask: tasks[4] = \"genre\" (multiclass task 'genre' needs numClasses >= 2, found 1)",
+                        "  4) MTL/BadTopology: topology = mmoe (mmoe experts must be >= 1, found 0)",
+                        "  5) MTL/UnknownPlugin: balance[0] = \"gradnrom\" (loss weightings known: dwa, equal, fixed, gradnorm, "
+                                + "rlw, schedule, uncertainty; gradient aggregators known: aligned-mtl, cagrad, graddrop, gradvac, "
+                                + "imtl-g, mgda, nash-mtl, pcgrad, sum)",
+                        "  6) MTL/DuplicateBalancing: balance[2] = \"dwa\" (a loss weighting is already chosen: \"uncertainty\")",
+                        "  7) MTL/BadOptimizer: optimizer.learningRate = -1.0 (optimizer learningRate must be a positive finite "
+                                + "number, found -1.0)",
+                        "  8) MTL/BadTraining: training.epochs = 0 (training epochs must be positive, found 0)",
+                        "  9) MTL/TableWidth: inputs[3].encoder.width = 12 (table \"items\" is 8 wide in inputs[2] (item); inputs "
+                                + "sharing a table need one width)",
+                        "  10) MTL/LossKind: tasks[0].loss = mse (binary tasks take bce)",
+                        "  11) MTL/MetricKind: tasks[0].metrics[0] = \"rmse\" (rmse does not apply to binary tasks)",
+                        "  12) MTL/UnknownPlugin: tasks[0].metrics[1] = \"aucc\" (known: accuracy, auc, calibration, ece, gauc, "
+                                + "logloss, mae, ndcg, recall, rmse, top-k-accuracy)",
+                        "  13) MTL/BadMetric: tasks[0].metrics[2] = \"ndcg@x\" (metric \"ndcg@x\": k must be a positive integer, "
+                                + "found \"x\")",
+                        "  14) MTL/LabelCollision: tasks[1].label = \"click\" (column \"click\" is already the label of tasks[0] (ctr))",
+                        "  15) MTL/DuplicateTask: tasks[5].name = \"ctr\" (also tasks[0])",
+                        "  16) MTL/ChainNotBinary: tasks[1].kind = regression (task \"ctcvr\" is chainedAfter \"ctrr\"; ESMM chains "
+                                + "need binary tasks)",
+                        "  17) MTL/UnknownTask: tasks[1].chainedAfter = \"ctrr\" (known: a, b, ctcvr, ctr, genre)",
+                        "  18) MTL/ChainCycle: tasks[2].chainedAfter = \"b\" (cycle: a -> b -> a)",
+                        "  19) MTL/BadPluginParams: gradientAggregation = \"cagrad\" {c=-1.0} (gradient aggregator 'cagrad': "
+                                + "parameter 'c' must be >= 0.0, found -1.0)",
+                        "  20) MTL/UnknownPlugin: clipping[0] = \"global\" (known: adaptive, global-norm, per-task-norm, value)",
+                        "  21) MTL/BadPluginParams: clipping[1] = \"value\" {limit=-1.0} (clipper 'value': parameter 'limit' "
+                                + "must be > 0, found -1.0)"));
+    }
+
+    @Test
+    void everyCapabilityTheBackendLacksIsReportedWithBackendPathAndCapability() {
+        ModelBuilder b = funnel().sharing(Sharing.mmoe(4, 8)).balance(Balance.gradNorm(1.5), Balance.pcgrad())
+                .inputs(Inputs.image("img", 1, 8, 8), Inputs.text("t")).clip(Clip.perTaskNorm(1)).backend("tribuo");
+        assertThatThrownBy(() -> b.build(rt)).hasMessage(String.join("\n",
+                "model 'funnel' has 7 problems:",
+                "  1) MTL/Unsupported: topology = mmoe (backend \"tribuo\" lacks TOPOLOGY_MMOE)",
+                "  2) MTL/Unsupported: tasks[1].chainedAfter = ctr (backend \"tribuo\" lacks ESMM_CHAINING, needed by task \"ctcvr\")",
+                "  3) MTL/Unsupported: inputs[2].kind = image (backend \"tribuo\" lacks INPUT_IMAGE, needed by input \"img\")",
+                "  4) MTL/Unsupported: inputs[3].kind = text (backend \"tribuo\" lacks INPUT_TEXT, needed by input \"t\")",
+                "  5) MTL/Unsupported: gradientAggregation = pcgrad (backend \"tribuo\" lacks PER_TASK_GRADIENTS)",
+                "  6) MTL/Unsupported: lossWeighting = gradnorm (backend \"tribuo\" lacks PER_TASK_GRADIENTS)",
+                "  7) MTL/Unsupported: clipping[0] = per-task-norm (backend \"tribuo\" lacks PER_TASK_GRADIENTS)"));
+        assertThat(b.backend("dl4j").build(rt).backend()).isEqualTo("dl4j");
+    }
+
+    @Test
+    void anEmptyModelNamesWhatIsMissing() {
+        assertThat(problems(Mtl.model("empty"))).isEqualTo(String.join("\n",
+                "model 'empty' has 3 problems:",
+                "  1) MTL/NoTopology: topology = none (choose one: Sharing.independent, sharedBottom, mmoe, ple, cgc or crossStitch)",
+                "  2) MTL/NoInputs: inputs = [] (a model needs at least one input)",
+                "  3) MTL/NoTasks: tasks = [] (a model needs at least one task)"));
+    }
+
+    @Test
+    void unknownBackendAndEarlyStoppingTaskListTheKnownNames() {
+        assertThat(problems(funnel().training(Training.epochs(2).earlyStopping("cvr", "auc", 2)).backend("torch")))
+                .isEqualTo(String.join("\n",
+                        "model 'funnel' has 2 problems:",
+                        "  1) MTL/UnknownTask: training.earlyStopping.task = \"cvr\" (known: *, ctcvr, ctr)",
+                        "  2) MTL/UnknownPlugin: backend = \"torch\" (known: dl4j, tribuo)"));
+    }
+
+    @Test
+    void validateChecksARecordBuiltByHand() {
+        ModelSpec ok = funnel().build(rt);
+        assertThat(rt.validate(ok.withTasks(List.of()))).extracting(Problem::toString)
+                .containsExactly("MTL/NoTasks: tasks = [] (a model needs at least one task)");
+        assertThat(rt.validate(ok.withBackend("tribuo").withTopology(new org.mtl4j.api.spec.Topology.Ple(1, 1, 1, List.of(4)))))
+                .extracting(Problem::toString).containsExactly(
+                        "MTL/Unsupported: topology = ple (backend \"tribuo\" lacks TOPOLOGY_PLE)",
+                        "MTL/Unsupported: tasks[1].chainedAfter = ctr (backend \"tribuo\" lacks ESMM_CHAINING, needed by task "
+                                + "\"ctcvr\")");
+    }
+
+    @Test
+    void moreGraphProblems() {
+        assertThat(problems(Mtl.model("m")
+                .inputs(Inputs.dense("ctx", "d0", "click"), Inputs.categorical("item").table("t").hashed(100),
+                        Inputs.multiHot("tags").table("t"))
+                .tasks(Tasks.multiclass("genre", 3), Tasks.binary("buy").chainedAfter("genre"),
+                        Tasks.binary("ctr").label("click >= 1").auxiliary())
+                .sharing(Sharing.crossStitch(8))))
+                .isEqualTo(String.join("\n",
+                        "model 'm' has 3 problems:",
+                        "  1) MTL/TableVocabulary: inputs[2].vocabulary = built(maxSize 100000, minCount 1) (table \"t\" uses "
+                                + "hashed(100) in inputs[1] (item); inputs sharing a table need one vocabulary)",
+                        "  2) MTL/LabelIsInput: tasks[2].label = \"click >= 1\" (column \"click\" is also read by inputs[0] (ctx); "
+                                + "a label must not be a feature)",
+                        "  3) MTL/ChainNotBinary: tasks[0].kind = multiclass (task \"buy\" is chainedAfter it; ESMM chains need "
+                                + "binary tasks)"));
+    }
+
+    @Test
+    void crossStitchNeedsTwoTasksAndAllAuxiliaryIsRefused() {
+        assertThat(problems(Mtl.model("m").inputs(Inputs.dense("ctx", "d0"))
+                .tasks(Tasks.binary("ctr").auxiliary()).sharing(Sharing.crossStitch(8))))
+                .isEqualTo(String.join("\n",
+                        "model 'm' has 2 problems:",
+                        "  1) MTL/OnlyAuxiliary: tasks = [ctr] (at least one task must not be auxiliary)",
+                        "  2) MTL/BadTopology: topology = cross-stitch (cross-stitch mixes task columns and needs at least 2 "
+                                + "tasks, found 1)"));
+    }
+
+    @Test
+    void balanceOfFindsTheRoleOfAPluginByName() {
+        ModelSpec s = funnel().balance(Balance.of("mgda"), Balance.of("dwa", Map.of("temperature", 1.0))).build(rt);
+        assertThat(s.gradientAggregation().name()).isEqualTo("mgda");
+        assertThat(s.lossWeighting().params()).containsEntry("temperature", 1.0);
+        assertThat(problems(funnel().balance(Balance.of("dwa", Map.of("temprature", 1.0)))))
+                .isEqualTo("model 'funnel' has 1 problem:\n  1) MTL/BadPluginParams: lossWeighting = \"dwa\" "
+                        + "{temprature=1.0} (loss weighting 'dwa': unknown parameter 'temprature' = 1.0 (known: temperature))");
+    }
+
+    @Test
+    void theRuntimeValidatesASpecReadFromYamlWithTheSameMessages() {
+        ModelSpec fromYaml = org.mtl4j.dsl.io.SpecCodec.fromYaml(String.join("\n",
+                "name: funnel",
+                "inputs: [{kind: dense, name: ctx, columns: [d0]}]",
+                "tasks:",
+                "  - {name: ctr, kind: binary, label: click}",
+                "  - {name: ctcvr, kind: binary, label: conversion, chainedAfter: ctrr}",
+                "topology: {type: shared-bottom, layers: [8]}",
+                "lossWeighting: gradnrom",
+                ""), "model.yaml");
+        assertThat(rt.validate(fromYaml)).extracting(Problem::toString).containsExactly(
+                "MTL/UnknownTask: tasks[1].chainedAfter = \"ctrr\" (known: ctcvr, ctr)",
+                "MTL/UnknownPlugin: lossWeighting = \"gradnrom\" (known: dwa, equal, fixed, gradnorm, rlw, schedule, uncertainty)");
+        assertThatThrownBy(() -> rt.check(fromYaml)).isInstanceOf(SpecValidationException.class)
+                .hasMessageStartingWith("model 'funnel' has 2 problems:\n  1) MTL/UnknownTask");
     }
 }

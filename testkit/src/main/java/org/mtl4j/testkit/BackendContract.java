@@ -195,6 +195,13 @@ public abstract class BackendContract {
                         double scale = 1e-4 * Math.max(1e-3, java.util.Arrays.stream(expectedShared).map(Math::abs).max().orElse(1));
                         assertThat(sum).containsExactly(expectedShared, within(scale));
                         assertThat(per.gradient().toArray()).containsExactly(expectedAll, within(scale));
+                        // whatever the scope, the whole buffer holds the full weighted gradient
+                        TrainingStep last = model.step(b);
+                        List<GradientVector> lastLayer = last.taskGradients(w, ParameterScope.LAST_SHARED_LAYER);
+                        assertThat(lastLayer).hasSize(t);
+                        assertThat(lastLayer.get(0).length()).isPositive().isLessThanOrEqualTo(expectedShared.length);
+                        assertThat(last.gradient().toArray()).as("buffer after LAST_SHARED_LAYER task gradients")
+                                .containsExactly(expectedAll, within(scale));
                     }
                 }));
     }

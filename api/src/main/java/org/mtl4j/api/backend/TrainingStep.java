@@ -23,10 +23,11 @@ public interface TrainingStep {
 
     /**
      * Per-task gradients of the unweighted task losses over the shared parameters in
-     * {@code scope}, one per task in task order. As a side effect the gradient buffer receives, for
-     * each task's own (tower) parameters, that task's gradient times {@code taskWeights[k]}, and for
-     * the shared parameters the weighted sum (so the buffer equals {@link #backward} when nothing is
-     * aggregated). The returned vectors stay valid until the next step.
+     * {@code scope}, one per task in task order. As a side effect the WHOLE gradient buffer receives
+     * exactly what {@link #backward(double[])} would put there, whatever the scope: for each task's
+     * own (tower) parameters that task's gradient times {@code taskWeights[k]}, and for every shared
+     * parameter (not only those in scope) the weighted sum. The returned vectors stay valid until the
+     * next step.
      */
     List<GradientVector> taskGradients(double[] taskWeights, ParameterScope scope);
 

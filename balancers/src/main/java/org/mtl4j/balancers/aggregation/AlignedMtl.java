@@ -7,7 +7,7 @@ import org.mtl4j.balancers.internal.Params;
 import org.mtl4j.balancers.internal.SmallLinAlg;
 
 /**
- * {@code aligned-mtl}: Aligned-MTL (Senushkin, Patakin, Kuznetsov & Konushin, "Independent Component
+ * {@code aligned-mtl}: Aligned-MTL (Senushkin, Patakin, Kuznetsov &amp; Konushin, "Independent Component
  * Alignment for Multi-Task Learning", CVPR 2023, Alg. 1). With G the n x T matrix of task gradients,
  * eigen-decompose the Gram matrix {@code M = G^T G = V Lambda V^T}, keep the R eigenvalues above
  * {@code lambda_max * T * 1.19e-7} (the authors' float32 rank tolerance), and balance the singular values of

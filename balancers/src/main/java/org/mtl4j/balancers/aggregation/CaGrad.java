@@ -8,7 +8,7 @@ import org.mtl4j.balancers.internal.Params;
 import org.mtl4j.balancers.internal.SmallLinAlg;
 
 /**
- * {@code cagrad}: conflict-averse gradient descent (Liu, Liu, Jin, Stone & Liu, "Conflict-Averse Gradient
+ * {@code cagrad}: conflict-averse gradient descent (Liu, Liu, Jin, Stone &amp; Liu, "Conflict-Averse Gradient
  * Descent for Multi-task Learning", NeurIPS 2021). With the average gradient g0 = (1/T) sum g_k, it
  * seeks the update d maximising the worst task improvement {@code min_i g_i . d} within the ball
  * {@code ||d - g0|| <= c ||g0||} (eq. 2). Through the dual (their eq. 3/Alg. 1) this is

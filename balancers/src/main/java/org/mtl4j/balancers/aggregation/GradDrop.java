@@ -11,7 +11,7 @@ import org.mtl4j.balancers.internal.Grams;
 import org.mtl4j.balancers.internal.Params;
 
 /**
- * {@code graddrop}: gradient sign dropout (Chen, Ngiam, Huang, Luong, Kretzschmar, Chai & Anguelov, "Just
+ * {@code graddrop}: gradient sign dropout (Chen, Ngiam, Huang, Luong, Kretzschmar, Chai &amp; Anguelov, "Just
  * Pick a Sign: Optimizing Deep Multitask Models with Gradient Sign Dropout", NeurIPS 2020, Alg. 1). Per
  * element, the positive sign purity {@code P = 0.5 (1 + sum_i g_i / sum_i |g_i|)} (eq. 1); with
  * {@code U ~ Uniform[0, 1)} (seeded) the mask keeps the positive parts if {@code U < P} and the negative

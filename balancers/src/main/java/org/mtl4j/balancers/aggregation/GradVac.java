@@ -8,12 +8,12 @@ import org.mtl4j.balancers.internal.Factories;
 import org.mtl4j.balancers.internal.Params;
 
 /**
- * {@code gradvac}: Gradient Vaccine (Wang, Tsvetkov, Firat & Cao, "Gradient Vaccine: Investigating and
+ * {@code gradvac}: Gradient Vaccine (Wang, Tsvetkov, Firat &amp; Cao, "Gradient Vaccine: Investigating and
  * Improving Multi-task Optimization in Massively Multilingual Models", ICLR 2021). For each task i and
  * each other task j in a random (seeded) order, with {@code phi_ij = cos(g_i', g_j)} and the EMA target
  * {@code phi_hat_ij}: if {@code phi_ij < phi_hat_ij},
  * <pre>
- *   g_i' <- g_i' + ||g_i'|| (phi_hat_ij sqrt(1 - phi_ij^2) - phi_ij sqrt(1 - phi_hat_ij^2))
+ *   g_i' &lt;- g_i' + ||g_i'|| (phi_hat_ij sqrt(1 - phi_ij^2) - phi_ij sqrt(1 - phi_hat_ij^2))
  *                   / (||g_j|| sqrt(1 - phi_hat_ij^2)) g_j                                   (eq. 4)
  * </pre>
  * which sets the cosine to the target; then {@code phi_hat_ij <- (1 - beta) phi_hat_ij + beta phi_ij}

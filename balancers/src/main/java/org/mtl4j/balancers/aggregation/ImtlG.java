@@ -7,7 +7,7 @@ import org.mtl4j.balancers.internal.Params;
 import org.mtl4j.balancers.internal.SmallLinAlg;
 
 /**
- * {@code imtl-g}: impartial gradient balancing (Liu, Li, Kuang, Xue, Chen, Yang, Liao & Zhang, "Towards
+ * {@code imtl-g}: impartial gradient balancing (Liu, Li, Kuang, Xue, Chen, Yang, Liao &amp; Zhang, "Towards
  * Impartial Multi-task Learning", ICLR 2021, IMTL-G, eq. 5-6 and Alg. 1). It finds the combination
  * {@code g = sum_k alpha_k g_k} with {@code sum alpha_k = 1} whose projections onto every task's unit
  * gradient {@code u_k = g_k / ||g_k||} are equal. With {@code D = [g_1 - g_2, ..., g_1 - g_T]} and

@@ -7,7 +7,7 @@ import org.mtl4j.balancers.internal.Params;
 import org.mtl4j.balancers.internal.SmallLinAlg;
 
 /**
- * {@code mgda}: multiple-gradient descent (Sener & Koltun, "Multi-Task Learning as Multi-Objective
+ * {@code mgda}: multiple-gradient descent (Sener &amp; Koltun, "Multi-Task Learning as Multi-Objective
  * Optimization", NeurIPS 2018). Finds the min-norm point of the convex hull of the task gradients,
  * {@code min_alpha ||sum_k alpha_k g_k||^2} over the simplex (eq. 3), which is a common descent direction
  * (or zero at a Pareto-stationary point):

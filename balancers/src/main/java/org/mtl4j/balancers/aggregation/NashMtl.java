@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code nash-mtl}: the Nash bargaining solution (Navon, Shamsian, Achituve, Maron, Kawaguchi, Chechik &
+ * {@code nash-mtl}: the Nash bargaining solution (Navon, Shamsian, Achituve, Maron, Kawaguchi, Chechik &amp;
  * Fetaya, "Multi-Task Learning as a Bargaining Game", ICML 2022, Theorem 5.1): the update
  * {@code out = sum_k alpha_k g_k} with alpha &gt; 0 solving {@code G^T G alpha = 1 / alpha} element-wise,
  * i.e. every task's improvement {@code g_i . out = 1 / alpha_i}.

@@ -9,11 +9,11 @@ import org.mtl4j.balancers.internal.Factories;
 import org.mtl4j.balancers.internal.Params;
 
 /**
- * {@code adaptive}: unit-wise adaptive gradient clipping, AGC (Brock, De, Smith & Simonyan,
+ * {@code adaptive}: unit-wise adaptive gradient clipping, AGC (Brock, De, Smith &amp; Simonyan,
  * "High-Performance Large-Scale Image Recognition Without Normalization", ICML 2021, eq. 3). For every
  * unit i of every {@link ParameterBlock} (its {@code units} slices of {@code length()/units} values):
  * <pre>
- *   G_i <- lambda ||W_i||* / ||G_i|| G_i    if ||G_i|| / ||W_i||* > lambda,    ||W_i||* = max(||W_i||, eps)
+ *   G_i &lt;- lambda ||W_i||* / ||G_i|| G_i    if ||G_i|| / ||W_i||* > lambda,    ||W_i||* = max(||W_i||, eps)
  * </pre>
  * with lambda = {@code clipping} (default 0.01) and eps = 1e-3. Uses {@code GradientVector.unitNorms} and
  * {@code scaleUnits}, which backends can implement on their own buffers. The report gives the norm over

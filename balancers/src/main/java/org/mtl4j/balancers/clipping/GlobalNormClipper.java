@@ -10,7 +10,7 @@ import org.mtl4j.balancers.internal.Params;
 
 /**
  * {@code global-norm}: if {@code ||g|| > maxNorm}, {@code g <- g maxNorm / ||g||} over the whole gradient
- * buffer (Pascanu, Mikolov & Bengio, "On the difficulty of training recurrent neural networks", ICML 2013,
+ * buffer (Pascanu, Mikolov &amp; Bengio, "On the difficulty of training recurrent neural networks", ICML 2013,
  * Alg. 1). A non-finite norm is left alone and reported unclipped: the training loop reports the divergence.
  * {@code elementsClipped} is the vector's length when it was rescaled.
  */

@@ -1,7 +1,7 @@
 package org.mtl4j.balancers.internal;
 
 /**
- * Adam (Kingma & Ba, ICLR 2015, Alg. 1) on a handful of scalars, each with its own step count so that a
+ * Adam (Kingma &amp; Ba, ICLR 2015, Alg. 1) on a handful of scalars, each with its own step count so that a
  * scalar skipped in a step (a task without labels) keeps its moments untouched. With {@code adam = false}
  * it is plain SGD.
  */

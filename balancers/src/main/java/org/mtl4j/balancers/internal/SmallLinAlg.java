@@ -24,7 +24,7 @@ public final class SmallLinAlg {
     }
 
     /**
-     * Cyclic Jacobi rotations (Golub & Van Loan, Matrix Computations, 4th ed., Alg. 8.5.3) until the
+     * Cyclic Jacobi rotations (Golub &amp; Van Loan, Matrix Computations, 4th ed., Alg. 8.5.3) until the
      * off-diagonal mass is below 1e-15 of the matrix's Frobenius norm. The input is not modified.
      */
     public static Eigen symmetricEigen(double[][] sym) {

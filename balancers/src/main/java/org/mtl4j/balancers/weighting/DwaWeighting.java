@@ -7,7 +7,7 @@ import org.mtl4j.balancers.internal.Factories;
 import org.mtl4j.balancers.internal.Params;
 
 /**
- * {@code dwa}: dynamic weight average (Liu, Johns & Davison, "End-to-End Multi-Task Learning with
+ * {@code dwa}: dynamic weight average (Liu, Johns &amp; Davison, "End-to-End Multi-Task Learning with
  * Attention", CVPR 2019, eq. 1):
  * <pre>
  *   w_k(t) = T exp(r_k(t-1) / temperature) / sum_i exp(r_i(t-1) / temperature),   r_k(t-1) = L_k(t-1) / L_k(t-2)

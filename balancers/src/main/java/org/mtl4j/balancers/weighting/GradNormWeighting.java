@@ -11,7 +11,7 @@ import org.mtl4j.balancers.internal.Params;
 import org.mtl4j.balancers.internal.ScalarAdam;
 
 /**
- * {@code gradnorm}: gradient normalisation (Chen, Badrinarayanan, Lee & Rabinovich, "GradNorm: Gradient
+ * {@code gradnorm}: gradient normalisation (Chen, Badrinarayanan, Lee &amp; Rabinovich, "GradNorm: Gradient
  * Normalization for Adaptive Loss Balancing in Deep Multitask Networks", ICML 2018, eq. 1-2 and Alg. 1).
  * After each backward pass, with the unweighted per-task gradients g_k of the last shared layer W:
  * <pre>

@@ -7,7 +7,7 @@ import org.mtl4j.balancers.internal.Factories;
 import org.mtl4j.balancers.internal.Params;
 
 /**
- * {@code rlw}: random loss weighting (Lin, Ye, Xu, Shi & Zhang, "Reasonable Effectiveness of Random
+ * {@code rlw}: random loss weighting (Lin, Ye, Xu, Shi &amp; Zhang, "Reasonable Effectiveness of Random
  * Weighting: A Litmus Test for Multi-Task Learning", TMLR 2022 / arXiv 2111.10603, section 3): each step
  * draws {@code z_k ~ N(0, 1)} from a generator seeded with the run's seed and uses
  * {@code w = T softmax(z)}. The paper's weights are the softmax (summing to 1); they are multiplied by T

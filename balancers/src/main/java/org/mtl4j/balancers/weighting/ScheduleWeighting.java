@@ -8,7 +8,7 @@ import org.mtl4j.balancers.internal.Factories;
 import org.mtl4j.balancers.internal.Params;
 
 /**
- * {@code schedule}: the epoch-wise weight schedule of PLE (Tang, Liu, Zhao & Gong, "Progressive Layered
+ * {@code schedule}: the epoch-wise weight schedule of PLE (Tang, Liu, Zhao &amp; Gong, "Progressive Layered
  * Extraction (PLE)", RecSys 2020, eq. 10): {@code w_k(t) = w_k0 * gamma_k^t} in epoch t (0-based), with
  * w_k0 the task's {@code TaskSpec.weight}. {@code gamma} sets every task's decay, {@code gamma.<task>} one
  * task's (it wins over {@code gamma}); the default 1 keeps the weights fixed.

@@ -11,7 +11,7 @@ import org.mtl4j.balancers.internal.Params;
 import org.mtl4j.balancers.internal.ScalarAdam;
 
 /**
- * {@code uncertainty}: homoscedastic-uncertainty weighting (Kendall, Gal & Cipolla, "Multi-Task Learning
+ * {@code uncertainty}: homoscedastic-uncertainty weighting (Kendall, Gal &amp; Cipolla, "Multi-Task Learning
  * Using Uncertainty to Weigh Losses for Scene Geometry and Semantics", CVPR 2018, eq. 7 and 10). Each task
  * learns {@code s_k = log sigma_k^2} and the total loss is
  * <pre>

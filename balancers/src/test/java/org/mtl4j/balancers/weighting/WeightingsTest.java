@@ -203,4 +203,36 @@ class WeightingsTest {
             assertThat(x).isPositive().isFinite();
         }
     }
+
+    @Test
+    void uncertaintyRebalancesALossScaledByAThousand() {
+        // at the fixed point every weighted loss c_k e^{-s_k} L_k is 1/2, whatever the scale of L_k
+        // (s must travel to log 1000 = 6.9 while Adam's second moment remembers the huge first gradients)
+        LossWeighting w = create("uncertainty", Map.of(), CTR_CVR);
+        double[] last = null;
+        for (int s = 0; s < 20_000; s++) {
+            last = w.weights(step(s, 0, new double[] {500, 0.5}, 32, 32));
+        }
+        assertThat(last[0] * 500).isCloseTo(0.5, within(0.05));
+        assertThat(last[1] * 0.5).isCloseTo(0.5, within(0.05));
+    }
+
+    @Test
+    void gradnormRebalancesAGradientScaledByAThousand() {
+        // equal training rates, gradient norms 1000 and 1: the weighted norms w_k |g_k| are equalised, to within
+        // the resolution of Adam's absolute steps on w (w_ctr ~ 0.002 against steps of lr = 0.025)
+        LossWeighting w = create("gradnorm", Map.of(), CTR_CVR);
+        List<GradientVector> grads = TestVectors.list(new double[] {1000, 0}, new double[] {0, 1});
+        double[] mean = new double[2];
+        for (int s = 0; s < 2000; s++) {
+            WeightingContext ctx = step(s, 0, new double[] {500 * Math.exp(-1e-4 * s), 0.5 * Math.exp(-1e-4 * s)}, 16, 16);
+            double[] used = w.weights(ctx);
+            w.afterBackward(ctx, used, grads);
+            if (s >= 1000) {
+                mean[0] += used[0] / 1000;
+                mean[1] += used[1] / 1000;
+            }
+        }
+        assertThat(mean[0] * 1000 / mean[1]).isBetween(0.5, 2.0);
+    }
 }

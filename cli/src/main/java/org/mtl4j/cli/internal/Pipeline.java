@@ -109,14 +109,14 @@ public final class Pipeline {
         } catch (TrainingDivergedException e) {
             err.flush();
             Path last = engine.latestCheckpoint(checkpoints);
-            throw new CliException(ExitCodes.DIVERGED, e.getMessage() + " (task '" + e.task() + "', step " + e.step() + "); "
-                    + (last == null ? "no checkpoint had been written yet"
-                            : "the last good checkpoint is kept: " + last + " (mtl4j train ... --resume continues from it)"), e);
+            throw new CliException(ExitCodes.DIVERGED, e.getMessage() + "; "
+                    + (last == null ? "no checkpoint had been written yet" : "the last good checkpoint is kept: " + last), e);
         }
         TrainedModel model = trained.model();
         model.save(dir.resolve(RunFiles.MODEL));
         Evaluation eval = trained.validation();
-        String on = data.valid() == null ? null : data.valid().description();
+        String on = data.valid() != null ? data.valid().description()
+                : "held out " + spec.training().validationFraction() + " of " + data.train().description();
         if (eval == null) {
             Dataset evalData = data.valid() != null ? data.valid() : data.train();
             eval = engine.evaluate(model, evalData);
@@ -150,7 +150,7 @@ public final class Pipeline {
                 .fact("evaluated on", o.evaluatedOn())
                 .spec(specText)
                 .clippers(s.clipping().stream().map(PluginRef::name).toList())
-                .evaluation(o.evaluatedOn() == null ? "metric" : "value", o.evaluation());
+                .evaluation("value", o.evaluation());
         if (o.model().provenance() != null) {
             r.fact("trained on", o.model().provenance().trainData()).fact("created", o.model().provenance().createdAt());
         }

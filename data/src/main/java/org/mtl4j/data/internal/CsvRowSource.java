@@ -225,18 +225,19 @@ public final class CsvRowSource implements RowSource {
         String[] split(String s, List<String> cols) {
             int expected = cols == null ? 8 : cols.size();
             if (s.indexOf('"') < 0) {
-                List<String> cells = new ArrayList<>(expected);
+                int count = 1;
+                for (int i = s.indexOf(delimiter); i >= 0; i = s.indexOf(delimiter, i + 1)) {
+                    count++;
+                }
+                String[] cells = new String[count];
                 int from = 0;
-                while (true) {
+                for (int k = 0; k < count - 1; k++) {
                     int i = s.indexOf(delimiter, from);
-                    if (i < 0) {
-                        cells.add(s.substring(from));
-                        break;
-                    }
-                    cells.add(s.substring(from, i));
+                    cells[k] = s.substring(from, i);
                     from = i + 1;
                 }
-                return cells.toArray(new String[0]);
+                cells[count - 1] = s.substring(from);
+                return cells;
             }
             List<String> cells = new ArrayList<>(expected);
             StringBuilder cell = new StringBuilder();

@@ -1,26 +1,23 @@
 package org.mtl4j.data.internal;
 
 import org.mtl4j.api.spec.TaskSpec;
+import org.mtl4j.tasks.TaskKinds;
 
 /**
- * Label semantics per task kind. Delegates to {@code org.mtl4j.tasks.TaskKinds.checkLabel} once the
- * tasks module provides it; kept here so that the data module states what it checks.
+ * Label semantics per task kind come from the tasks module ({@link TaskKinds#checkLabel}); the
+ * data module names the raw cell itself, so the echo of the parsed value is dropped here.
  */
 public final class LabelChecks {
     private LabelChecks() {
     }
 
-    /** An error text for a label the task cannot take, or null when it is valid. */
+    /** The problem with a label the task cannot take (without the value), or null when it is valid. */
     public static String check(TaskSpec task, float label) {
-        switch (task.kind()) {
-            case BINARY:
-                return label == 0f || label == 1f ? null
-                        : "binary label of task '" + task.name() + "' must be 0 or 1";
-            case MULTICLASS:
-                return label >= 0 && label < task.numClasses() && label == Math.rint(label) ? null
-                        : "class index of task '" + task.name() + "' must be an integer in [0, " + task.numClasses() + ")";
-            default:
-                return Float.isFinite(label) ? null : "label of task '" + task.name() + "' must be finite";
+        String text = TaskKinds.checkLabel(task, label);
+        if (text == null) {
+            return null;
         }
+        int i = text.lastIndexOf(", found ");
+        return i > 0 ? text.substring(0, i) : text;
     }
 }

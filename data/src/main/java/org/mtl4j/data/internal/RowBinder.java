@@ -260,7 +260,7 @@ public final class RowBinder {
             }
             float v;
             try {
-                v = Float.parseFloat(cell);
+                v = Numbers.parseFloat(cell);
             } catch (NumberFormatException e) {
                 throw DataException.cell(Reason.UNPARSABLE_NUMBER, source, line, header.get(l.col), cells[l.col],
                         "label of task '" + l.task.name() + "' is not a number");
@@ -292,7 +292,7 @@ public final class RowBinder {
     private float feature(String cell, Slot s, int col, long line) {
         float v;
         try {
-            v = Float.parseFloat(cell);
+            v = Numbers.parseFloat(cell);
         } catch (NumberFormatException e) {
             throw DataException.cell(Reason.UNPARSABLE_NUMBER, source, line, header.get(col), cell,
                     s.spec.kind() + " input '" + s.spec.name() + "' needs a number");
@@ -335,7 +335,7 @@ public final class RowBinder {
             } else {
                 String tok = cell.substring(start, i);
                 try {
-                    value = Float.parseFloat(tok);
+                    value = Numbers.parseFloat(tok);
                 } catch (NumberFormatException e) {
                     throw DataException.cell(Reason.UNPARSABLE_NUMBER, source, line, col, tok,
                             "pixel " + (n + 1) + " of image input '" + s.spec.name() + "' is not a number");
@@ -439,7 +439,7 @@ public final class RowBinder {
             return Float.NaN;
         }
         try {
-            return Float.parseFloat(cell);
+            return Numbers.parseFloat(cell);
         } catch (NumberFormatException e) {
             return stableId(cell);
         }

@@ -83,9 +83,11 @@ public final class RowDataset implements Dataset {
                         for (int d = 0; d < dense.size(); d++) {
                             int off = (int) dense.get(d)[1];
                             for (int j = 0; j < sum[d].length; j++) {
+                                // Welford: sum holds the running mean, sumSq the sum of squared deviations
                                 double v = f[off + j];
-                                sum[d][j] += v;
-                                sumSq[d][j] += v * v;
+                                double delta = v - sum[d][j];
+                                sum[d][j] += delta / rows;
+                                sumSq[d][j] += delta * (v - sum[d][j]);
                             }
                         }
                     }
@@ -109,8 +111,8 @@ public final class RowDataset implements Dataset {
                     double[] mean = new double[w];
                     double[] std = new double[w];
                     for (int j = 0; j < w; j++) {
-                        mean[j] = sum[d][j] / rows;
-                        double var = Math.max(0, sumSq[d][j] / rows - mean[j] * mean[j]);
+                        mean[j] = sum[d][j];
+                        double var = Math.max(0, sumSq[d][j] / rows);
                         std[j] = var > 1e-24 ? Math.sqrt(var) : 1.0;
                     }
                     s.put((String) dense.get(d)[0], new DenseStats(mean, std));

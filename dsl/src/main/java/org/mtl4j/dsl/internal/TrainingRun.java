@@ -104,15 +104,20 @@ public final class TrainingRun {
         if (r.history().stopReason() != null) {
             summary.put("stopReason", r.history().stopReason());
         }
-        summary.put("lossWeighting", spec.lossWeighting().toString());
-        summary.put("gradientAggregation", spec.gradientAggregation().toString());
-        summary.put("clipping", spec.clipping().toString());
+        summary.put("lossWeighting", describe(spec.lossWeighting()));
+        summary.put("gradientAggregation", describe(spec.gradientAggregation()));
+        summary.put("clipping", String.join(", ", spec.clipping().stream().map(TrainingRun::describe).toList()));
         if (r.validation() != null) {
             r.validation().metrics().forEach((task, ms) -> ms.forEach((m, v) -> summary.put("validation." + task + "." + m,
                     String.valueOf(v))));
         }
         return new Provenance(backend.name(), backend.version(), Versions.mtl4j(), libraries, spec.training().seed(),
                 train.description(), validationDescription(spec, train, validation), Instant.now().toString(), summary);
+    }
+
+    /** {@code gradnorm {alpha=1.5}} or a bare name. */
+    private static String describe(PluginRef ref) {
+        return ref.params().isEmpty() ? ref.name() : ref.name() + " " + ref.params();
     }
 
     private static String validationDescription(ModelSpec spec, Dataset train, Dataset validation) {

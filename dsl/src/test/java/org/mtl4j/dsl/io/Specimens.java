@@ -86,6 +86,7 @@ final class Specimens {
         all.add(new ModelSpec("minimal", List.of(), List.of(), new Topology.SharedBottom(List.of(8)), null, null, null,
                 null, null, null));
         all.add(PluginRef.of("fixed", Map.of("ctr", 1.0, "ctcvr", 0.5)));
+        all.add(PluginRef.of("wide", Map.of("big", 1e10, "tiny", -2.5e-300, "inf", Double.POSITIVE_INFINITY, "neg", -1e22)));
         all.add(PluginRef.NONE);
         all.add(OptimizerSpec.sgd(0.1, 0.9));
         all.add(OptimizerSpec.adagrad(0.05));

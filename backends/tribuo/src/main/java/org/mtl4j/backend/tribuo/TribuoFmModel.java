@@ -65,7 +65,7 @@ import org.mtl4j.tasks.TaskKinds;
  */
 public final class TribuoFmModel implements TrainableModel {
     /** The factor std at initialisation. */
-    public static final double INIT_STD = 0.05;
+    public static final double INIT_STD = 0.01;
 
     private final ModelSpec spec;
     private final Map<String, Vocabulary> vocabularies;

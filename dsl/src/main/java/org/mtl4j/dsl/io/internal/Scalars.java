@@ -4,6 +4,8 @@ import org.mtl4j.dsl.io.SpecFormatException;
 
 /** Converts scalar nodes to Java values, refusing lossy conversions (1.5 is not an integer). */
 final class Scalars {
+    private static final java.util.regex.Pattern NUMBER =
+            java.util.regex.Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
     private Scalars() {
     }
 
@@ -40,6 +42,10 @@ final class Scalars {
                 return Double.parseDouble(s.text());
             }
             if (s.type() == Node.Scalar.Type.STRING) {
+                if (NUMBER.matcher(s.text()).matches()) {
+                    // YAML 1.1 reads 1.0E10 (no exponent sign) as a string; Java writes doubles that way
+                    return Double.parseDouble(s.text());
+                }
                 switch (s.text()) {
                     case "Infinity":
                     case ".inf":

@@ -31,6 +31,10 @@ import org.mtl4j.backend.dl4j.Dl4jBackend;
  * </pre>
  */
 public final class ThroughputMain {
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
     private ThroughputMain() {
     }
 
@@ -94,6 +98,8 @@ public final class ThroughputMain {
             }
             double loss = 0;
             long t0 = System.nanoTime();
+            long c0 = THREADS.getCurrentThreadCpuTime();
+            long p0 = OS.getProcessCpuTime();
             for (int s = 0; s < n; s += batchSize) {
                 int bs = Math.min(batchSize, n - s);
                 float[] xb = bs == batchSize ? bx : new float[bs * d];
@@ -115,11 +121,36 @@ public final class ThroughputMain {
                 loss += (st.losses().losses()[0] + st.losses().losses()[1]) * bs;
             }
             double sec = (System.nanoTime() - t0) / 1e9;
+            double cpu = (THREADS.getCurrentThreadCpuTime() - c0) / 1e9;
+            double pcpu = (OS.getProcessCpuTime() - p0) / 1e9;
             double rate = n / sec;
             if (e > 1 || epochs == 1) {
                 rates.add(rate);
             }
-            System.out.printf("[dl4j] %s epoch %d train %.2fs %,.0f ex/s loss %.5f%n", model, e, sec, rate, loss / n);
+            System.out.printf("[dl4j] %s epoch %d train %.2fs (cpu main %.2fs, process %.2fs, load %.1f) %,.0f ex/s loss %.5f%n", model, e, sec, cpu,
+                    pcpu, OS.getSystemLoadAverage(), rate, loss / n);
+        }
+        if (Boolean.getBoolean("bench.threads")) {
+            long sum = 0;
+            for (long id : THREADS.getAllThreadIds()) {
+                java.lang.management.ThreadInfo ti = THREADS.getThreadInfo(id);
+                long c = THREADS.getThreadCpuTime(id);
+                sum += Math.max(c, 0);
+                if (ti != null && c > 50_000_000L) {
+                    System.out.printf("[dl4j] thread %-40s cpu %.2fs%n", ti.getThreadName(), c / 1e9);
+                }
+            }
+            System.out.printf("[dl4j] java threads %.2fs, process %.2fs%n", sum / 1e9, OS.getProcessCpuTime() / 1e9);
+            try (java.util.stream.Stream<Path> procTasks = Files.list(Path.of("/proc/self/task"))) {
+                for (Path t : (Iterable<Path>) procTasks::iterator) {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    if (ticks > 5) {
+                        System.out.printf("[dl4j] task %-20s %.2fs%n", Files.readString(t.resolve("comm")).trim(), ticks / 100.0);
+                    }
+                }
+            }
         }
         System.out.printf("[dl4j] %s steady %,.0f ex/s%n", model, rates.stream().mapToDouble(Double::doubleValue).average().orElse(0));
     }

@@ -249,7 +249,6 @@ public final class FeatureSpace {
      * models ignore unknown features.
      */
     public Csr encodeRow(Iterable<? extends Map.Entry<String, Double>> features) {
-        List<int[]> ids = new ArrayList<>();
         int[] idx = new int[8];
         double[] val = new double[8];
         int nnz = 0;
@@ -259,7 +258,10 @@ public final class FeatureSpace {
             int at = -1;
             double x = value;
             Slot s = byColumn.get(name);
-            if (s != null) {
+            Integer canonical = s == null ? nameIndex().get(name) : null;
+            if (canonical != null) {
+                at = canonical;
+            } else if (s != null) {
                 if (s.vocabulary == null) {
                     int j = denseColumn.get(name);
                     at = s.offset + j;
@@ -293,7 +295,6 @@ public final class FeatureSpace {
             idx[nnz] = at;
             val[nnz++] = x;
         }
-        ids.clear();
         nnz = sortAndMerge(idx, val, 0, nnz);
         int[] i2 = Arrays.copyOf(idx, nnz);
         return new Csr(1, new int[] {0, nnz}, i2, Arrays.copyOf(val, nnz), i2);
@@ -301,7 +302,29 @@ public final class FeatureSpace {
 
     private static int idOf(Slot s, String token) {
         int id = s.vocabulary.index(token);
+        if (id == Vocabulary.PAD) {
+            return -1 - s.offset; // an empty token: no feature
+        }
         return id < s.width ? id : Vocabulary.OOV;
+    }
+
+    private Map<String, Integer> nameIndex;
+
+    /** Canonical id-feature names ({@code column@token} as {@link #names()} spells them) to indices. */
+    private Map<String, Integer> nameIndex() {
+        if (nameIndex == null) {
+            Map<String, Integer> m = new HashMap<>(names.length * 2);
+            for (Slot s : slots) {
+                if (s.vocabulary != null) {
+                    String col = s.input.sourceColumns().get(0);
+                    for (int id = 1; id < s.width; id++) {
+                        m.put(col + "@" + (id < s.vocabulary.size() ? s.vocabulary.token(id) : "#" + id), s.offset + id);
+                    }
+                }
+            }
+            nameIndex = m;
+        }
+        return nameIndex;
     }
 
     /** An id column read as a number by Tribuo: 17.0 is the token "17". */

@@ -56,7 +56,20 @@ final class Optimizer {
         }
     }
 
+    private final List<long[]> spans = new ArrayList<>();
+    private final List<Double> rates = new ArrayList<>();
+
     private void add(ParamStore store, long from, long to, double lr) {
+        // neighbouring ranges with the same rate become one (one native updater call instead of T + 1)
+        int last = spans.size() - 1;
+        if (last >= 0 && spans.get(last)[1] == from && rates.get(last) == lr) {
+            spans.get(last)[1] = to;
+            ranges.remove(last);
+            from = spans.get(last)[0];
+        } else {
+            spans.add(new long[] {from, to});
+            rates.add(lr);
+        }
         INDArray p = store.values().get(NDArrayIndex.interval(from, to));
         INDArray g = store.grads().get(NDArrayIndex.interval(from, to));
         INDArray mm = m.get(NDArrayIndex.interval(from, to));

@@ -1,0 +1,81 @@
+package org.mtl4j.backend.dl4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.mtl4j.api.backend.GradientVector;
+import org.mtl4j.api.backend.ParameterScope;
+import org.mtl4j.api.backend.TrainingStep;
+import org.mtl4j.api.data.Batch;
+import org.mtl4j.api.spec.ModelSpec;
+import org.mtl4j.api.spec.OptimizerSpec;
+import org.mtl4j.api.spec.Topology;
+import org.mtl4j.backend.dl4j.internal.model.Dl4jModel;
+import org.mtl4j.backend.dl4j.internal.nn.Mat;
+
+/** Per-task gradients: T backward passes whose weighted sum is the one-pass gradient. */
+class TaskGradientsTest {
+
+    static Stream<Arguments> cases() {
+        return Fixtures.topologies().stream().flatMap(t -> Stream.of(Arguments.of(t, ParameterScope.SHARED),
+                Arguments.of(t, ParameterScope.LAST_SHARED_LAYER)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void weightedTaskGradientsSumToTheFullGradient(Topology topology, ParameterScope scope) {
+        ModelSpec spec = Fixtures.spec(topology, Fixtures.mixedTasks(), OptimizerSpec.adam(1e-3));
+        Dl4jModel model = (Dl4jModel) Fixtures.compile(spec);
+        Batch batch = Fixtures.batch(spec, 20, 5, 4);
+        double[] w = {0.9, 1.7, 0.4, 1.1};
+        int n = (int) model.gradients().length();
+
+        model.step(batch).backward(w);
+        float[] full = Mat.of(model.gradients()).get(new float[n]);
+
+        TrainingStep step = model.step(batch);
+        List<GradientVector> per = step.taskGradients(w, scope);
+        float[] buffer = Mat.of(model.gradients()).get(new float[n]);
+        long shared = model.sharedLength();
+        int expected = scope == ParameterScope.SHARED ? (int) shared : step.sharedGradient().length();
+        assertThat(per).hasSize(4);
+        int lo = (int) shared - expected;
+        for (GradientVector v : per) {
+            assertThat(v.length()).isEqualTo(expected);
+        }
+        if (topology instanceof Topology.Independent) {
+            assertThat(shared).isZero();
+        } else {
+            assertThat(expected).isPositive();
+            double[] sum = new double[expected];
+            for (int k = 0; k < 4; k++) {
+                double[] g = per.get(k).toArray();
+                for (int i = 0; i < expected; i++) {
+                    sum[i] += w[k] * g[i];
+                }
+            }
+            double scale = 0;
+            for (int i = 0; i < expected; i++) {
+                scale = Math.max(scale, Math.abs(full[lo + i]));
+            }
+            assertThat(scale).isPositive();
+            for (int i = 0; i < expected; i++) {
+                assertThat(sum[i]).as("shared %d", lo + i).isCloseTo(full[lo + i], within(1e-5 * scale + 1e-7));
+            }
+        }
+        // the buffer holds exactly what backward() gives: weighted tower gradients, weighted shared sum
+        double scale = 0;
+        for (float f : full) {
+            scale = Math.max(scale, Math.abs(f));
+        }
+        for (int i = 0; i < n; i++) {
+            assertThat((double) buffer[i]).as("buffer %d", i).isCloseTo(full[i], within(1e-5 * scale + 1e-7));
+        }
+        assertThat(step.sharedGradient().length()).isEqualTo(expected);
+    }
+}

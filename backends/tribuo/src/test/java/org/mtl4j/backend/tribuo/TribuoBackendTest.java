@@ -1,0 +1,107 @@
+package org.mtl4j.backend.tribuo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.mtl4j.api.MtlException;
+import org.mtl4j.api.backend.Capability;
+import org.mtl4j.api.spec.ImageInput;
+import org.mtl4j.api.spec.InputSpec;
+import org.mtl4j.api.spec.ModelSpec;
+import org.mtl4j.api.spec.OptimizerSpec;
+import org.mtl4j.api.spec.SequenceInput;
+import org.mtl4j.api.spec.Topology;
+import org.mtl4j.dsl.Mtl;
+import org.mtl4j.dsl.MtlRuntime;
+import org.mtl4j.dsl.Problem;
+import org.mtl4j.dsl.plugin.MtlPlugin;
+
+/** Capabilities, plugin discovery and the refusals, with their exact messages. */
+class TribuoBackendTest {
+
+    @Test
+    void declaresExactlyWhatTheFactorizationMachineImplements() {
+        TribuoBackend b = new TribuoBackend();
+        assertThat(b.name()).isEqualTo("tribuo");
+        assertThat(b.version()).isEqualTo("0.1.0-SNAPSHOT (tribuo 4.3.2)");
+        assertThat(b.capabilities()).containsExactlyInAnyOrder(Capability.TOPOLOGY_INDEPENDENT,
+                Capability.TOPOLOGY_SHARED_BOTTOM, Capability.TOPOLOGY_PLE, Capability.TASK_BINARY,
+                Capability.TASK_MULTICLASS, Capability.TASK_REGRESSION, Capability.ESMM_CHAINING, Capability.INPUT_DENSE,
+                Capability.INPUT_CATEGORICAL, Capability.INPUT_MULTI_HOT, Capability.PER_TASK_GRADIENTS,
+                Capability.OPTIMIZER_ADAM, Capability.OPTIMIZER_ADAMW, Capability.OPTIMIZER_SGD,
+                Capability.OPTIMIZER_ADAGRAD);
+        assertThat(b.supports(Capability.TOPOLOGY_MMOE)).isFalse();
+        assertThat(b.supports(Capability.INPUT_IMAGE)).isFalse();
+    }
+
+    @Test
+    void isFoundByServiceLoaderAndBoundByNameInTheRuntime() {
+        List<String> names = ServiceLoader.load(MtlPlugin.class).stream().map(p -> p.get().name()).collect(Collectors.toList());
+        assertThat(names).contains("tribuo");
+        MtlRuntime rt = Mtl.runtimeBuilder().discover(true).build();
+        assertThat(rt.backend("tribuo")).isInstanceOf(TribuoBackend.class);
+    }
+
+    private static ModelSpec withInput(InputSpec extra, Topology topo) {
+        ModelSpec base = Fixtures.spec(topo, Fixtures.allTasks(), OptimizerSpec.adam(0.01));
+        List<InputSpec> inputs = new java.util.ArrayList<>(base.inputs());
+        inputs.add(extra);
+        return new ModelSpec(base.name(), inputs, base.tasks(), base.topology(), null, null, null, base.optimizer(),
+                base.training(), "tribuo");
+    }
+
+    @Test
+    void anImageInputIsRefusedAtValidationNamingTheInputAndTheBackend() {
+        MtlRuntime rt = Mtl.runtimeBuilder().discover(true).build();
+        ModelSpec spec = withInput(new ImageInput("photo", "photo_path", 3, 32, 32, List.of(8), 3),
+                new Topology.SharedBottom(List.of(8)));
+        List<Problem> problems = rt.validate(spec);
+        assertThat(problems).extracting(Problem::toString)
+                .contains("MTL/Unsupported: inputs[3].kind = image (backend \"tribuo\" lacks INPUT_IMAGE, needed by input \"photo\")");
+    }
+
+    @Test
+    void compileRefusesWhatItCannotDoWithTheBackendsOwnMessage() {
+        ModelSpec seq = withInput(new SequenceInput("history", "history", "|", 16, null, null, null),
+                new Topology.SharedBottom(List.of(8)));
+        assertThatThrownBy(() -> new TribuoBackend().compile(seq, Fixtures.vocabularies(), Map.of()))
+                .isInstanceOf(MtlException.class)
+                .hasMessage("model 'fixture' cannot be compiled by backend 'tribuo': inputs[3] (history) kind = sequence"
+                        + " needs INPUT_SEQUENCE, which backend 'tribuo' does not support");
+        ModelSpec mmoe = Fixtures.spec(new Topology.Mmoe(4, List.of(8), List.of()), Fixtures.allTasks(), OptimizerSpec.adam(0.01));
+        assertThatThrownBy(() -> new TribuoBackend().compile(mmoe, Fixtures.vocabularies(), Map.of()))
+                .hasMessage("model 'fixture' cannot be compiled by backend 'tribuo': topology = mmoe needs TOPOLOGY_MMOE,"
+                        + " which backend 'tribuo' does not support");
+        ModelSpec ple2 = Fixtures.spec(new Topology.Ple(2, 1, 1, List.of(8)), Fixtures.allTasks(), OptimizerSpec.adam(0.01));
+        assertThatThrownBy(() -> new TribuoBackend().compile(ple2, Fixtures.vocabularies(), Map.of()))
+                .hasMessage("tribuo backend: topology ple with levels = 2 is not supported (a factorization machine has one"
+                        + " extraction level; use levels = 1)");
+        ModelSpec ok = Fixtures.spec(new Topology.SharedBottom(List.of(8)), Fixtures.allTasks(), OptimizerSpec.adam(0.01));
+        assertThatThrownBy(() -> new TribuoBackend().compile(ok, Map.of("user", Fixtures.vocabularies().get("user")), Map.of()))
+                .hasMessage("tribuo backend: input 'genres' (multi-hot) has no vocabulary (vocabularies given: [user])");
+    }
+
+    @Test
+    void topologiesMapToSharedAndTaskFactorBlocks() {
+        Map<String, Long> sb = new TribuoBackend().compile(Fixtures.spec(new Topology.SharedBottom(List.of(8)),
+                Fixtures.allTasks(), OptimizerSpec.adam(0.01)), Fixtures.vocabularies(), Map.of()).parameterCounts();
+        // n = 8 user rows + 6 genre rows + 2 dense = 16 features, k = 4
+        assertThat(sb.get("shared")).isEqualTo(16L * 4);
+        // binary tower: linear 16, bias 1, head 1 x 4
+        assertThat(sb.get("tower:ctr")).isEqualTo(16L + 1 + 4);
+        assertThat(sb.get("tower:genre")).isEqualTo(16L * 3 + 3 + 3 * 4);
+        Map<String, Long> ind = new TribuoBackend().compile(Fixtures.spec(new Topology.Independent(List.of()),
+                Fixtures.allTasks(), OptimizerSpec.adam(0.01)), Fixtures.vocabularies(), Map.of()).parameterCounts();
+        assertThat(ind).doesNotContainKey("shared");
+        assertThat(ind.get("tower:ctr")).isEqualTo(16L * 4 + 16 + 1 + 4);
+        Map<String, Long> ple = new TribuoBackend().compile(Fixtures.spec(new Topology.Ple(1, 2, 1, List.of(8)),
+                Fixtures.allTasks(), OptimizerSpec.adam(0.01)), Fixtures.vocabularies(), Map.of()).parameterCounts();
+        assertThat(ple.get("shared")).isEqualTo(16L * 8);
+        assertThat(ple.get("tower:ctr")).isEqualTo(16L * 4 + 16 + 1 + 12);
+    }
+}

@@ -1,0 +1,203 @@
+package org.mtl4j.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.mtl4j.bench.internal.ResultsReport;
+import org.mtl4j.data.FunnelGenerator;
+import org.mtl4j.data.MmoeSyntheticGenerator;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * The entry point of {@code ./bench}: generates the data, runs one group of JMH benchmarks and
+ * writes its results as a TSV file, or merges the TSV files into the markdown report.
+ *
+ * <pre>
+ * generate --mmoe-train F --mmoe-test F --mmoe-rows N --funnel F --funnel-rows N
+ * throughput --csv F [--rows N] [--models a,b] [--batches 256,2048] --out F [--quick]
+ * balancers [--tasks 2,3,5] [--balancers a,b] --out F [--quick]
+ * tribuo --csv F [--rows N] --out F [--quick]
+ * report --dir D --out F
+ * </pre>
+ * Every JMH option not given here keeps the benchmark class's annotation; {@code --quick} runs one
+ * short warm-up and two short measurement iterations.
+ */
+public final class BenchMain {
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            usage("no command given");
+        }
+        Map<String, String> o = options(args);
+        switch (args[0]) {
+            case "generate":
+                generate(o);
+                break;
+            case "throughput":
+                throughput(o);
+                break;
+            case "balancers":
+                balancers(o);
+                break;
+            case "tribuo":
+                tribuo(o);
+                break;
+            case "report":
+                String md = ResultsReport.render(Path.of(required(o, "dir")));
+                Files.writeString(Path.of(required(o, "out")), md, StandardCharsets.UTF_8);
+                System.out.print(md);
+                break;
+            default:
+                usage("unknown command \"" + args[0] + "\"");
+        }
+    }
+
+    private static void usage(String why) {
+        throw new IllegalArgumentException(why + " (commands: generate, throughput, balancers, tribuo, report; see the"
+                + " javadoc of org.mtl4j.bench.BenchMain)");
+    }
+
+    /** --key value pairs after the command; a flag without a value (--quick) maps to "true". */
+    static Map<String, String> options(String[] args) {
+        Map<String, String> o = new LinkedHashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("argument " + i + " (\"" + a + "\") should be an option --name [value]");
+            }
+            String key = a.substring(2);
+            if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                o.put(key, args[++i]);
+            } else {
+                o.put(key, "true");
+            }
+        }
+        return o;
+    }
+
+    private static String required(Map<String, String> o, String key) {
+        String v = o.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("missing option --" + key);
+        }
+        return v;
+    }
+
+    private static void generate(Map<String, String> o) {
+        long mmoeRows = Long.parseLong(o.getOrDefault("mmoe-rows", "100000"));
+        MmoeSyntheticGenerator mmoe = new MmoeSyntheticGenerator(MmoeSyntheticGenerator.Config.paper(0.5, 2018));
+        long t0 = System.nanoTime();
+        mmoe.writeCsv(Path.of(required(o, "mmoe-train")), mmoeRows, 1);
+        mmoe.writeCsv(Path.of(required(o, "mmoe-test")), Math.max(1000, mmoeRows / 10), 2);
+        long funnelRows = Long.parseLong(o.getOrDefault("funnel-rows", "100000"));
+        new FunnelGenerator().writeCsv(Path.of(required(o, "funnel")), funnelRows, 1);
+        System.out.printf(Locale.ROOT, "[bench] generated MMoE synthetic (rho 0.5) %d + %d rows and funnel %d rows in %.1fs%n",
+                mmoeRows, Math.max(1000, mmoeRows / 10), funnelRows, (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static ChainedOptionsBuilder jmh(Map<String, String> o, Class<?> bench) {
+        ChainedOptionsBuilder b = new OptionsBuilder().include(bench.getName() + "\\.").shouldFailOnError(true);
+        if (o.containsKey("quick")) {
+            b.warmupIterations(1).warmupTime(TimeValue.seconds(1)).measurementIterations(2)
+                    .measurementTime(TimeValue.seconds(1));
+        }
+        if (o.containsKey("forks")) {
+            b.forks(Integer.parseInt(o.get("forks")));
+        }
+        return b;
+    }
+
+    private static void throughput(Map<String, String> o) throws RunnerException, IOException {
+        Path rss = Files.createTempFile("mtl4j-bench-rss", ".tsv");
+        ChainedOptionsBuilder b = jmh(o, ThroughputBench.class).param("csv", required(o, "csv"))
+                .param("rows", o.getOrDefault("rows", "0"))
+                .jvmArgsAppend("-D" + ThroughputBench.RSS_FILE_PROPERTY + "=" + rss);
+        if (o.containsKey("models")) {
+            b.param("model", o.get("models").split(","));
+        }
+        if (o.containsKey("batches")) {
+            b.param("batch", o.get("batches").split(","));
+        }
+        Collection<RunResult> results = new Runner(b.build()).run();
+        Map<String, String> peak = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(rss)) {
+            String[] p = line.split("\t");
+            if (p.length == 4) {
+                peak.put(p[0] + "/" + p[1], p[3]);
+            }
+        }
+        Files.deleteIfExists(rss);
+        String threads = System.getenv("OMP_NUM_THREADS");
+        List<String> out = new ArrayList<>();
+        for (RunResult r : results) {
+            String model = r.getParams().getParam("model");
+            int batch = Integer.parseInt(r.getParams().getParam("batch"));
+            Result<?> res = r.getPrimaryResult();
+            out.add(String.format(Locale.ROOT, "%s\t%d\t%s\t%.1f\t%.1f\t%s", model, batch, threads == null ? "default" : threads,
+                    res.getScore() * batch, finite(res.getScoreError()) * batch, peak.getOrDefault(model + "/" + batch, "NaN")));
+        }
+        append(Path.of(required(o, "out")), out);
+    }
+
+    private static void balancers(Map<String, String> o) throws RunnerException, IOException {
+        ChainedOptionsBuilder b = jmh(o, BalancerCostBench.class);
+        if (o.containsKey("tasks")) {
+            b.param("tasks", o.get("tasks").split(","));
+        }
+        if (o.containsKey("balancers")) {
+            b.param("balancer", o.get("balancers").split(","));
+        }
+        List<String> out = new ArrayList<>();
+        for (RunResult r : new Runner(b.build()).run()) {
+            String name = r.getParams().getParam("balancer");
+            Result<?> res = r.getPrimaryResult();
+            out.add(String.format(Locale.ROOT, "%s\t%s\t%s\t%.2f\t%.2f", r.getParams().getParam("tasks"), name,
+                    BalancerCostBench.isAggregator(name) ? "aggregator" : "weighting", res.getScore(), finite(res.getScoreError())));
+        }
+        append(Path.of(required(o, "out")), out);
+    }
+
+    private static void tribuo(Map<String, String> o) throws RunnerException, IOException {
+        String rows = o.getOrDefault("rows", "0");
+        ChainedOptionsBuilder b = jmh(o, TribuoFmBench.class).param("csv", required(o, "csv")).param("rows", rows);
+        List<String> out = new ArrayList<>();
+        for (RunResult r : new Runner(b.build()).run()) {
+            String method = r.getParams().getBenchmark();
+            String name = method.endsWith("jointEpoch") ? "mtl4j joint FM (ctr + ctcvr, batch " + r.getParams().getParam("batch") + ")"
+                    : "Tribuo FMClassificationTrainer, task " + r.getParams().getParam("task");
+            Result<?> res = r.getPrimaryResult();
+            out.add(String.format(Locale.ROOT, "%s\t%s\t%s\t%.2f\t%.2f", method.endsWith("jointEpoch") ? "joint" : "single",
+                    name, rows, res.getScore(), finite(res.getScoreError())));
+        }
+        append(Path.of(required(o, "out")), out);
+    }
+
+    private static double finite(double v) {
+        return Double.isFinite(v) ? v : Double.NaN;
+    }
+
+    private static void append(Path file, List<String> lines) {
+        try {
+            Files.write(file, lines, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write results to " + file, e);
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package org.mtl4j.bench.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Merges the TSV files of one {@code ./bench} run into the markdown report: {@code meta.tsv} (key, value),
+ * {@code throughput.tsv} (model, batch, threads, ex/s, error, peak RSS MiB), {@code peer.tsv} (model,
+ * batch, threads, ex/s, peak RSS MiB), {@code balancers.tsv} (tasks, balancer, kind, us/step, error) and
+ * {@code tribuo.tsv} (kind, name, rows, ms/epoch, error). A missing file leaves its section saying so.
+ */
+public final class ResultsReport {
+    private ResultsReport() {
+    }
+
+    /** The report for the results in {@code dir}. */
+    public static String render(Path dir) {
+        StringBuilder md = new StringBuilder();
+        Map<String, String> meta = new LinkedHashMap<>();
+        for (String[] r : read(dir.resolve("meta.tsv"))) {
+            if (r.length >= 2) {
+                meta.put(r[0], r[1]);
+            }
+        }
+        md.append("# mtl4j benchmark results\n\n");
+        md.append("Measured by `").append(meta.getOrDefault("command", "./bench")).append("` on ")
+                .append(meta.getOrDefault("date", "?")).append(": ").append(meta.getOrDefault("cpu", "?")).append(", ")
+                .append(meta.getOrDefault("cores", "?")).append(" cores, **load average ")
+                .append(meta.getOrDefault("load_start", "?")).append(" at the start, ").append(meta.getOrDefault("load_end", "?"))
+                .append(" at the end** (a shared machine: compare ratios measured side by side, not absolute numbers); ")
+                .append(meta.getOrDefault("java", "?")).append("; peer: ").append(meta.getOrDefault("peer", "not run"))
+                .append(".\n\n");
+        throughput(md, dir, meta);
+        balancers(md, dir);
+        tribuo(md, dir);
+        return md.toString();
+    }
+
+    private static void throughput(StringBuilder md, Path dir, Map<String, String> meta) {
+        md.append("## DL4J training throughput vs the PyTorch peer\n\n");
+        List<String[]> ours = read(dir.resolve("throughput.tsv"));
+        if (ours.isEmpty()) {
+            md.append("Not run.\n\n");
+            return;
+        }
+        Map<String, String[]> peer = new LinkedHashMap<>();
+        for (String[] p : read(dir.resolve("peer.tsv"))) {
+            peer.put(p[0] + "/" + p[1] + "/" + p[2], p);
+        }
+        md.append("MMoE paper's synthetic data (rho 0.5, ").append(meta.getOrDefault("mmoe_rows", "?"))
+                .append(" training rows) and model sizes (d = 100; shared-bottom 113 units; MMoE 8 experts of 16; PLE/CGC"
+                        + " 4 shared + 2 per task experts of 16; towers of 8), Adam 1e-3. Examples/s of the optimisation"
+                        + " loop (forward, losses, backward, update); ratio = mtl4j / peer (goal: >= 1). Peak RSS: the"
+                        + " benchmark JVM's VmHWM (-Xmx1g) and the peer process's max RSS.\n\n");
+        md.append("| model | batch | threads | mtl4j ex/s | peer ex/s | ratio | peak RSS mtl4j | peak RSS peer |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (String[] r : ours) {
+            String[] p = peer.get(r[0] + "/" + r[1] + "/" + r[2]);
+            double us = num(r[3]);
+            double them = p == null ? Double.NaN : num(p[3]);
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", r[0], r[1], r[2],
+                    plusMinus(us, num(r[4])), count(them), ratio(us / them), mib(num(r[5])), p == null ? "n/a" : mib(num(p[4]))));
+        }
+        md.append('\n');
+    }
+
+    private static void balancers(StringBuilder md, Path dir) {
+        md.append("## Balancer cost per training step, relative to `equal`\n\n");
+        List<String[]> rows = read(dir.resolve("balancers.tsv"));
+        if (rows.isEmpty()) {
+            md.append("Not run.\n\n");
+            return;
+        }
+        Set<Integer> taskCounts = new TreeSet<>();
+        Map<String, String> kinds = new LinkedHashMap<>();
+        Map<String, double[]> score = new LinkedHashMap<>();
+        for (String[] r : rows) {
+            taskCounts.add(Integer.parseInt(r[0]));
+        }
+        List<Integer> ts = new ArrayList<>(taskCounts);
+        Set<String> names = new LinkedHashSet<>();
+        names.add("equal");
+        for (String[] r : rows) {
+            names.add(r[1]);
+            kinds.put(r[1], r[2]);
+            score.computeIfAbsent(r[1], k -> filled(ts.size())) [ts.indexOf(Integer.parseInt(r[0]))] = num(r[3]);
+        }
+        md.append("MMoE (paper sizes) over T regression tasks, batch 256, one step = `Trainer` step (loss weighting,"
+                + " then one backward pass, or T per-task gradients + aggregation), then the update. Microseconds per"
+                + " step and the ratio to `equal` at the same T. Goal: gradient aggregators <= (T + 1)x, loss weightings"
+                + " <= 1.1x (ok / OVER).\n\n");
+        StringBuilder head = new StringBuilder("| balancer | kind |");
+        StringBuilder rule = new StringBuilder("|---|---|");
+        for (int t : ts) {
+            head.append(" T=").append(t).append(" us/step | T=").append(t).append(" x equal |");
+            rule.append("---:|---:|");
+        }
+        md.append(head).append('\n').append(rule).append('\n');
+        double[] eq = score.getOrDefault("equal", filled(ts.size()));
+        for (String n : names) {
+            double[] s = score.get(n);
+            if (s == null) {
+                continue;
+            }
+            boolean agg = "aggregator".equals(kinds.get(n));
+            md.append("| ").append(n).append(" | ").append(kinds.get(n)).append(" |");
+            for (int i = 0; i < ts.size(); i++) {
+                double rel = s[i] / eq[i];
+                double goal = agg ? ts.get(i) + 1 : 1.1;
+                String verdict = Double.isNaN(rel) ? "" : rel <= goal ? " ok" : " OVER";
+                md.append(String.format(Locale.ROOT, " %s | %s%s |", Double.isNaN(s[i]) ? "n/a" : String.format(Locale.ROOT, "%.0f", s[i]),
+                        Double.isNaN(rel) ? "n/a" : String.format(Locale.ROOT, "%.2f", rel), "equal".equals(n) ? "" : verdict));
+            }
+            md.append('\n');
+        }
+        md.append('\n');
+    }
+
+    private static void tribuo(StringBuilder md, Path dir) {
+        md.append("## Tribuo: joint multi-task FM vs Tribuo's single-task FM per task\n\n");
+        List<String[]> rows = read(dir.resolve("tribuo.tsv"));
+        if (rows.isEmpty()) {
+            md.append("Not run.\n\n");
+            return;
+        }
+        md.append("One training epoch on the funnel data (user, item, category ids + 8 dense features), factors of 8,"
+                + " AdaGrad 0.05. Goal: the joint model's epoch costs less than the single-task epochs together.\n\n");
+        md.append("| model | rows | ms/epoch | ex/s |\n|---|---:|---:|---:|\n");
+        double joint = Double.NaN;
+        double singles = 0;
+        int nSingles = 0;
+        for (String[] r : rows) {
+            double ms = num(r[3]);
+            double n = num(r[2]);
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", r[1], r[2], plusMinus(ms, num(r[4])), count(n / (ms / 1000))));
+            if ("joint".equals(r[0])) {
+                joint = ms;
+            } else {
+                singles += ms;
+                nSingles++;
+            }
+        }
+        if (nSingles > 0 && !Double.isNaN(joint)) {
+            double rel = joint / singles;
+            md.append(String.format(Locale.ROOT, "%nJoint / sum of the %d single-task epochs = %.1f ms / %.1f ms = **%.2f** (%s).%n%n",
+                    nSingles, joint, singles, rel, rel < 1 ? "goal met" : "goal NOT met"));
+        }
+    }
+
+    private static double[] filled(int n) {
+        double[] d = new double[n];
+        java.util.Arrays.fill(d, Double.NaN);
+        return d;
+    }
+
+    private static String plusMinus(double v, double err) {
+        if (Double.isNaN(v)) {
+            return "n/a";
+        }
+        return Double.isNaN(err) ? count(v) : count(v) + " ± " + count(err);
+    }
+
+    private static String count(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%,.0f", v);
+    }
+
+    private static String ratio(double v) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? "n/a" : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static String mib(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.0f MiB", v);
+    }
+
+    private static double num(String s) {
+        try {
+            return Double.parseDouble(s.trim());
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** Tab-separated rows of a file, or none when it does not exist; blank lines and '#' comments skipped. */
+    static List<String[]> read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        try {
+            List<String[]> out = new ArrayList<>();
+            for (String line : Files.readAllLines(file)) {
+                if (!line.isBlank() && !line.startsWith("#")) {
+                    out.add(line.split("\t", -1));
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + file, e);
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package org.mtl4j.dsl.internal;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.mtl4j.api.metric.Metric;
+import org.mtl4j.api.spec.EarlyStopping;
+import org.mtl4j.api.spec.InputSpec;
+import org.mtl4j.api.spec.LossKind;
+import org.mtl4j.api.spec.TaskKind;
+import org.mtl4j.api.spec.TaskSpec;
+import org.mtl4j.dsl.Problem;
+import org.mtl4j.dsl.plugin.PluginKind;
+import org.mtl4j.tasks.Metrics;
+
+/** Checks of the tasks: names, losses, labels, metrics, ESMM chains and the early-stopping task. */
+final class TaskChecks {
+    private final PluginRegistry registry;
+
+    TaskChecks(PluginRegistry registry) {
+        this.registry = registry;
+    }
+
+    void check(SpecDraft d, List<Problem> out) {
+        List<TaskSpec> tasks = d.tasks();
+        if (tasks.isEmpty()) {
+            out.add(new Problem("MTL/NoTasks", "tasks", "[]", "a model needs at least one task"));
+            return;
+        }
+        Map<String, Integer> index = new HashMap<>();
+        Map<String, Integer> labels = new HashMap<>();
+        boolean anyPrimary = false;
+        for (int k = 0; k < tasks.size(); k++) {
+            TaskSpec t = tasks.get(k);
+            if (t == null) {
+                anyPrimary = true;
+                continue;
+            }
+            anyPrimary |= !t.auxiliary();
+            String p = "tasks[" + k + "]";
+            Integer first = index.putIfAbsent(t.name(), k);
+            if (first != null) {
+                out.add(new Problem("MTL/DuplicateTask", p + ".name", Problem.quote(t.name()), "also tasks[" + first + "]"));
+            }
+            if (!t.loss().compatibleWith(t.kind())) {
+                out.add(new Problem("MTL/LossKind", p + ".loss", t.loss().id(), t.kind().id() + " tasks take " + lossesFor(t.kind())));
+            }
+            String column = labelColumn(t.label());
+            Integer other = labels.putIfAbsent(column, k);
+            if (other != null) {
+                out.add(new Problem("MTL/LabelCollision", p + ".label", Problem.quote(t.label()), "column "
+                        + Problem.quote(column) + " is already the label of tasks[" + other + "] (" + tasks.get(other).name() + ")"));
+            }
+            for (int i = 0; i < d.inputs().size(); i++) {
+                InputSpec in = d.inputs().get(i);
+                if (in != null && in.sourceColumns().contains(column)) {
+                    out.add(new Problem("MTL/LabelIsInput", p + ".label", Problem.quote(t.label()), "column "
+                            + Problem.quote(column) + " is also read by inputs[" + i + "] (" + in.name()
+                            + "); a label must not be a feature"));
+                }
+            }
+            metrics(t, p, out);
+        }
+        if (!anyPrimary) {
+            out.add(new Problem("MTL/OnlyAuxiliary", "tasks", String.valueOf(index.keySet().stream().sorted().toList()),
+                    "at least one task must not be auxiliary"));
+        }
+        chains(tasks, index, out);
+    }
+
+    private static String lossesFor(TaskKind kind) {
+        List<String> ok = new ArrayList<>();
+        for (LossKind l : LossKind.values()) {
+            if (l.compatibleWith(kind)) {
+                ok.add(l.id());
+            }
+        }
+        return String.join(" or ", ok);
+    }
+
+    /** The column of a label or derived-label expression ({@code rating >= 4} reads {@code rating}). */
+    static String labelColumn(String label) {
+        String s = label.trim();
+        int end = 0;
+        while (end < s.length() && !Character.isWhitespace(s.charAt(end)) && "<>=!".indexOf(s.charAt(end)) < 0) {
+            end++;
+        }
+        return end == 0 ? s : s.substring(0, end);
+    }
+
+    private void metrics(TaskSpec t, String p, List<Problem> out) {
+        Map<String, Metric> known = registry.map(PluginKind.METRIC, Metric.class);
+        for (int j = 0; j < t.metrics().size(); j++) {
+            String name = t.metrics().get(j);
+            String path = p + ".metrics[" + j + "]";
+            String base = name.contains("@") ? name.substring(0, name.indexOf('@')) : name;
+            Metric m = known.get(base);
+            if (m == null) {
+                out.add(PluginChecks.unknown(registry, PluginKind.METRIC, path, name));
+                continue;
+            }
+            try {
+                Metrics.resolve(name, known);
+            } catch (RuntimeException e) {
+                out.add(new Problem("MTL/BadMetric", path, Problem.quote(name), e.getMessage()));
+                continue;
+            }
+            if (!m.supports(t.kind())) {
+                out.add(new Problem("MTL/MetricKind", path, Problem.quote(name), base + " does not apply to " + t.kind().id()
+                        + " tasks"));
+            }
+        }
+    }
+
+    private static void chains(List<TaskSpec> tasks, Map<String, Integer> index, List<Problem> out) {
+        Set<Integer> inReportedCycle = new java.util.HashSet<>();
+        Set<Integer> parentsReported = new java.util.HashSet<>();
+        for (int k = 0; k < tasks.size(); k++) {
+            TaskSpec t = tasks.get(k);
+            if (t == null || !t.chained()) {
+                continue;
+            }
+            String p = "tasks[" + k + "]";
+            if (t.kind() != TaskKind.BINARY) {
+                out.add(new Problem("MTL/ChainNotBinary", p + ".kind", t.kind().id(), "task " + Problem.quote(t.name())
+                        + " is chainedAfter " + Problem.quote(t.chainedAfter()) + "; ESMM chains need binary tasks"));
+            }
+            Integer parent = index.get(t.chainedAfter());
+            if (parent == null) {
+                out.add(new Problem("MTL/UnknownTask", p + ".chainedAfter", Problem.quote(t.chainedAfter()),
+                        "known: " + String.join(", ", new TreeSet<>(index.keySet()))));
+                continue;
+            }
+            List<String> cycle = cycleFrom(k, tasks, index);
+            if (cycle != null) {
+                if (!inReportedCycle.contains(k)) {
+                    cycle.forEach(n -> inReportedCycle.add(index.get(n)));
+                    out.add(new Problem("MTL/ChainCycle", p + ".chainedAfter", Problem.quote(t.chainedAfter()),
+                            "cycle: " + String.join(" -> ", cycle)));
+                }
+                continue;
+            }
+            TaskSpec pt = tasks.get(parent);
+            if (pt != null && pt.kind() != TaskKind.BINARY && parentsReported.add(parent)) {
+                out.add(new Problem("MTL/ChainNotBinary", "tasks[" + parent + "].kind", pt.kind().id(), "task "
+                        + Problem.quote(t.name()) + " is chainedAfter it; ESMM chains need binary tasks"));
+            }
+        }
+    }
+
+    /** The names along the chain from task k back to k ({@code a -> b -> a}), or null if it reaches a root. */
+    private static List<String> cycleFrom(int k, List<TaskSpec> tasks, Map<String, Integer> index) {
+        List<String> path = new ArrayList<>();
+        Set<Integer> seen = new java.util.HashSet<>();
+        Integer cur = k;
+        while (cur != null && tasks.get(cur) != null && seen.add(cur)) {
+            TaskSpec t = tasks.get(cur);
+            path.add(t.name());
+            cur = t.chained() ? index.get(t.chainedAfter()) : null;
+        }
+        if (cur != null && cur == k) {
+            path.add(tasks.get(k).name());
+            return path;
+        }
+        return null;
+    }
+
+    void earlyStopping(SpecDraft d, List<Problem> out) {
+        if (d.training() == null || d.training().earlyStopping() == null) {
+            return;
+        }
+        EarlyStopping es = d.training().earlyStopping();
+        if ("*".equals(es.task())) {
+            return;
+        }
+        TaskSpec task = null;
+        SortedSet<String> names = new TreeSet<>();
+        for (TaskSpec t : d.tasks()) {
+            if (t != null) {
+                names.add(t.name());
+                task = t.name().equals(es.task()) ? t : task;
+            }
+        }
+        if (task == null) {
+            names.add("*");
+            out.add(new Problem("MTL/UnknownTask", "training.earlyStopping.task", Problem.quote(es.task()),
+                    "known: " + String.join(", ", names)));
+            return;
+        }
+        if (!"loss".equals(es.metric())) {
+            String base = es.metric().contains("@") ? es.metric().substring(0, es.metric().indexOf('@')) : es.metric();
+            if (!registry.map(PluginKind.METRIC, Metric.class).containsKey(base)) {
+                out.add(PluginChecks.unknown(registry, PluginKind.METRIC, "training.earlyStopping.metric", es.metric()));
+            }
+        }
+    }
+}
