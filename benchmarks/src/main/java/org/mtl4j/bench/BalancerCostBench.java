@@ -10,6 +10,7 @@ import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.api.spec.PluginRef;
 import org.mtl4j.backend.dl4j.Dl4jBackend;
 import org.mtl4j.balancers.Balancers;
+import org.mtl4j.bench.internal.CpuCounter;
 import org.mtl4j.bench.internal.MultiTaskSynthetic;
 import org.mtl4j.bench.internal.PreloadedDataset;
 import org.mtl4j.training.Trainer;
@@ -28,6 +29,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
 
 /**
  * The cost of one training step with each balancer, through the real loop: every invocation runs
@@ -37,7 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * the MMoE paper's (8 experts of 16 units, towers of 8) over T = {@code tasks} regression tasks of the
  * paper's synthetic recipe ({@link MultiTaskSynthetic}); diagnostics are off.
  *
- * <p>The score is microseconds per step; the report divides by the {@code equal} row of the same T.
+ * <p>The score is microseconds per step (wall); the process CPU time per step goes to the side file
+ * ({@link CpuCounter}: {@code balancer, T, name, CPU ns/step}). The report divides both by the
+ * {@code equal} row of the same T.
  * Goals (DESIGN.md, issue 5): a gradient aggregator at most (T + 1) x {@code equal}, a loss weighting
  * at most 1.1 x.
  */
@@ -64,6 +68,7 @@ public class BalancerCostBench {
     private PreloadedDataset data;
     private ModelSpec spec;
     private long seed;
+    private final CpuCounter cpu = new CpuCounter();
 
     /** Whether {@code name} is a gradient aggregator (else a loss weighting); unknown names fail listing both. */
     public static boolean isAggregator(String name) {
@@ -88,6 +93,16 @@ public class BalancerCostBench {
         model = new Dl4jBackend().compile(spec, Map.of(), Map.of());
     }
 
+    @Setup(Level.Iteration)
+    public void beginIteration(IterationParams p) {
+        cpu.begin(p);
+    }
+
+    @TearDown(Level.Iteration)
+    public void endIteration(IterationParams p) {
+        cpu.end(p);
+    }
+
     /** One epoch of {@value #STEPS} steps through a fresh trainer (balancers are stateful, one per run). */
     @Benchmark
     @OperationsPerInvocation(STEPS)
@@ -96,11 +111,15 @@ public class BalancerCostBench {
         GradientAggregator a = spec.hasGradientAggregation()
                 ? Balancers.gradientAggregator(new BalancerContext(spec.gradientAggregation(), spec.tasks(), seed))
                 : null;
-        return Trainer.builder().lossWeighting(w).gradientAggregator(a).build().fit(model, data, null);
+        TrainingResult r = Trainer.builder().lossWeighting(w).gradientAggregator(a).build().fit(model, data, null);
+        cpu.add(STEPS);
+        return r;
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
+        CpuCounter.append("balancer", Integer.toString(tasks), balancer, String.format(java.util.Locale.ROOT, "%.0f",
+                cpu.cpuNanosPerOp()));
         model.close();
     }
 }

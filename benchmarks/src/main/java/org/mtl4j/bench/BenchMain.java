@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.mtl4j.bench.internal.CpuCounter;
 import org.mtl4j.bench.internal.ResultsReport;
 import org.mtl4j.data.FunnelGenerator;
 import org.mtl4j.data.MmoeSyntheticGenerator;
@@ -111,10 +112,14 @@ public final class BenchMain {
                 mmoeRows, Math.max(1000, mmoeRows / 10), funnelRows, (System.nanoTime() - t0) / 1e9);
     }
 
-    private static ChainedOptionsBuilder jmh(Map<String, String> o, Class<?> bench) {
-        ChainedOptionsBuilder b = new OptionsBuilder().include(bench.getName() + "\\.").shouldFailOnError(true);
+    /** JMH options for one benchmark class; side results (CPU time, peak memory) go to {@code side}. */
+    private static ChainedOptionsBuilder jmh(Map<String, String> o, Class<?> bench, Path side) {
+        // forks get the property on their command line, an in-process run (--forks 0) from here
+        System.setProperty(CpuCounter.SIDE_FILE_PROPERTY, side.toString());
+        ChainedOptionsBuilder b = new OptionsBuilder().include(bench.getName() + "\\.").shouldFailOnError(true)
+                .jvmArgsAppend("-D" + CpuCounter.SIDE_FILE_PROPERTY + "=" + side);
         if (o.containsKey("quick")) {
-            b.warmupIterations(1).warmupTime(TimeValue.seconds(1)).measurementIterations(2)
+            b.warmupIterations(2).warmupTime(TimeValue.seconds(1)).measurementIterations(3)
                     .measurementTime(TimeValue.seconds(1));
         }
         if (o.containsKey("forks")) {
@@ -124,10 +129,9 @@ public final class BenchMain {
     }
 
     private static void throughput(Map<String, String> o) throws RunnerException, IOException {
-        Path rss = Files.createTempFile("mtl4j-bench-rss", ".tsv");
-        ChainedOptionsBuilder b = jmh(o, ThroughputBench.class).param("csv", required(o, "csv"))
-                .param("rows", o.getOrDefault("rows", "0"))
-                .jvmArgsAppend("-D" + ThroughputBench.RSS_FILE_PROPERTY + "=" + rss);
+        Path side = Files.createTempFile("mtl4j-bench-side", ".tsv");
+        ChainedOptionsBuilder b = jmh(o, ThroughputBench.class, side).param("csv", required(o, "csv"))
+                .param("rows", o.getOrDefault("rows", "0"));
         if (o.containsKey("models")) {
             b.param("model", o.get("models").split(","));
         }
@@ -135,57 +139,86 @@ public final class BenchMain {
             b.param("batch", o.get("batches").split(","));
         }
         Collection<RunResult> results = new Runner(b.build()).run();
-        Map<String, String> peak = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(rss)) {
-            String[] p = line.split("\t");
-            if (p.length == 4) {
-                peak.put(p[0] + "/" + p[1], p[3]);
-            }
-        }
-        Files.deleteIfExists(rss);
+        Map<String, String[]> sides = side(side, "throughput", 2);
         String threads = System.getenv("OMP_NUM_THREADS");
         List<String> out = new ArrayList<>();
         for (RunResult r : results) {
             String model = r.getParams().getParam("model");
             int batch = Integer.parseInt(r.getParams().getParam("batch"));
             Result<?> res = r.getPrimaryResult();
-            out.add(String.format(Locale.ROOT, "%s\t%d\t%s\t%.1f\t%.1f\t%s", model, batch, threads == null ? "default" : threads,
-                    res.getScore() * batch, finite(res.getScoreError()) * batch, peak.getOrDefault(model + "/" + batch, "NaN")));
+            String[] sd = sides.get(model + "/" + batch);
+            double cpuNs = sd == null ? Double.NaN : number(sd[5]);
+            out.add(String.format(Locale.ROOT, "%s\t%d\t%s\t%.1f\t%.1f\t%s\t%.1f", model, batch, threads == null ? "default" : threads,
+                    res.getScore() * batch, finite(res.getScoreError()) * batch, sd == null ? "NaN" : sd[4], batch / (cpuNs / 1e9)));
         }
         append(Path.of(required(o, "out")), out);
     }
 
     private static void balancers(Map<String, String> o) throws RunnerException, IOException {
-        ChainedOptionsBuilder b = jmh(o, BalancerCostBench.class);
+        Path side = Files.createTempFile("mtl4j-bench-side", ".tsv");
+        ChainedOptionsBuilder b = jmh(o, BalancerCostBench.class, side);
         if (o.containsKey("tasks")) {
             b.param("tasks", o.get("tasks").split(","));
         }
         if (o.containsKey("balancers")) {
             b.param("balancer", o.get("balancers").split(","));
         }
+        Collection<RunResult> results = new Runner(b.build()).run();
+        Map<String, String[]> sides = side(side, "balancer", 2);
         List<String> out = new ArrayList<>();
-        for (RunResult r : new Runner(b.build()).run()) {
+        for (RunResult r : results) {
             String name = r.getParams().getParam("balancer");
+            String tasks = r.getParams().getParam("tasks");
             Result<?> res = r.getPrimaryResult();
-            out.add(String.format(Locale.ROOT, "%s\t%s\t%s\t%.2f\t%.2f", r.getParams().getParam("tasks"), name,
-                    BalancerCostBench.isAggregator(name) ? "aggregator" : "weighting", res.getScore(), finite(res.getScoreError())));
+            String[] sd = sides.get(tasks + "/" + name);
+            out.add(String.format(Locale.ROOT, "%s\t%s\t%s\t%.2f\t%.2f\t%.2f", tasks, name,
+                    BalancerCostBench.isAggregator(name) ? "aggregator" : "weighting", res.getScore(), finite(res.getScoreError()),
+                    sd == null ? Double.NaN : number(sd[3]) / 1e3));
         }
         append(Path.of(required(o, "out")), out);
     }
 
     private static void tribuo(Map<String, String> o) throws RunnerException, IOException {
         String rows = o.getOrDefault("rows", "0");
-        ChainedOptionsBuilder b = jmh(o, TribuoFmBench.class).param("csv", required(o, "csv")).param("rows", rows);
+        Path side = Files.createTempFile("mtl4j-bench-side", ".tsv");
+        ChainedOptionsBuilder b = jmh(o, TribuoFmBench.class, side).param("csv", required(o, "csv")).param("rows", rows);
+        Collection<RunResult> results = new Runner(b.build()).run();
+        Map<String, String[]> sides = side(side, "tribuo", 1);
         List<String> out = new ArrayList<>();
-        for (RunResult r : new Runner(b.build()).run()) {
+        for (RunResult r : results) {
             String method = r.getParams().getBenchmark();
             String name = method.endsWith("jointEpoch") ? "mtl4j joint FM (ctr + ctcvr, batch " + r.getParams().getParam("batch") + ")"
                     : "Tribuo FMClassificationTrainer, task " + r.getParams().getParam("task");
             Result<?> res = r.getPrimaryResult();
-            out.add(String.format(Locale.ROOT, "%s\t%s\t%s\t%.2f\t%.2f", method.endsWith("jointEpoch") ? "joint" : "single",
-                    name, rows, res.getScore(), finite(res.getScoreError())));
+            String[] sd = sides.get(method.endsWith("jointEpoch") ? "joint" : r.getParams().getParam("task"));
+            out.add(String.format(Locale.ROOT, "%s\t%s\t%s\t%.2f\t%.2f\t%.2f", method.endsWith("jointEpoch") ? "joint" : "single",
+                    name, rows, res.getScore(), finite(res.getScoreError()), sd == null ? Double.NaN : number(sd[2]) / 1e6));
         }
         append(Path.of(required(o, "out")), out);
+    }
+
+    /**
+     * The side file's lines of one kind, keyed by their next {@code keyFields} fields joined with "/"
+     * (the file is deleted after reading).
+     */
+    private static Map<String, String[]> side(Path file, String kind, int keyFields) throws IOException {
+        Map<String, String[]> out = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(file)) {
+            String[] p = line.split("\t");
+            if (p.length > keyFields && p[0].equals(kind)) {
+                out.put(String.join("/", java.util.Arrays.asList(p).subList(1, 1 + keyFields)), p);
+            }
+        }
+        Files.deleteIfExists(file);
+        return out;
+    }
+
+    private static double number(String s) {
+        try {
+            return Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
     }
 
     private static double finite(double v) {

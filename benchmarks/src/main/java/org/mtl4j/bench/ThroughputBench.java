@@ -2,10 +2,8 @@ package org.mtl4j.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +12,7 @@ import org.mtl4j.api.backend.TrainingStep;
 import org.mtl4j.api.data.Batch;
 import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.backend.dl4j.Dl4jBackend;
+import org.mtl4j.bench.internal.CpuCounter;
 import org.mtl4j.bench.internal.PeakMemory;
 import org.mtl4j.bench.internal.PreloadedDataset;
 import org.mtl4j.data.CsvDataset;
@@ -31,6 +30,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
 
 /**
  * Training throughput of the DL4J backend on the MMoE paper's synthetic benchmark (Ma et al., KDD 2018,
@@ -44,8 +44,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * The CSV is read once in the trial set-up, shuffled once and cut into full batches; the peer instead
  * gathers each batch from a fresh permutation inside its timed loop.
  *
- * <p>At the end of a trial the fork's peak resident memory (VmHWM) is appended to the file named by the
- * system property {@value #RSS_FILE_PROPERTY}, if set.
+ * <p>At the end of a trial the fork's peak resident memory (VmHWM) and the process CPU time per step of
+ * the measurement iterations are appended to the side file ({@link CpuCounter#SIDE_FILE_PROPERTY}), if set:
+ * {@code throughput, model, batch, OMP_NUM_THREADS, peak RSS MiB, CPU ns/step}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -54,9 +55,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
 public class ThroughputBench {
-    /** System property: a file that each trial appends "model, batch, OMP_NUM_THREADS, peak RSS MiB" to. */
-    public static final String RSS_FILE_PROPERTY = "mtl4j.bench.rssFile";
-
     /** shared-bottom, mmoe or ple. */
     @Param({"shared-bottom", "mmoe", "ple"})
     public String model;
@@ -76,6 +74,7 @@ public class ThroughputBench {
     private List<Batch> batches;
     private int next;
     private final double[] weights = {1, 1};
+    private final CpuCounter cpu = new CpuCounter();
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -104,6 +103,16 @@ public class ThroughputBench {
         }
     }
 
+    @Setup(Level.Iteration)
+    public void beginIteration(IterationParams p) {
+        cpu.begin(p);
+    }
+
+    @TearDown(Level.Iteration)
+    public void endIteration(IterationParams p) {
+        cpu.end(p);
+    }
+
     /** One optimisation step; returns the step so that nothing is dead code. */
     @Benchmark
     public TrainingStep step() {
@@ -112,22 +121,15 @@ public class ThroughputBench {
         TrainingStep s = net.step(b);
         s.backward(weights);
         net.applyUpdate();
+        cpu.add(1);
         return s;
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        double peak = PeakMemory.peakRssMiB();
-        String file = System.getProperty(RSS_FILE_PROPERTY);
-        if (file != null && !file.isEmpty()) {
-            String threads = System.getenv("OMP_NUM_THREADS");
-            String line = String.format(Locale.ROOT, "%s\t%d\t%s\t%.1f%n", model, batch, threads == null ? "default" : threads, peak);
-            try {
-                Files.writeString(Path.of(file), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not append peak memory to " + file, e);
-            }
-        }
+        String threads = System.getenv("OMP_NUM_THREADS");
+        CpuCounter.append("throughput", model, Integer.toString(batch), threads == null ? "default" : threads,
+                String.format(Locale.ROOT, "%.1f", PeakMemory.peakRssMiB()), String.format(Locale.ROOT, "%.0f", cpu.cpuNanosPerOp()));
         net.close();
     }
 }

@@ -47,11 +47,22 @@ import org.mtl4j.data.internal.ZipfSampler;
  */
 public final class FunnelGenerator {
 
-    /** Every parameter of the recipe; {@link #DEFAULT} holds the documented defaults. */
+    /**
+     * Every parameter of the recipe; {@link #DEFAULT} holds the documented defaults.
+     *
+     * <p>The default world seed is 3, chosen by a fixed rule before any model was judged on it: among
+     * world seeds 1..24, the one whose oracle AUCs (click 0.836, CTCVR 0.884 on 40k rows) are closest
+     * (L2) to those of the PyTorch reference's world in {@code ../shared/peer} (0.830, 0.886), so that
+     * "share of the oracle's lift" means the same as in the reference. Worlds differ a lot: over seeds
+     * 1..24 the oracle click AUC ranges from 0.79 to 0.86, and in a world whose signal sits mostly in
+     * the latent user x item dot product (e.g. seed 2018: oracle 0.787) an MLP over concatenated
+     * embeddings recovers less of the lift (0.69 for shared-bottom at 200k rows; the PyTorch peer 0.665
+     * at 100k rows), since an MLP learns dot products inefficiently (Rendle et al., RecSys 2020).
+     */
     public record Config(long seed, int users, int items, int categories, int denseFeatures, int latentDim,
             double zipfExponent, double share, double affinityScale, double biasStd, double denseWeightStd,
             double targetCtr, double targetCvr, int calibrationRows) {
-        public static final Config DEFAULT = new Config(2018L, 5000, 2000, 20, 8, 8, 0.8, 0.7, 2.0, 0.5, 0.3, 0.10,
+        public static final Config DEFAULT = new Config(3L, 5000, 2000, 20, 8, 8, 0.8, 0.7, 2.0, 0.5, 0.3, 0.10,
                 0.20, 200_000);
 
         public Config {

@@ -152,6 +152,18 @@ class ValidationTest {
     }
 
     @Test
+    void earlyStoppingMustWatchAMetricTheTaskReports() {
+        assertThat(problems(funnel().training(Training.epochs(2).earlyStopping("ctr", "gauc", 1))))
+                .isEqualTo("model 'funnel' has 1 problem:\n  1) MTL/EarlyStoppingMetric: training.earlyStopping.metric = "
+                        + "\"gauc\" (task \"ctr\" reports auc, logloss; early stopping watches one of them or \"loss\")");
+        assertThat(problems(funnel().training(Training.epochs(2).earlyStopping("ctr", "aucc", 1))))
+                .isEqualTo("model 'funnel' has 1 problem:\n  1) MTL/UnknownPlugin: training.earlyStopping.metric = "
+                        + "\"aucc\" (known: accuracy, auc, calibration, ece, gauc, logloss, mae, ndcg, recall, rmse, top-k-accuracy)");
+        assertThat(funnel().training(Training.epochs(2).earlyStopping("ctr", "logloss", 1)).build(rt).training()
+                .earlyStopping().metric()).isEqualTo("logloss");
+    }
+
+    @Test
     void crossStitchNeedsTwoTasksAndAllAuxiliaryIsRefused() {
         assertThat(problems(Mtl.model("m").inputs(Inputs.dense("ctx", "d0"))
                 .tasks(Tasks.binary("ctr").auxiliary()).sharing(Sharing.crossStitch(8))))

@@ -160,6 +160,25 @@ public final class Pipeline {
         return r;
     }
 
+    /**
+     * The tasks of an evaluation in spec order, each ESMM conditional output right after its task,
+     * then anything else (sorted).
+     */
+    public static List<String> ordered(Evaluation e, List<String> taskOrder) {
+        java.util.Set<String> all = new java.util.TreeSet<>(e.metrics().keySet());
+        all.addAll(e.losses().keySet());
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        for (String task : taskOrder) {
+            for (String name : List.of(task, task + org.mtl4j.api.spec.TaskSpec.CONDITIONAL_SUFFIX)) {
+                if (all.contains(name)) {
+                    out.add(name);
+                }
+            }
+        }
+        out.addAll(all);
+        return List.copyOf(out);
+    }
+
     /** {@code mmoe [experts=4, expertLayers=[64], gateLayers=[]]}: the spec id and its parameters. */
     public static String topology(ModelSpec s) {
         String t = s.topology().toString();
@@ -177,11 +196,9 @@ public final class Pipeline {
     }
 
     /** The per-task metric table printed by train, evaluate and demo. */
-    public static String metricTable(Evaluation e) {
+    public static String metricTable(Evaluation e, List<String> taskOrder) {
         Table t = new Table(2, "task", "metric", "value", "rows");
-        java.util.Set<String> tasks = new java.util.TreeSet<>(e.metrics().keySet());
-        tasks.addAll(e.losses().keySet());
-        for (String task : tasks) {
+        for (String task : ordered(e, taskOrder)) {
             e.metrics().getOrDefault(task, Map.of()).forEach((metric, v) -> t.row(task, metric, Table.num(v), e.rows().get(task)));
             Double loss = e.losses().get(task);
             Double logloss = e.metrics().getOrDefault(task, Map.of()).get("logloss");

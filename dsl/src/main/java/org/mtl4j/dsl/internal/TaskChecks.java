@@ -169,6 +169,7 @@ final class TaskChecks {
         return null;
     }
 
+    /** The early-stopping task exists and reports the metric watched (or it watches the loss). */
     void earlyStopping(SpecDraft d, List<Problem> out) {
         if (d.training() == null || d.training().earlyStopping() == null) {
             return;
@@ -193,8 +194,14 @@ final class TaskChecks {
         }
         if (!"loss".equals(es.metric())) {
             String base = es.metric().contains("@") ? es.metric().substring(0, es.metric().indexOf('@')) : es.metric();
+            List<String> watched = org.mtl4j.tasks.TaskKinds.metricsOf(task);
             if (!registry.map(PluginKind.METRIC, Metric.class).containsKey(base)) {
                 out.add(PluginChecks.unknown(registry, PluginKind.METRIC, "training.earlyStopping.metric", es.metric()));
+            } else if (!watched.contains(es.metric())) {
+                // the trainer can only watch what it evaluates: the task's metrics, or the loss
+                out.add(new Problem("MTL/EarlyStoppingMetric", "training.earlyStopping.metric", Problem.quote(es.metric()),
+                        "task " + Problem.quote(task.name()) + " reports " + String.join(", ", watched)
+                                + "; early stopping watches one of them or \"loss\""));
             }
         }
     }

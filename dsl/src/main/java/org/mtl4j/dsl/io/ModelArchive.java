@@ -81,6 +81,7 @@ public final class ModelArchive {
         if (spec == null) {
             throw new IllegalArgumentException("model archive " + file + ": spec must not be null");
         }
+        backendEntries = backendEntries == null ? Map.of() : backendEntries;
         for (String name : backendEntries.keySet()) {
             checkEntryName(file, name);
         }

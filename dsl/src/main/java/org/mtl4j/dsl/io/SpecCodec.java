@@ -74,6 +74,23 @@ public final class SpecCodec {
         return fromYaml(text, sourceName, ModelSpec.class);
     }
 
+    /** A model spec read from YAML with the line of every field (to place validation problems in the file). */
+    public static LocatedSpec fromYamlLocated(String text, String sourceName) {
+        return located(parse(YAML, text, sourceName), sourceName);
+    }
+
+    /** A model spec read from JSON with the line of every field. */
+    public static LocatedSpec fromJsonLocated(String text, String sourceName) {
+        return located(parse(JSON, text, sourceName), sourceName);
+    }
+
+    private static LocatedSpec located(Node root, String sourceName) {
+        ModelSpec spec = new SpecReader(sourceName).read(root, ModelSpec.class);
+        Map<String, Integer> lines = new LinkedHashMap<>();
+        root.collectLines("", lines);
+        return new LocatedSpec(spec, sourceName, lines);
+    }
+
     /** Reads any spec record (or {@link org.mtl4j.api.spec.InputSpec}, {@link org.mtl4j.api.spec.Topology}). */
     public static <T> T fromJson(String text, String sourceName, Class<T> type) {
         return new SpecReader(sourceName).read(parse(JSON, text, sourceName), type);

@@ -13,8 +13,8 @@ import org.mtl4j.api.data.Vocabulary;
 import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.backend.dl4j.internal.model.Dl4jModel;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.profiler.ProfilerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +33,7 @@ public final class Dl4jBackend implements Backend {
     private static final Logger LOG = LoggerFactory.getLogger(Dl4jBackend.class);
     private static volatile boolean initialised;
 
-    /** Sets ND4J's data type and turns its per-op profiling checks off, once per JVM. */
+    /** Sets ND4J's data type and turns its per-op profiling checks (workspace scope checks by default) off, once per JVM. */
     public static void initNd4j() {
         if (initialised) {
             return;
@@ -41,7 +41,9 @@ public final class Dl4jBackend implements Backend {
         synchronized (Dl4jBackend.class) {
             if (!initialised) {
                 Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-                Nd4j.getExecutioner().setProfilingMode(OpExecutioner.ProfilingMode.DISABLED);
+                // no per-op workspace/NaN checks: the engine allocates no workspaces on its hot path
+                Nd4j.getExecutioner().setProfilingConfig(ProfilerConfig.builder().checkWorkspaces(false).checkForNAN(false)
+                        .checkForINF(false).checkElapsedTime(false).stackTrace(false).nativeStatistics(false).build());
                 if (System.getenv("OMP_NUM_THREADS") == null) {
                     LOG.warn("OMP_NUM_THREADS is not set: ND4J uses one native thread per core; set it (e.g. 1) for stable speed");
                 }

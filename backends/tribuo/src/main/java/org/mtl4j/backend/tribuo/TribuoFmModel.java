@@ -83,6 +83,7 @@ public final class TribuoFmModel implements TrainableModel {
     private final List<ParameterBlock> blocks = new ArrayList<>();
 
     private long updates;
+    private long rowsSeen;
     private long stepGeneration;
     private Provenance provenance;
 
@@ -195,6 +196,7 @@ public final class TribuoFmModel implements TrainableModel {
         Csr x = features.encode(batch);
         FmNetwork.Forward fw = net.forward(x);
         LossPass lp = losses(fw, batch, true);
+        rowsSeen += batch.size();
         return new FmStep(++stepGeneration, fw, lp);
     }
 
@@ -419,6 +421,11 @@ public final class TribuoFmModel implements TrainableModel {
     @Override
     public long updates() {
         return updates;
+    }
+
+    /** Training rows this instance has stepped through (every epoch counted), 0 after a load. */
+    public long rowsSeen() {
+        return rowsSeen;
     }
 
     // ---------------------------------------------------------------- prediction

@@ -68,6 +68,17 @@ final class TribuoProvenances {
         return r.params().isEmpty() ? r.name() : r.name() + r.params();
     }
 
+    private static long parse(String s, long fallback) {
+        if (s == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
     static <T extends org.tribuo.Output<T>> ModelProvenance of(TribuoFmModel joint, String task, String modelClass,
             OutputFactory<T> factory, int features, int outputs) {
         ModelSpec spec = joint.spec();
@@ -79,16 +90,14 @@ final class TribuoProvenances {
         } catch (RuntimeException e) {
             time = OffsetDateTime.now(ZoneOffset.UTC);
         }
-        int rows = 0;
-        String r = p.summary().get("rows");
-        if (r != null) {
-            try {
-                rows = (int) Math.min(Integer.MAX_VALUE, Long.parseLong(r));
-            } catch (NumberFormatException e) {
-                rows = 0;
-            }
+        // rows of the training data: the loop's summary when it says, else rows stepped through / epochs
+        long rows = parse(p.summary().get("rows"), -1);
+        if (rows < 0) {
+            long epochs = Math.max(1, parse(p.summary().get("epochs"), 1));
+            rows = joint.rowsSeen() / epochs;
         }
-        DatasetProvenance ds = new JointDatasetProvenance(new SimpleDataSourceProvenance(data, time, factory), rows,
+        DatasetProvenance ds = new JointDatasetProvenance(new SimpleDataSourceProvenance(data, time, factory),
+                (int) Math.min(Integer.MAX_VALUE, rows),
                 features, outputs);
 
         Map<String, Provenance> trainer = new LinkedHashMap<>();

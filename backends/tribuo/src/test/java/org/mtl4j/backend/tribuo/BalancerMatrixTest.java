@@ -84,6 +84,5 @@ class BalancerMatrixTest {
             assertThat(auc).as("clipper %s", name).isGreaterThanOrEqualTo(0.65);
         }
         assertThat(results.keySet()).contains("clipper global-norm", "clipper adaptive");
-        results.forEach((k, v) -> System.out.println("balancer matrix: " + k + ": " + v));
     }
 }

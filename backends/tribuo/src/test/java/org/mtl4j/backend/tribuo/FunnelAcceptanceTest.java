@@ -98,6 +98,33 @@ class FunnelAcceptanceTest {
     }
 
     @Test
+    void anEsmmChainTrainsCtcvrAsCtrTimesItsOwnTowerAndExposesTheConditional() {
+        ModelSpec base = spec(new Topology.SharedBottom(List.of(1)), 42);
+        ModelSpec esmm = base.withTasks(List.of(base.tasks().get(0), new org.mtl4j.api.spec.TaskSpec("ctcvr",
+                org.mtl4j.api.spec.TaskKind.BINARY, "conversion", 1, null, List.of(), 1.0, false, "ctr", List.of(8), 1.0)));
+        TribuoFmModel m = new TribuoBackend().compile(esmm, train.vocabularies(), train.denseStats());
+        Trainer.builder().build().fit(m, train, null);
+        Evaluation e = Evaluator.evaluate(m, test);
+        System.out.printf("funnel ESMM FM: ctr AUC %.4f, ctcvr AUC %.4f%n", e.metric("ctr", "auc"), e.metric("ctcvr", "auc"));
+        assertThat(lift(e.metric("ctr", "auc"), oracle.metric("ctr", "auc"))).isGreaterThanOrEqualTo(0.75);
+        assertThat(lift(e.metric("ctcvr", "auc"), oracle.metric("ctcvr", "auc"))).isGreaterThanOrEqualTo(0.65);
+        try (var s = test.batches(1000, false, 0)) {
+            var b = s.next();
+            var p = m.predict(b);
+            float[] ctr = p.output("ctr");
+            float[] cond = p.output("ctcvr.conditional");
+            float[] ctcvr = p.output("ctcvr");
+            double meanCond = 0;
+            for (int i = 0; i < b.size(); i++) {
+                assertThat((double) ctcvr[i]).isCloseTo((double) ctr[i] * cond[i], within(1e-6));
+                meanCond += cond[i] / b.size();
+            }
+            // the generator's p(conversion | click) averages 0.20 over clicks; the conditional tower learns it
+            assertThat(meanCond).isBetween(0.1, 0.35);
+        }
+    }
+
+    @Test
     void tribuosLabelEvaluatorAgreesWithOurAucOnATribuoDataset() throws Exception {
         TribuoFmModel m = model(new Topology.SharedBottom(List.of(1)), 42);
         Evaluation ours = Evaluator.evaluate(m, test);
@@ -109,6 +136,13 @@ class FunnelAcceptanceTest {
             assertThat(ev.AUCROC(new Label("1"))).as(taskAndColumn[0])
                     .isCloseTo(ours.metric(taskAndColumn[0], "auc"), within(1e-4));
             assertThat(tribuoTest.size()).isEqualTo(20_000);
+            // the head's provenance records the joint run the loop made
+            var prov = head.getProvenance();
+            assertThat(prov.getDatasetProvenance().getNumExamples()).isEqualTo(200_000);
+            assertThat(prov.getInstanceProvenance().getMap().get("data-source").toString()).isEqualTo(train.description());
+            assertThat(prov.getInstanceProvenance().getMap().get("sibling-tasks").toString())
+                    .isEqualTo(taskAndColumn[0].equals("ctr") ? "ctcvr" : "ctr");
+            assertThat(prov.getTrainerProvenance().getConfiguredParameters().get("seed").toString()).isEqualTo("42");
         }
         // the same through our own rows converted to a Tribuo dataset
         LabelEvaluation ev = new LabelEvaluator().evaluate(TribuoTaskModels.labelModel(m, "ctr"),

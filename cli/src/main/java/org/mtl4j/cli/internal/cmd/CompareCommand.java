@@ -35,8 +35,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * with the same tasks and inputs, otherwise trained automatically.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train several specs on the same data and compare their validation metrics side by side,",
-            "with each spec's MTL gain over an independent (single-task) baseline of the same spec."})
+        description = {"Train several specs on the same data; compare their metrics and MTL gain.",
+            "Prints the validation metrics side by side, and each spec's MTL gain over an independent",
+            "(single-task) baseline of the same spec, trained automatically when none of the specs is one."})
 public final class CompareCommand implements Callable<Integer> {
     @Spec
     CommandSpec command;
@@ -150,7 +151,8 @@ public final class CompareCommand implements Callable<Integer> {
             header.add(e.label + (e.auto ? " (auto)" : ""));
         }
         Table t = new Table(2, header.toArray(String[]::new));
-        for (String[] key : keys(outcomes.values().stream().map(Pipeline.Outcome::evaluation).toList())) {
+        List<Evaluation> evals = outcomes.values().stream().map(Pipeline.Outcome::evaluation).toList();
+        for (String[] key : keys(evals, all.get(0).spec.taskNames())) {
             List<Object> row = new ArrayList<>(List.of(key[0], key[1]));
             for (Entry e : all) {
                 row.add(Table.num(value(outcomes.get(e.label).evaluation(), key[0], key[1])));
@@ -178,15 +180,15 @@ public final class CompareCommand implements Callable<Integer> {
         return t.toString();
     }
 
-    private static List<String[]> keys(List<Evaluation> evals) {
+    private static List<String[]> keys(List<Evaluation> evals, List<String> taskOrder) {
         Set<String> seen = new LinkedHashSet<>();
         for (Evaluation e : evals) {
-            e.metrics().forEach((task, m) -> {
-                m.keySet().forEach(metric -> seen.add(task + "\u0000" + metric));
+            for (String task : Pipeline.ordered(e, taskOrder)) {
+                e.metrics().getOrDefault(task, Map.of()).keySet().forEach(metric -> seen.add(task + "\u0000" + metric));
                 if (e.losses().containsKey(task)) {
                     seen.add(task + "\u0000" + MtlGain.LOSS);
                 }
-            });
+            }
         }
         return seen.stream().map(s -> s.split("\u0000")).toList();
     }

@@ -30,8 +30,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * share of the oracle's lift over chance that the model recovered.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Generate funnel data with known truth (click -> conversion), train a multi-task model on it and",
-            "compare its AUC and logloss with the oracle's (the true probabilities)."})
+        description = {"Train on generated funnel data and compare with the oracle (the true probabilities).",
+            "Generates click -> conversion data with known truth, trains the demo model with a progress bar and",
+            "prints its AUC and logloss per task next to the oracle's, with the share of the oracle's lift."})
 public final class DemoCommand implements Callable<Integer> {
     /** Row seeds of the generated files; the world (users, items, true probabilities) is the generator's default. */
     static final long TRAIN_SEED = 1L;
@@ -119,7 +120,7 @@ public final class DemoCommand implements Callable<Integer> {
     /** The model's AUC and logloss per task, the oracle's, and the share of the oracle's lift over chance. */
     static String table(Evaluation model, Evaluation oracle, Map<String, Double> baseRates) {
         Table t = new Table(2, "task", "metric", "model", "oracle", "share of lift");
-        for (String task : oracle.metrics().keySet()) {
+        for (String task : Pipeline.ordered(oracle, List.of("ctr", "ctcvr"))) {
             double auc = model.metric(task, "auc");
             double oAuc = oracle.metric(task, "auc");
             t.row(task, "auc", Table.num(auc), Table.num(oAuc), percent((auc - 0.5) / (oAuc - 0.5)));

@@ -45,7 +45,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 w.print(RunFiles.json(RunFiles.metricsDocument(m.spec().name(), ds.description(), e, null)));
             } else {
                 w.println("metrics of " + model + " on " + ds.description() + ":");
-                w.print(Pipeline.metricTable(e));
+                w.print(Pipeline.metricTable(e, m.spec().taskNames()));
             }
             if (!ds.skippedRows().isEmpty()) {
                 command.commandLine().getErr().println("skipped rows: " + ds.skippedRows());

@@ -64,7 +64,7 @@ public final class TrainCommand implements Callable<Integer> {
         w.println("trained " + loaded.spec().name() + " (" + loaded.spec().topology().id() + ", " + loaded.spec().backend()
                 + "): " + o.history().stopReason());
         w.println("metrics on " + o.evaluatedOn() + ":");
-        w.print(Pipeline.metricTable(o.evaluation()));
+        w.print(Pipeline.metricTable(o.evaluation(), loaded.spec().taskNames()));
         w.println("wrote " + out.resolve(RunFiles.MODEL) + ", " + RunFiles.METRICS + ", " + RunFiles.HISTORY + ", " + RunFiles.REPORT);
         w.flush();
         return ExitCodes.OK;

@@ -22,6 +22,8 @@ import org.mtl4j.cli.internal.svg.Svg;
  * Renders one training run as a self-contained HTML page: no scripts, no external fonts or images;
  * every chart an inline {@code <svg>} with a title, or a "no data recorded" note when the run did not
  * record what the chart shows (e.g. expert utilisation for a shared-bottom model).
+ *
+ * <p>The API numbers epochs from 0; the report shows them from 1, as the progress bar does.
  */
 public final class Report {
     /** The chart ids, in page order. */
@@ -152,7 +154,7 @@ public final class Report {
             boolean anyValid = false;
             for (int e = 0; e < x.length; e++) {
                 EpochSummary s = history.epochs().get(e);
-                x[e] = s.epoch();
+                x[e] = s.epoch() + 1;
                 tr[e] = value(s.trainLoss(), t);
                 va[e] = value(s.validationLoss(), t);
                 anyValid |= Double.isFinite(va[e]);
@@ -185,7 +187,7 @@ public final class Report {
             double[] x = new double[history.epochs().size()];
             double[] y = new double[x.length];
             for (int e = 0; e < x.length; e++) {
-                x[e] = history.epochs().get(e).epoch();
+                x[e] = history.epochs().get(e).epoch() + 1;
                 y[e] = value(history.epochs().get(e).weights(), tasks.get(k));
             }
             c.add(new LineChart.Series(tasks.get(k), x, y, k, false));
@@ -267,7 +269,7 @@ public final class Report {
             }
         }
         List<String> categories = new ArrayList<>();
-        perEpoch.keySet().forEach(e -> categories.add("epoch " + e));
+        perEpoch.keySet().forEach(e -> categories.add("epoch " + (e + 1)));
         BarChart c = new BarChart("Clipping events", "sampled steps clipped", names.isEmpty() ? List.of() : categories);
         if (names.isEmpty()) {
             return c;
@@ -331,7 +333,16 @@ public final class Report {
             b.append("<th>single-task (independent)</th><th>MTL gain</th>");
         }
         b.append("<th>rows</th></tr>\n");
-        evaluation.metrics().forEach((task, metrics) -> metrics.forEach((metric, value) -> {
+        java.util.LinkedHashMap<String, Map<String, Double>> inOrder = new java.util.LinkedHashMap<>();
+        for (String t : history.tasks()) {
+            for (String name : List.of(t, t + ".conditional")) {
+                if (evaluation.metrics().containsKey(name)) {
+                    inOrder.put(name, evaluation.metrics().get(name));
+                }
+            }
+        }
+        evaluation.metrics().forEach(inOrder::putIfAbsent);
+        inOrder.forEach((task, metrics) -> metrics.forEach((metric, value) -> {
             b.append("<tr><td class=\"name\">").append(Svg.esc(task)).append("</td><td class=\"name\">").append(Svg.esc(metric))
                     .append("</td><td>").append(fmt(value)).append("</td>");
             if (withGain) {

@@ -42,6 +42,8 @@ class ReportTest {
         LineChart loss = r.lossChart();
         assertThat(loss.series()).extracting(LineChart.Series::name)
                 .containsExactly("ctr train", "ctr valid", "ctcvr train", "ctcvr valid");
+        // third epoch (0-based 2, shown as 3): 0.33 - 0.04
+        assertThat(loss.series().get(0).x()[2]).isEqualTo(3.0);
         assertThat(loss.series().get(0).y()[2]).isEqualTo(0.29, offset(1e-12));
         // weights from the sampled steps: 15 points per task
         assertThat(r.weightChart().series().get(0).x()).hasSize(15);

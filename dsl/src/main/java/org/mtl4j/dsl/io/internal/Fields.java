@@ -45,14 +45,6 @@ public final class Fields {
         return path.isEmpty() ? key : path + "." + key;
     }
 
-    public String source() {
-        return source;
-    }
-
-    public String path() {
-        return path;
-    }
-
     public int line() {
         return node.line();
     }
@@ -69,11 +61,6 @@ public final class Fields {
 
     public String pathOf(String key) {
         return join(path, key);
-    }
-
-    public SpecFormatException error(String key, String detail) {
-        Node n = node.fields().get(key);
-        return new SpecFormatException(source, n == null ? node.line() : n.line(), key == null ? path : pathOf(key), detail);
     }
 
     public String string(String key) {

@@ -21,6 +21,26 @@ public abstract class Node {
         return line;
     }
 
+    /** Records the line of this value and of everything below it, keyed by path ({@code tasks[1].label}). */
+    public void collectLines(String path, java.util.Map<String, Integer> out) {
+        if (!path.isEmpty()) {
+            out.putIfAbsent(path, line);
+        }
+        if (this instanceof Obj) {
+            Obj o = (Obj) this;
+            o.fields().forEach((k, v) -> {
+                String p = path.isEmpty() ? k : path + "." + k;
+                out.put(p, o.keyLine(k));
+                v.collectLines(p, out);
+            });
+        } else if (this instanceof Arr) {
+            java.util.List<Node> items = ((Arr) this).items();
+            for (int i = 0; i < items.size(); i++) {
+                items.get(i).collectLines(path + "[" + i + "]", out);
+            }
+        }
+    }
+
     /** How this value is named in error messages: "a list", "an object", or the quoted scalar. */
     public abstract String describe();
 

@@ -75,6 +75,7 @@ public final class Dl4jModel implements TrainableModel {
     private final Nd4jGradientVector sharedAll;
     private List<ParameterBlock> blocks;
     private INDArray accumulator;
+    private Nd4jGradientVector[] taskVectors;
 
     public Dl4jModel(ModelSpec spec, Map<String, Vocabulary> vocabularies, Map<String, Dataset.DenseStats> denseStats, String version) {
         this.spec = spec;
@@ -255,6 +256,7 @@ public final class Dl4jModel implements TrainableModel {
             }
             Mat acc = Mat.of(accumulator);
             Mat grads = Mat.of(store.grads());
+            // (two small wrapper objects per call; the ND4J memory behind them is allocated once)
             acc.zero();
             List<GradientVector> out = new ArrayList<>(t);
             double[] onehot = new double[t];
@@ -262,7 +264,7 @@ public final class Dl4jModel implements TrainableModel {
                 Arrays.fill(onehot, 0);
                 onehot[k] = 1;
                 backwardPass(onehot);
-                Nd4jGradientVector v = new Nd4jGradientVector(Nd4j.create(DataType.FLOAT, hi - lo));
+                Nd4jGradientVector v = taskVector(k, hi - lo);
                 if (hi > lo) {
                     v.assign(new Nd4jGradientVector(slice(store.grads(), lo, hi)));
                 }
@@ -295,6 +297,17 @@ public final class Dl4jModel implements TrainableModel {
         public Map<String, double[]> gateUtilisation() {
             return trunk.gateUtilisation();
         }
+    }
+
+    /** Per-task gradient buffers, reused from step to step (valid until the next step, as the SPI allows). */
+    private Nd4jGradientVector taskVector(int task, long length) {
+        if (taskVectors == null || taskVectors[task] == null || taskVectors[task].length() != length) {
+            if (taskVectors == null) {
+                taskVectors = new Nd4jGradientVector[t];
+            }
+            taskVectors[task] = new Nd4jGradientVector(Nd4j.create(DataType.FLOAT, length));
+        }
+        return taskVectors[task];
     }
 
     List<ParameterBlock> parameterBlocks() {

@@ -35,7 +35,8 @@ public final class Mat {
             throw new IllegalArgumentException("Mat needs FLOAT data, found " + a.dataType());
         }
         if (a.rank() == 1) {
-            return new Mat(a, 1, (int) a.length(), (int) a.length());
+            int n = (int) a.length();
+            return new Mat(a, 1, n, n);
         }
         if (a.rank() != 2) {
             throw new IllegalArgumentException("Mat needs rank 1 or 2, found shape " + java.util.Arrays.toString(a.shape()));
@@ -45,7 +46,7 @@ public final class Mat {
         if (c > 1 && a.stride(1) != 1) {
             throw new IllegalArgumentException("Mat needs unit column stride, found strides " + java.util.Arrays.toString(a.stride()));
         }
-        int ld = r > 1 ? (int) a.stride(0) : c;
+        int ld = r > 1 ? a.stride(0) : c;
         return new Mat(a, r, c, Math.max(ld, c));
     }
 

@@ -1,0 +1,45 @@
+package org.mtl4j.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mtl4j.bench.internal.ResultsReport;
+
+/** The report's arithmetic on hand-written result files: ratios, goals, missing sections. */
+class ResultsReportTest {
+
+    @Test
+    void ratiosAndGoalsComeFromTheResultFiles(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("meta.tsv"), "date\t2026-11-28 02:00 UTC\nload_start\t3.10\nload_end\t4.20\ncores\t2\n");
+        Files.writeString(dir.resolve("throughput.tsv"), "mmoe\t256\t1\t150000.0\t5000.0\t420.0\t160000.0\n");
+        Files.writeString(dir.resolve("peer.tsv"), "mmoe\t256\t1\t200000.0\t340.0\t100000.0\n");
+        // wall times are noisy (x equal by wall: 3.0, 1.5, 2.0); the verdict follows the CPU column
+        Files.writeString(dir.resolve("balancers.tsv"), "2\tequal\tweighting\t100.00\t1.00\t80.00\n"
+                + "2\tgradnorm\tweighting\t300.00\t1.00\t96.00\n2\tpcgrad\taggregator\t150.00\t2.00\t200.00\n"
+                + "2\tmgda\taggregator\t200.00\t2.00\t248.00\n");
+        Files.writeString(dir.resolve("tribuo.tsv"), "joint\tmtl4j joint FM\t1000\t50.00\tNaN\t40.00\n"
+                + "single\tTribuo ctr\t1000\t40.00\tNaN\t30.00\nsingle\tTribuo ctcvr\t1000\t60.00\tNaN\t50.00\n");
+
+        String md = ResultsReport.render(dir);
+
+        assertThat(md).contains("**load average 3.10 at the start, 4.20 at the end**");
+        assertThat(md).contains("| mmoe | 256 | 1 | 150,000 ± 5,000 | 200,000 | 0.75 | 160,000 | 100,000 | 1.60 | 420 MiB | 340 MiB |");
+        assertThat(md).contains("| gradnorm | weighting | 96 | 1.20 OVER | 3.00 |");
+        assertThat(md).contains("| pcgrad | aggregator | 200 | 2.50 ok | 1.50 |");
+        assertThat(md).contains("| mgda | aggregator | 248 | 3.10 OVER | 2.00 |");
+        assertThat(md).contains("| mtl4j joint FM | 1000 | 50 | 20,000 | 40 | 25,000 |");
+        assertThat(md).contains("wall 50.0 ms / 100.0 ms = **0.50**, CPU 40.0 ms / 80.0 ms = **0.50** (goal met)");
+    }
+
+    @Test
+    void missingResultFilesLeaveTheirSectionsMarkedNotRun(@TempDir Path dir) {
+        String md = ResultsReport.render(dir);
+        assertThat(md).contains("## DL4J training throughput vs the PyTorch peer\n\nNot run.");
+        assertThat(md).contains("## Tribuo: joint multi-task FM vs Tribuo's single-task FM per task\n\nNot run.");
+        assertThat(md).contains("peer: not run");
+    }
+}
