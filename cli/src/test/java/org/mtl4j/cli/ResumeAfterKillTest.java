@@ -33,14 +33,14 @@ class ResumeAfterKillTest {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-cp", System.getProperty("java.class.path"), "org.mtl4j.cli.Main", "train",
                 "--spec", spec.toString(), "--data", train.toString(), "--valid", valid.toString(), "--out", killed.toString(),
-                "--checkpoint-every", "40", "--no-progress"));
+                "--checkpoint-every", "10", "--no-progress"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile());
         pb.environment().put("OMP_NUM_THREADS", "1");
         Process child = pb.start();
         Path checkpoints = killed.resolve("checkpoints");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (!hasStepCheckpoint(checkpoints) && child.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+            Thread.sleep(5);
         }
         assertThat(child.isAlive()).as("child still training when its first checkpoint appeared; log:\n"
                 + Files.readString(dir.resolve("child.log"))).isTrue();
@@ -49,13 +49,13 @@ class ResumeAfterKillTest {
         assertThat(killed.resolve("model.mtl")).as("the killed run never finished").doesNotExist();
 
         Cli.Result resumed = Cli.run("train", "--spec", spec, "--data", train, "--valid", valid, "--out", killed,
-                "--checkpoint-every", "40", "--resume", "--no-progress");
+                "--checkpoint-every", "10", "--resume", "--no-progress");
         assertThat(resumed.code()).as(resumed.toString()).isZero();
         assertThat(resumed.err()).contains("resuming from " + checkpoints.resolve("latest.ckpt"));
 
         Path whole = dir.resolve("whole");
         Cli.Result uninterrupted = Cli.run("train", "--spec", spec, "--data", train, "--valid", valid, "--out", whole,
-                "--checkpoint-every", "40", "--no-progress");
+                "--checkpoint-every", "10", "--no-progress");
         assertThat(uninterrupted.code()).as(uninterrupted.toString()).isZero();
 
         ObjectMapper json = new ObjectMapper();

@@ -30,7 +30,8 @@ public final class ResultsReport {
         Map<String, String> meta = new LinkedHashMap<>();
         for (String[] r : read(dir.resolve("meta.tsv"))) {
             if (r.length >= 2) {
-                meta.put(r[0], r[1]);
+                // a results folder filled by several runs (--results) lists each run's value
+                meta.merge(r[0], r[1], (a, b) -> a.equals(b) ? a : a + "; then " + b);
             }
         }
         md.append("# mtl4j benchmark results\n\n");
@@ -40,7 +41,7 @@ public final class ResultsReport {
                 .append(meta.getOrDefault("load_start", "?")).append(" at the start, ").append(meta.getOrDefault("load_end", "?"))
                 .append(" at the end** (a shared machine: compare ratios measured side by side, not absolute numbers); ")
                 .append(meta.getOrDefault("java", "?")).append("; peer: ").append(meta.getOrDefault("peer", "not run"))
-                .append(".\n\n");
+                .append(meta.containsKey("threads") ? "; threads: " + meta.get("threads") : "").append(".\n\n");
         throughput(md, dir, meta);
         balancers(md, dir);
         tribuo(md, dir);

@@ -244,7 +244,37 @@ public final class TribuoData {
         return out;
     }
 
-    private static void addFeatures(ArrayExample<Label> ex, ModelSpec spec, Map<String, Vocabulary> vocab, Batch b, int r) {
+    /**
+     * An mtl4j dataset's rows as a Tribuo dataset for one regression task, the value in the one
+     * output dimension {@code dimension} (rows without a label are left out).
+     */
+    public static MutableDataset<Regressor> regressionDataset(Dataset data, ModelSpec spec, String task, String dimension) {
+        TaskSpec t = spec.task(task).orElseThrow(() -> new MtlException("no task named '" + task + "' (tasks: "
+                + String.join(", ", spec.taskNames()) + ")"));
+        if (t.kind() != TaskKind.REGRESSION) {
+            throw new MtlException("task '" + task + "' is " + t.kind().id() + ": a Regressor dataset needs a regression task");
+        }
+        org.tribuo.regression.RegressionFactory factory = new org.tribuo.regression.RegressionFactory();
+        MutableDataset<Regressor> out = new MutableDataset<>(new SimpleDataSourceProvenance(data.description(), factory),
+                factory);
+        try (BatchStream s = data.batches(4096, false, 0)) {
+            while (s.hasNext()) {
+                Batch b = s.next();
+                float[] y = b.labels(task);
+                float[] mask = b.mask(task);
+                for (int r = 0; r < b.size(); r++) {
+                    if (mask[r] > 0) {
+                        ArrayExample<Regressor> ex = new ArrayExample<>(new Regressor(dimension, y[r]));
+                        addFeatures(ex, spec, data.vocabularies(), b, r);
+                        out.add(ex);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void addFeatures(ArrayExample<?> ex, ModelSpec spec, Map<String, Vocabulary> vocab, Batch b, int r) {
         for (InputSpec in : spec.inputs()) {
             Feature f = b.feature(in.name());
             String col = in.sourceColumns().get(0);

@@ -500,6 +500,16 @@ public final class TribuoFmModel implements TrainableModel {
         return net.tensors();
     }
 
+    /** The parameters as Tribuo {@link org.tribuo.math.Parameters} over the live tensors (Tribuo optimisers can drive them). */
+    public org.tribuo.math.Parameters parameters() {
+        return new org.mtl4j.backend.tribuo.internal.FmParameters(net.tensors());
+    }
+
+    /** The gradient buffer's tensors (live), in block order, as the last backward left them. */
+    public List<org.tribuo.math.la.Tensor> gradientTensors() {
+        return net.gradientTensors();
+    }
+
     // ---------------------------------------------------------------- description
 
     @Override

@@ -310,16 +310,16 @@ public final class Report {
             cols.add("expert " + i);
         }
         double[][] m = new double[gates.size()][experts];
-        double max = 0;
         for (int g = 0; g < gates.size(); g++) {
             double[] s = sum.get(gates.get(g));
             Arrays.fill(m[g], Double.NaN);
             for (int i = 0; i < s.length; i++) {
                 m[g][i] = s[i] / n.get(gates.get(g));
-                max = Math.max(max, m[g][i]);
             }
         }
-        return new Heatmap("Expert utilisation per gate", gates, cols, m, false, 0, max > 0 ? max : 1);
+        // gate weights are probabilities: a fixed 0..1 scale keeps a near-uniform gate pale instead of
+        // stretching small differences to full contrast
+        return new Heatmap("Expert utilisation per gate", gates, cols, m, false, 0, 1);
     }
 
     String metricTable() {

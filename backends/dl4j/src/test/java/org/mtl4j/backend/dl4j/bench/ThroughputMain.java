@@ -147,7 +147,9 @@ public final class ThroughputMain {
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                     long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
                     if (ticks > 5) {
-                        System.out.printf("[dl4j] task %-20s %.2fs%n", Files.readString(t.resolve("comm")).trim(), ticks / 100.0);
+                        String ctx = Files.readAllLines(t.resolve("status")).stream().filter(l -> l.contains("ctxt_switches"))
+                                .map(l -> l.replaceAll("\\s+", " ")).reduce("", (u, v) -> u + " " + v);
+                        System.out.printf("[dl4j] task %-20s %.2fs%s%n", Files.readString(t.resolve("comm")).trim(), ticks / 100.0, ctx);
                     }
                 }
             }

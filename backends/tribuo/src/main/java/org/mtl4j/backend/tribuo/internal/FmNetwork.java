@@ -54,6 +54,7 @@ public final class FmNetwork {
     private final FmMatrix[] ga;
 
     private final List<Tensor> tensors = new ArrayList<>();
+    private final List<Tensor> gradTensors = new ArrayList<>();
     private final List<double[][]> paramRows = new ArrayList<>();
     private final List<double[][]> gradRows = new ArrayList<>();
     private final List<Boolean> featureRows = new ArrayList<>();
@@ -119,6 +120,7 @@ public final class FmNetwork {
 
     private void add(Tensor p, Tensor g, double[][] pr, double[][] gr, boolean rowsAreFeatures, int task, String name) {
         tensors.add(p);
+        gradTensors.add(g);
         paramRows.add(pr);
         gradRows.add(gr);
         featureRows.add(rowsAreFeatures);
@@ -181,6 +183,11 @@ public final class FmNetwork {
     /** The parameter tensors (Tribuo tensors, live), in block order. */
     public List<Tensor> tensors() {
         return tensors;
+    }
+
+    /** The gradient tensors (live), in block order. */
+    public List<Tensor> gradientTensors() {
+        return gradTensors;
     }
 
     public List<double[][]> parameterRows() {
