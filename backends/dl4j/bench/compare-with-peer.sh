@@ -16,5 +16,5 @@ CP=backends/dl4j/target/classes:backends/dl4j/target/test-classes:$(mvn -q -B -o
 for m in $MODELS; do
   /usr/bin/python3 "$PEER/mtl_peer.py" --train "$DATA/train.csv" --test "$DATA/test.csv" --model "$m" --epochs "$EPOCHS" \
       --batch "$BATCH" --threads "$OMP_NUM_THREADS" | grep -E "epoch [1-9]|steady" | sed 's/ train_loss.*//'
-  java -Xmx2g -cp "$CP" org.mtl4j.backend.dl4j.bench.ThroughputMain "$DATA/train.csv" "$m" "$EPOCHS" "$BATCH" | grep '^\[dl4j\]'
+  java -Xmx2g -cp "$CP" org.mtl4j.backend.dl4j.bench.ThroughputMain "$DATA/train.csv" "$m" "${EPOCHS_DL4J:-$EPOCHS}" "$BATCH" | grep '^\[dl4j\]'
 done

@@ -29,7 +29,7 @@ import org.tribuo.classification.evaluation.LabelEvaluator;
 import org.tribuo.data.csv.CSVLoader;
 
 /**
- * Issue 2/6 acceptance on the funnel generator (world seed 2018; 200k training rows, 20k test rows):
+ * Issue 2/6 acceptance on the funnel generator (default world; 200k training rows, 20k test rows):
  * the FM recovers a share of the oracle's AUC lift, sharing beats independent FMs on the sparse
  * CTCVR task, and Tribuo's LabelEvaluator agrees with mtl4j's AUC.
  */

@@ -10,8 +10,9 @@ import org.mtl4j.data.CsvDataset;
 import org.mtl4j.data.FunnelGenerator;
 
 /**
- * The funnel generator's data (issue 2 recipe, default world seed 2018): written once per test JVM
- * into target/test-data (deterministic for given sizes and row seeds), with the oracle's metrics.
+ * The funnel generator's data (issue 2 recipe, default world): written once into target/test-data
+ * (deterministic for given world seed, sizes and row seeds; the world seed is part of the file name so
+ * a changed default never reuses stale files), with the oracle's metrics.
  */
 final class FunnelData {
     static final Path DIR = Path.of("target", "test-data");
@@ -20,7 +21,7 @@ final class FunnelData {
     }
 
     static synchronized Path csv(String name, long rows, long rowSeed) {
-        Path p = DIR.resolve("funnel-" + name + "-" + rows + "-" + rowSeed + ".csv");
+        Path p = DIR.resolve("funnel-w" + FunnelGenerator.Config.DEFAULT.seed() + "-" + name + "-" + rows + "-" + rowSeed + ".csv");
         if (!Files.isRegularFile(p)) {
             new FunnelGenerator().writeCsv(p, rows, rowSeed);
         }

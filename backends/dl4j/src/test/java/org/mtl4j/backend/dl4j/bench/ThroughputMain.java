@@ -35,6 +35,9 @@ public final class ThroughputMain {
     private static final com.sun.management.OperatingSystemMXBean OS =
             (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
+    private static final boolean SPLIT = Boolean.getBoolean("bench.split");
+    private static final long[] split = new long[3];
+
     private ThroughputMain() {
     }
 
@@ -115,9 +118,18 @@ public final class ThroughputMain {
                 labels.put("y1", yb1);
                 labels.put("y2", yb2);
                 Batch b = new Batch(bs, Map.of("x", new Feature.Dense(d, xb)), labels, null, null);
+                long a0 = SPLIT ? THREADS.getCurrentThreadCpuTime() : 0;
                 TrainingStep st = m.step(b);
+                long a1 = SPLIT ? THREADS.getCurrentThreadCpuTime() : 0;
                 st.backward(w);
+                long a2 = SPLIT ? THREADS.getCurrentThreadCpuTime() : 0;
                 m.applyUpdate();
+                if (SPLIT) {
+                    long a3 = THREADS.getCurrentThreadCpuTime();
+                    split[0] += a1 - a0;
+                    split[1] += a2 - a1;
+                    split[2] += a3 - a2;
+                }
                 loss += (st.losses().losses()[0] + st.losses().losses()[1]) * bs;
             }
             double sec = (System.nanoTime() - t0) / 1e9;
@@ -126,6 +138,10 @@ public final class ThroughputMain {
             double rate = n / sec;
             if (e > 1 || epochs == 1) {
                 rates.add(rate);
+            }
+            if (SPLIT) {
+                System.out.printf("[dl4j] cpu split: forward %.3fs backward %.3fs update %.3fs%n", split[0] / 1e9, split[1] / 1e9, split[2] / 1e9);
+                java.util.Arrays.fill(split, 0);
             }
             System.out.printf("[dl4j] %s epoch %d train %.2fs (cpu main %.2fs, process %.2fs, load %.1f) %,.0f ex/s loss %.5f%n", model, e, sec, cpu,
                     pcpu, OS.getSystemLoadAverage(), rate, loss / n);
@@ -154,6 +170,8 @@ public final class ThroughputMain {
                 }
             }
         }
-        System.out.printf("[dl4j] %s steady %,.0f ex/s%n", model, rates.stream().mapToDouble(Double::doubleValue).average().orElse(0));
+        System.out.printf("[dl4j] %s steady %,.0f ex/s (mean of epochs >= 2), %,.0f ex/s (mean of the last half, JIT warm)%n", model,
+                rates.stream().mapToDouble(Double::doubleValue).average().orElse(0),
+                rates.subList(rates.size() / 2, rates.size()).stream().mapToDouble(Double::doubleValue).average().orElse(0));
     }
 }
