@@ -26,7 +26,8 @@ import org.mtl4j.testkit.MtlExtension;
  * a conv branch over the image and a bag-of-words branch over a noisy caption, fused below a shared
  * bottom, with the 10-class label and the coarse group as tasks, each at least 0.80 accuracy.
  * (2) Item recommendation + ad recommendation: two binary tasks on the funnel generator, each at
- * least as good as the PyTorch peer ({@code ../shared/peer/mtl_peer.py}) on the same CSV and epochs.
+ * least as good as the PyTorch peer ({@code ../shared/peer/mtl_peer.py}) on the same CSV and epochs
+ * (mean over model seeds 0, 1, 2 on both sides).
  */
 class ArticleModelsTest {
 
@@ -64,6 +65,20 @@ class ArticleModelsTest {
 
     @Test
     void itemAndAdRecommendationMatchThePeer(MtlRuntime runtime) {
+        double item = 0;
+        double ad = 0;
+        for (long seed = 0; seed < 3; seed++) {
+            Evaluation eval = itemsAndAds(runtime, seed);
+            item += eval.metric("item", "auc") / 3;
+            ad += eval.metric("ad", "auc") / 3;
+        }
+        System.out.printf("item/ad (mean of 3 seeds): item AUC %.4f (peer %.4f), ad AUC %.4f (peer %.4f)%n", item,
+                PEER_CLICK_AUC, ad, PEER_CONVERSION_AUC);
+        assertThat(item).as("item AUC vs the peer's").isGreaterThanOrEqualTo(PEER_CLICK_AUC);
+        assertThat(ad).as("ad AUC vs the peer's").isGreaterThanOrEqualTo(PEER_CONVERSION_AUC);
+    }
+
+    private static Evaluation itemsAndAds(MtlRuntime runtime, long seed) {
         ModelSpec spec = runtime.check(Mtl.model("items_and_ads")
                 .inputs(Inputs.categorical("user").column("user_id").dim(8), Inputs.categorical("item").column("item_id").dim(8),
                         Inputs.categorical("category").dim(8),
@@ -71,14 +86,9 @@ class ArticleModelsTest {
                 .tasks(Tasks.binary("item").label("click").metrics("auc", "logloss").tower(8),
                         Tasks.binary("ad").label("conversion").metrics("auc", "logloss").tower(8))
                 .sharing(Sharing.sharedBottom(113)).optimizer(Optimizers.adam(1e-3))
-                .training(Training.epochs(2).batchSize(256).seed(0)).build());
+                .training(Training.epochs(2).batchSize(256).seed(seed)).build());
         Dataset train = CsvDataset.builder(mtl.funnelCsv(100_000, 31), spec).build();
         Dataset test = CsvDataset.builder(mtl.funnelCsv(20_000, 32), spec).vocabularies(train.vocabularies()).build();
-        Evaluation eval = runtime.evaluate(runtime.train(spec, train, null).model(), test);
-        double item = eval.metric("item", "auc");
-        double ad = eval.metric("ad", "auc");
-        System.out.printf("item/ad: item AUC %.4f (peer %.4f), ad AUC %.4f (peer %.4f)%n", item, PEER_CLICK_AUC, ad, PEER_CONVERSION_AUC);
-        assertThat(item).as("item AUC vs the peer's").isGreaterThanOrEqualTo(PEER_CLICK_AUC);
-        assertThat(ad).as("ad AUC vs the peer's").isGreaterThanOrEqualTo(PEER_CONVERSION_AUC);
+        return runtime.evaluate(runtime.train(spec, train, null).model(), test);
     }
 }

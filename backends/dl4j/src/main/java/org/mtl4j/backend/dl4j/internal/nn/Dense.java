@@ -47,7 +47,7 @@ public final class Dense implements Layer {
         this.in = in;
         this.out = out;
         this.act = act;
-        this.w = store.declare(name + ".W", new long[] {out, in}, owner, act == Activation.RELU ? Param.Init.HE : Param.Init.XAVIER,
+        this.w = store.declare(name + ".W", new long[] {out, in}, owner, Param.Init.FAN_IN_UNIFORM,
                 out, lastShared);
         this.b = bias ? store.declare(name + ".b", new long[] {out}, owner, Param.Init.ZERO, out, lastShared) : null;
     }

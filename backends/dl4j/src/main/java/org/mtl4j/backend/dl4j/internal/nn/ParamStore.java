@@ -100,6 +100,12 @@ public final class ParamStore {
                     data[i] = (float) ((rng.nextDouble() * 2 - 1) * lim);
                 }
             }
+            case FAN_IN_UNIFORM -> {
+                double lim = 1 / Math.sqrt(fanIn);
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = (float) ((rng.nextDouble() * 2 - 1) * lim);
+                }
+            }
             case HE -> {
                 double sd = Math.sqrt(2.0 / fanIn);
                 for (int i = 0; i < data.length; i++) {
