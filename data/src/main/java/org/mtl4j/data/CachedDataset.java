@@ -19,11 +19,16 @@ import org.mtl4j.api.data.Vocabulary;
  * proportional to the number of rows; use the streaming source itself for data larger than the heap.
  */
 public final class CachedDataset implements Dataset {
-    private final Dataset source;
+    private final String description;
+    private final Map<String, Vocabulary> vocabularies;
+    private final Map<String, DenseStats> denseStats;
     private final Batch all;
 
-    private CachedDataset(Dataset source, Batch all) {
-        this.source = source;
+    private CachedDataset(String description, Map<String, Vocabulary> vocabularies, Map<String, DenseStats> denseStats,
+            Batch all) {
+        this.description = description;
+        this.vocabularies = Map.copyOf(vocabularies);
+        this.denseStats = Map.copyOf(denseStats);
         this.all = all;
     }
 
@@ -33,22 +38,32 @@ public final class CachedDataset implements Dataset {
         try (BatchStream s = source.batches(8192, false, 0)) {
             s.forEachRemaining(parts::add);
         }
-        return new CachedDataset(source, concat(parts));
+        return new CachedDataset("cached(" + source.description() + ")", source.vocabularies(), source.denseStats(),
+                concat(parts));
+    }
+
+    /**
+     * A dataset over rows already in columnar form (e.g. converted from another library's examples):
+     * {@code rows} holds every row; batches are slices of it, shuffled per epoch like {@link #of(Dataset)}.
+     */
+    public static CachedDataset of(String description, Batch rows, Map<String, Vocabulary> vocabularies,
+            Map<String, DenseStats> denseStats) {
+        return new CachedDataset(description, vocabularies, denseStats, rows);
     }
 
     @Override
     public String description() {
-        return "cached(" + source.description() + ")";
+        return description;
     }
 
     @Override
     public Map<String, Vocabulary> vocabularies() {
-        return source.vocabularies();
+        return vocabularies;
     }
 
     @Override
     public Map<String, DenseStats> denseStats() {
-        return source.denseStats();
+        return denseStats;
     }
 
     @Override

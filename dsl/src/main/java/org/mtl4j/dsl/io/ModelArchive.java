@@ -114,6 +114,7 @@ public final class ModelArchive {
                 zip.flush();
                 ch.force(true);
             }
+            readableByOthers(tmp);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             moved = true;
         } finally {
@@ -293,5 +294,12 @@ public final class ModelArchive {
                     + have + ")");
         }
         return b;
+    }
+
+    /** {@code createTempFile} makes owner-only files; a model file is an output like any other (rw-r--r--). */
+    private static void readableByOthers(Path p) throws IOException {
+        if (p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
     }
 }

@@ -129,6 +129,15 @@ class ModelArchiveTest {
     }
 
     @Test
+    void theModelFileIsReadableByOthersLikeAnyOtherOutput() throws IOException {
+        Path f = dir.resolve("shared.mtl");
+        ModelArchive.write(f, spec, vocabs, provenance, entries("w"));
+        org.junit.jupiter.api.Assumptions.assumeTrue(f.getFileSystem().supportedFileAttributeViews().contains("posix"),
+                "POSIX permissions are not supported here");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-r--r--");
+    }
+
+    @Test
     void badEntryNamesAreRefusedBeforeAnythingIsWritten() {
         Path f = dir.resolve("model.mtl");
         assertThatThrownBy(() -> ModelArchive.write(f, spec, vocabs, provenance, Map.of("../escape", new byte[1])))

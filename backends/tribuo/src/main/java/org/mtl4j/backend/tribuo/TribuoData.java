@@ -20,8 +20,8 @@ import org.mtl4j.api.spec.MultiHotInput;
 import org.mtl4j.api.spec.TaskKind;
 import org.mtl4j.api.spec.TaskSpec;
 import org.mtl4j.api.spec.VocabularySpec;
-import org.mtl4j.backend.tribuo.internal.ColumnarDataset;
 import org.mtl4j.backend.tribuo.internal.FeatureSpace;
+import org.mtl4j.data.CachedDataset;
 import org.tribuo.Example;
 import org.tribuo.MutableDataset;
 import org.tribuo.Output;
@@ -74,7 +74,7 @@ public final class TribuoData {
         }
         int n = rows.size();
         Map<String, List<List<String>>> tokens = new LinkedHashMap<>();
-        Map<String, Object> features = new LinkedHashMap<>();
+        Map<String, Feature> features = new LinkedHashMap<>();
         Map<String, Dataset.DenseStats> stats = new LinkedHashMap<>();
         for (InputSpec in : spec.inputs()) {
             if (in instanceof CategoricalInput || in instanceof MultiHotInput) {
@@ -102,7 +102,7 @@ public final class TribuoData {
                     mean[j] = n == 0 ? 0 : mean[j] / n;
                     std[j] = n == 0 ? 1 : Math.sqrt(Math.max(0, sq[j] / n - mean[j] * mean[j]));
                 }
-                features.put(in.name(), new float[][] {v});
+                features.put(in.name(), new Feature.Dense(dim, v));
                 stats.put(in.name(), new Dataset.DenseStats(mean, std));
             } else {
                 throw new MtlException("backend 'tribuo' cannot read input '" + in.name() + "' of kind " + in.kind()
@@ -124,7 +124,7 @@ public final class TribuoData {
                     List<String> t = e.getValue().get(i);
                     ids[i] = t.isEmpty() ? Vocabulary.PAD : v.index(t.get(0));
                 }
-                features.put(in.name(), ids);
+                features.put(in.name(), new Feature.Ids(ids));
             } else {
                 int[] offsets = new int[n + 1];
                 List<Integer> ids = new ArrayList<>();
@@ -134,7 +134,7 @@ public final class TribuoData {
                     }
                     offsets[i + 1] = ids.size();
                 }
-                features.put(in.name(), new int[][] {offsets, ids.stream().mapToInt(Integer::intValue).toArray()});
+                features.put(in.name(), new Feature.Bag(offsets, ids.stream().mapToInt(Integer::intValue).toArray()));
             }
         }
         Map<String, float[]> labels = new LinkedHashMap<>();
@@ -150,7 +150,7 @@ public final class TribuoData {
             labels.put(t.name(), y);
             masks.put(t.name(), m);
         }
-        return new ColumnarDataset(description, n, features, labels, masks, Map.of(), vocab,
+        return CachedDataset.of(description, new Batch(n, features, labels, masks, Map.of()), vocab,
                 vocabularies != null ? Map.of() : stats);
     }
 

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import org.mtl4j.api.data.Dataset;
 import org.mtl4j.api.metric.Evaluation;
 import org.mtl4j.api.spec.ModelSpec;
-import org.mtl4j.backend.tribuo.internal.ColumnarDataset;
+import org.mtl4j.data.CachedDataset;
 import org.mtl4j.data.CsvDataset;
 import org.mtl4j.data.FunnelGenerator;
 
@@ -30,11 +30,11 @@ final class FunnelData {
 
     /** The training CSV read once into memory (the trainer then shuffles rows exactly, epoch by epoch). */
     static Dataset train(ModelSpec spec, Path csv) {
-        return ColumnarDataset.materialize(CsvDataset.builder(csv, spec).build());
+        return CachedDataset.of(CsvDataset.builder(csv, spec).build());
     }
 
     static Dataset test(ModelSpec spec, Path csv, Dataset train) {
-        return ColumnarDataset.materialize(CsvDataset.builder(csv, spec).vocabularies(train.vocabularies())
+        return CachedDataset.of(CsvDataset.builder(csv, spec).vocabularies(train.vocabularies())
                 .denseStats(train.denseStats()).build());
     }
 

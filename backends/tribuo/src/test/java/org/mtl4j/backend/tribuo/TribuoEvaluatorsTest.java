@@ -2,7 +2,6 @@ package org.mtl4j.backend.tribuo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,9 +11,10 @@ import org.mtl4j.api.backend.Predictions;
 import org.mtl4j.api.data.Batch;
 import org.mtl4j.api.data.BatchStream;
 import org.mtl4j.api.data.Dataset;
+import org.mtl4j.api.data.Feature;
 import org.mtl4j.api.spec.OptimizerSpec;
 import org.mtl4j.api.spec.Topology;
-import org.mtl4j.backend.tribuo.internal.ColumnarDataset;
+import org.mtl4j.data.CachedDataset;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.evaluation.LabelEvaluation;
@@ -56,14 +56,14 @@ class TribuoEvaluatorsTest {
             click[i] = r.nextDouble() < 1 / (1 + Math.exp(-bias[users[i]])) ? 1 : 0;
             ones[i] = 1;
         }
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("user", users);
-        f.put("genres", new int[][] {offsets, bag});
-        f.put("ctx", new float[][] {dense});
+        Map<String, Feature> f = new LinkedHashMap<>();
+        f.put("user", new Feature.Ids(users));
+        f.put("genres", new Feature.Bag(offsets, bag));
+        f.put("ctx", new Feature.Dense(2, dense));
         Map<String, float[]> labels = Map.of("ctr", click, "ctcvr", click, "rating", rating, "genre", genre);
         Map<String, float[]> masks = Map.of("ctr", ones, "ctcvr", ones, "rating", ones, "genre", ones);
-        return new ColumnarDataset("synthetic seed " + seed, rows, f, labels, masks, Map.of(), Fixtures.vocabularies(),
-                Map.of());
+        return CachedDataset.of("synthetic seed " + seed, new Batch(rows, f, labels, masks, Map.of()),
+                Fixtures.vocabularies(), Map.of());
     }
 
     @Test
