@@ -28,12 +28,13 @@ public final class MetricLogger implements TrainingListener {
     }
 
     /**
-     * The line logged for an epoch, e.g. {@code epoch 2 (1000 rows, 0.5 s): train loss ctr=0.4100
+     * The line logged for an epoch, numbered from 1 like the progress bar (the API's
+     * {@link EpochSummary#epoch()} counts from 0), e.g. {@code epoch 3 (1000 rows, 0.5 s): train loss ctr=0.4100
      * cvr=0.2000 | weights ctr=1.0000 cvr=1.0000 | valid loss ctr=0.4200 | valid ctr auc=0.7500}.
      */
     public static String format(EpochSummary s) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "epoch %d (%d rows, %.1f s): train loss", s.epoch(), s.rows(), s.seconds()));
+        b.append(String.format(Locale.ROOT, "epoch %d (%d rows, %.1f s): train loss", s.epoch() + 1, s.rows(), s.seconds()));
         values(b, s.trainLoss());
         b.append(" | weights");
         values(b, s.weights());

@@ -565,7 +565,7 @@ public final class Trainer {
         st.stop = new Checkpoint.EarlyStop(s.best(), s.bestEpoch(), s.sinceBest() + 1, s.bestState());
         if (st.stop.sinceBest() >= es.patience()) {
             return String.format(Locale.ROOT, "early stopping after epoch %d: %s did not improve for %d epochs (best %.6f at epoch %d)",
-                    epoch, what, es.patience(), s.best(), s.bestEpoch());
+                    epoch + 1, what, es.patience(), s.best(), s.bestEpoch() + 1); // numbered from 1 for people
         }
         return null;
     }

@@ -39,7 +39,7 @@ class ListenersTest {
         assertThat(progress).hasSize(10);
         assertThat(progress.get(0)).startsWith("epoch 1/2 [##..................]  10% 200 rows  100 rows/s  ETA 0:00:18  loss click=");
         assertThat(progress.get(9)).startsWith("epoch 2/2 [####################] 100% 2,000 rows").contains("ETA 0:00:00");
-        assertThat(lines.stream().filter(l -> l.startsWith("epoch 0 (1000 rows"))).hasSize(1);
+        assertThat(lines.stream().filter(l -> l.startsWith("epoch 1 (1000 rows"))).hasSize(1);
         assertThat(out).doesNotContain("\r");
         assertThat(recorder.history().epochs()).hasSize(2);
         assertThat(recorder.history().stopReason()).isEqualTo("completed 2 epochs");
@@ -56,7 +56,7 @@ class ListenersTest {
     void metricLoggerFormat() {
         EpochSummary s = new EpochSummary(2, Map.of("ctr", 0.41, "cvr", 0.2), Map.of("ctr", 1.0, "cvr", 0.5),
                 Map.of("ctr", 0.42), Map.of("ctr", Map.of("auc", 0.75, "logloss", 0.42)), 1000, 0.5);
-        assertThat(MetricLogger.format(s)).isEqualTo("epoch 2 (1000 rows, 0.5 s): train loss ctr=0.4100 cvr=0.2000"
+        assertThat(MetricLogger.format(s)).isEqualTo("epoch 3 (1000 rows, 0.5 s): train loss ctr=0.4100 cvr=0.2000"
                 + " | weights ctr=1.0000 cvr=0.5000 | valid loss ctr=0.4200 | valid ctr auc=0.7500 logloss=0.4200");
     }
 }

@@ -211,9 +211,9 @@ class TrainerTest {
         assertThat(mean[mean.length - 1]).isGreaterThan(mean[best]);
         double finalMean = (r.validation().losses().get("click") + r.validation().losses().get("value")) / 2;
         assertThat(finalMean).isCloseTo(mean[best], within(1e-9));
-        assertThat(r.history().stopReason()).startsWith("early stopping after epoch " + (epochs.size() - 1)
+        assertThat(r.history().stopReason()).startsWith("early stopping after epoch " + epochs.size()
                 + ": the mean validation loss did not improve for 3 epochs (best ");
-        assertThat(r.history().stopReason()).endsWith("at epoch " + best + ")");
+        assertThat(r.history().stopReason()).endsWith("at epoch " + (best + 1) + ")");
     }
 
     @Test
