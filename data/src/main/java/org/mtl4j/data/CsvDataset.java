@@ -1,8 +1,6 @@
 package org.mtl4j.data;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.mtl4j.api.data.BatchStream;
@@ -84,23 +82,17 @@ public final class CsvDataset implements Dataset {
     }
 
     /** Options of a {@link CsvDataset}. */
-    public static final class Builder {
+    public static final class Builder extends DatasetBuilder<Builder> {
         private final Path file;
         private final ModelSpec spec;
         private char delimiter;
-        private Map<String, Vocabulary> vocabularies;
-        private Map<String, DenseStats> denseStats;
-        private BadRowPolicy policy = BadRowPolicy.FAIL;
-        private final List<String> extras = new ArrayList<>();
-        private String groupBy;
-        private int shuffleBuffer;
 
         private Builder(Path file, ModelSpec spec) {
+            super(spec);
             this.file = file;
             this.spec = spec;
             String n = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
             this.delimiter = n.endsWith(".tsv") || n.endsWith(".tsv.gz") ? '\t' : ',';
-            this.shuffleBuffer = spec.training().shuffleBuffer();
         }
 
         /** The cell delimiter; defaults to a tab for {@code .tsv} files and a comma otherwise. */
@@ -112,45 +104,8 @@ public final class CsvDataset implements Dataset {
             return this;
         }
 
-        /** Use these vocabularies (keyed by input name, e.g. the training set's) instead of building them. */
-        public Builder vocabularies(Map<String, Vocabulary> v) {
-            this.vocabularies = v;
-            return this;
-        }
-
-        /** Use these dense statistics (e.g. the training set's) instead of computing them. */
-        public Builder denseStats(Map<String, DenseStats> s) {
-            this.denseStats = s;
-            return this;
-        }
-
-        public Builder badRows(BadRowPolicy p) {
-            this.policy = p;
-            return this;
-        }
-
-        /** Pass-through columns copied into {@code Batch.extras()} under their column name (never fed to a model). */
-        public Builder extras(String... columns) {
-            extras.addAll(Arrays.asList(columns));
-            return this;
-        }
-
-        /** A column (e.g. {@code user_id}) whose stable int id fills {@code Batch.extras().get("user")} for GAUC. */
-        public Builder groupBy(String column) {
-            this.groupBy = column;
-            return this;
-        }
-
-        /** Rows held by the streaming shuffle buffer; defaults to the spec's {@code training.shuffleBuffer}. */
-        public Builder shuffleBuffer(int rows) {
-            this.shuffleBuffer = rows;
-            return this;
-        }
-
         public CsvDataset build() {
-            RowDataset.Options o = new RowDataset.Options(vocabularies, denseStats, policy, extras, groupBy, shuffleBuffer,
-                    delimiter);
-            return new CsvDataset(new RowDataset(new CsvRowSource(file, delimiter), spec, o, "csv:" + file));
+            return new CsvDataset(new RowDataset(new CsvRowSource(file, delimiter), spec, options(delimiter), "csv:" + file));
         }
     }
 }

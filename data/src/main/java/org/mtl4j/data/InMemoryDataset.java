@@ -1,7 +1,5 @@
 package org.mtl4j.data;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.mtl4j.api.data.BatchStream;
@@ -73,57 +71,19 @@ public final class InMemoryDataset implements Dataset {
     }
 
     /** Options of an {@link InMemoryDataset}; the same as {@link CsvDataset.Builder}'s, less the file ones. */
-    public static final class Builder {
+    public static final class Builder extends DatasetBuilder<Builder> {
         private final ModelSpec spec;
         private final List<Map<String, String>> rows;
-        private Map<String, Vocabulary> vocabularies;
-        private Map<String, DenseStats> denseStats;
-        private BadRowPolicy policy = BadRowPolicy.FAIL;
-        private final List<String> extras = new ArrayList<>();
-        private String groupBy;
-        private int shuffleBuffer;
 
         private Builder(ModelSpec spec, List<Map<String, String>> rows) {
+            super(spec);
             this.spec = spec;
             this.rows = rows;
-            this.shuffleBuffer = spec.training().shuffleBuffer();
-        }
-
-        public Builder vocabularies(Map<String, Vocabulary> v) {
-            this.vocabularies = v;
-            return this;
-        }
-
-        public Builder denseStats(Map<String, DenseStats> s) {
-            this.denseStats = s;
-            return this;
-        }
-
-        public Builder badRows(BadRowPolicy p) {
-            this.policy = p;
-            return this;
-        }
-
-        public Builder extras(String... columns) {
-            extras.addAll(Arrays.asList(columns));
-            return this;
-        }
-
-        public Builder groupBy(String column) {
-            this.groupBy = column;
-            return this;
-        }
-
-        public Builder shuffleBuffer(int n) {
-            this.shuffleBuffer = n;
-            return this;
         }
 
         public InMemoryDataset build() {
-            RowDataset.Options o = new RowDataset.Options(vocabularies, denseStats, policy, extras, groupBy, shuffleBuffer,
-                    ',');
             ListRowSource src = new ListRowSource(SOURCE, rows);
-            return new InMemoryDataset(new RowDataset(src, spec, o, SOURCE + " (" + src.size() + ")"));
+            return new InMemoryDataset(new RowDataset(src, spec, options(','), SOURCE + " (" + src.size() + ")"));
         }
     }
 }
