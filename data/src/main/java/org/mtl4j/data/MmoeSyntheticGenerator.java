@@ -1,8 +1,12 @@
 package org.mtl4j.data;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.DoubleSupplier;
 import org.mtl4j.api.Checks;
 import org.mtl4j.api.spec.DenseInput;
 import org.mtl4j.api.spec.ModelSpec;
@@ -11,6 +15,7 @@ import org.mtl4j.api.spec.TaskSpec;
 import org.mtl4j.api.spec.Topology;
 import org.mtl4j.api.spec.TrainingSpec;
 import org.mtl4j.data.internal.CsvWriter;
+import org.mtl4j.data.internal.Pcg64;
 import org.mtl4j.data.internal.Rng;
 
 /**
@@ -18,22 +23,42 @@ import org.mtl4j.data.internal.Rng;
  * Learning with Multi-gate Mixture-of-Experts", KDD 2018, section 3.2, whose label correlation is
  * set by rho:
  * <ol>
- * <li>u1, u2 in R^d orthonormal: the Q of the QR factorisation (Gram-Schmidt) of a d x 2 Gaussian matrix;</li>
+ * <li>u1, u2 in R^d orthonormal: the Q of the QR factorisation of a d x 2 Gaussian matrix;</li>
  * <li>w1 = c u1, w2 = c (rho u1 + sqrt(1 - rho^2) u2);</li>
  * <li>alpha_i, beta_i, i = 1..m, scalars shared by both tasks, ~ N(0, alphaStd^2), N(0, betaStd^2);</li>
  * <li>x ~ N(0, I_d); y_k = w_k.x + sum_i sin(alpha_i w_k.x + beta_i) + eps_k, eps_k ~ N(0, noiseStd^2).</li>
  * </ol>
  * Paper sizes d = 100, m = 10, c = 1. The paper writes alpha, beta ~ N(0, 0.01); {@link Config#paper}
  * reads that as a variance (std 0.1), which makes the sines nearly linear, so {@link Config#ple}
- * offers std 1 (the PLE paper's setting), where task relatedness really matters. The world (u, alpha,
- * beta) depends on the seed only, rows (x, eps) on the row seed, and rho changes only w2, so every
- * rho sees the same inputs and noise.
+ * offers std 1 (the PLE paper's setting), where task relatedness really matters. rho changes only w2,
+ * so every rho sees the same inputs and noise.
+ *
+ * <p>Two random streams draw the world (u, alpha, beta) and the rows (x, eps); see {@link Stream}.
+ * With {@link Stream#NUMPY} a seed gives the same world and rows as a NumPy script that follows the
+ * recipe with {@code numpy.random.default_rng(seed)}, such as the PyTorch reference's
+ * {@code gen_synthetic.py}: results then compare on the very same data.
  */
 public final class MmoeSyntheticGenerator {
 
+    /** The pseudo-random stream that draws the world and the rows. */
+    public enum Stream {
+        /**
+         * mtl4j's own stream: the world depends on the seed only, each file's rows on its own row
+         * seed ({@link #writeCsv}); u1, u2 by Gram-Schmidt.
+         */
+        MTL4J,
+        /**
+         * NumPy's {@code default_rng(seed)} (PCG64, SeedSequence, ziggurat normals), drawn in one
+         * sequence: the d x 2 matrix row by row, alpha, beta, then for the training split and then the
+         * test split ({@link #writeSplits}) all of x row by row followed by all of eps; u1, u2 with
+         * LAPACK's Householder signs ({@code numpy.linalg.qr}).
+         */
+        NUMPY
+    }
+
     /** Parameters of the recipe. */
     public record Config(long seed, double rho, int dimension, int sines, double c, double alphaStd, double betaStd,
-            double noiseStd) {
+            double noiseStd, Stream stream) {
         public Config {
             Checks.inRange("mmoe synthetic rho", rho, -1, 1);
             Checks.positive("mmoe synthetic dimension", dimension);
@@ -45,16 +70,26 @@ public final class MmoeSyntheticGenerator {
             Checks.nonNegative("mmoe synthetic alphaStd", alphaStd);
             Checks.nonNegative("mmoe synthetic betaStd", betaStd);
             Checks.nonNegative("mmoe synthetic noiseStd", noiseStd);
+            Checks.notNull("mmoe synthetic stream", stream);
+            if (stream == Stream.NUMPY && seed < 0) {
+                throw new IllegalArgumentException("mmoe synthetic seed must be >= 0 with the NUMPY stream, found "
+                        + seed);
+            }
         }
 
         /** The paper's literal setting: alpha, beta ~ N(0, 0.01) read as variance (std 0.1), noise std 0.1. */
         public static Config paper(double rho, long seed) {
-            return new Config(seed, rho, 100, 10, 1.0, 0.1, 0.1, 0.1);
+            return new Config(seed, rho, 100, 10, 1.0, 0.1, 0.1, 0.1, Stream.MTL4J);
         }
 
         /** The PLE paper's setting: alpha, beta ~ N(0, 1), noise std 0.1. */
         public static Config ple(double rho, long seed) {
-            return new Config(seed, rho, 100, 10, 1.0, 1.0, 1.0, 0.1);
+            return new Config(seed, rho, 100, 10, 1.0, 1.0, 1.0, 0.1, Stream.MTL4J);
+        }
+
+        /** This configuration drawn from another stream. */
+        public Config withStream(Stream other) {
+            return new Config(seed, rho, dimension, sines, c, alphaStd, betaStd, noiseStd, other);
         }
     }
 
@@ -65,33 +100,47 @@ public final class MmoeSyntheticGenerator {
     private final double[] w2;
     private final double[] alpha;
     private final double[] beta;
+    /** NUMPY stream: the position right after the world, where the training rows start. */
+    private final Pcg64 rowStream;
 
     public MmoeSyntheticGenerator(Config config) {
         this.config = Checks.notNull("mmoe synthetic config", config);
         int d = config.dimension();
-        Rng r = new Rng(config.seed());
+        boolean numpy = config.stream() == Stream.NUMPY;
+        Rng r = numpy ? null : new Rng(config.seed());
+        Pcg64 p = numpy ? Pcg64.seeded(config.seed()) : null;
+        DoubleSupplier normal = numpy ? p::standardNormal : r::gaussian;
         double[] g1 = new double[d];
         double[] g2 = new double[d];
         for (int i = 0; i < d; i++) {
-            g1[i] = r.gaussian();
-            g2[i] = r.gaussian();
+            // the d x 2 matrix in row-major order
+            g1[i] = normal.getAsDouble();
+            g2[i] = normal.getAsDouble();
         }
         // QR of [g1 g2] by Gram-Schmidt: q1 = g1/|g1|, q2 = (g2 - <g2,q1> q1)/|...|
-        u1 = scale(g1, 1 / norm(g1));
-        double proj = dot(g2, u1);
+        double[] q1 = scale(g1, 1 / norm(g1));
+        double proj = dot(g2, q1);
         double[] rest = new double[d];
         for (int i = 0; i < d; i++) {
-            rest[i] = g2[i] - proj * u1[i];
+            rest[i] = g2[i] - proj * q1[i];
         }
-        u2 = scale(rest, 1 / norm(rest));
+        double[] q2 = scale(rest, 1 / norm(rest));
+        if (numpy) {
+            double[] signs = householderSigns(g1, g2);
+            q1 = scale(q1, signs[0]);
+            q2 = scale(q2, signs[1]);
+        }
+        u1 = q1;
+        u2 = q2;
         alpha = new double[config.sines()];
         beta = new double[config.sines()];
         for (int i = 0; i < alpha.length; i++) {
-            alpha[i] = r.gaussian(config.alphaStd());
+            alpha[i] = config.alphaStd() * normal.getAsDouble();
         }
         for (int i = 0; i < beta.length; i++) {
-            beta[i] = r.gaussian(config.betaStd());
+            beta[i] = config.betaStd() * normal.getAsDouble();
         }
+        rowStream = p;
         double rho = config.rho();
         double other = Math.sqrt(Math.max(0, 1 - rho * rho));
         w1 = scale(u1, config.c());
@@ -99,6 +148,25 @@ public final class MmoeSyntheticGenerator {
         for (int i = 0; i < d; i++) {
             w2[i] = config.c() * (rho * u1[i] + other * u2[i]);
         }
+    }
+
+    /**
+     * The signs of the diagonal of R in LAPACK's Householder QR (dgeqrf, whose reflector dlarfg makes
+     * R's diagonal entry the opposite sign of the column's leading entry): Q's columns are the
+     * Gram-Schmidt vectors times these signs.
+     */
+    private static double[] householderSigns(double[] g1, double[] g2) {
+        double a = g1[0];
+        double beta = -Math.copySign(norm(g1), a);
+        double tau = (beta - a) / beta;
+        double denom = a - beta;
+        // v = [1, g1[1:] / (a - beta)]; (H1 g2)[1] = g2[1] - tau v[1] (v . g2)
+        double vDotG2 = g2[0];
+        for (int i = 1; i < g1.length; i++) {
+            vDotG2 += g1[i] / denom * g2[i];
+        }
+        double h1 = g2[1] - tau * (g1[1] / denom) * vDotG2;
+        return new double[] {beta < 0 ? -1 : 1, h1 >= 0 ? -1 : 1};
     }
 
     private static double[] scale(double[] v, double s) {
@@ -170,12 +238,68 @@ public final class MmoeSyntheticGenerator {
         return c;
     }
 
-    /** Writes {@code rows} rows drawn with {@code rowSeed}, atomically; returns the row count. */
+    /**
+     * Writes {@code rows} rows drawn with {@code rowSeed}, atomically; returns the row count. Only for
+     * the {@link Stream#MTL4J} stream: the NUMPY stream draws its rows after the world in one
+     * sequence, see {@link #writeSplits}.
+     */
     public long writeCsv(Path file, long rows, long rowSeed) {
-        if (rows < 0) {
-            throw new IllegalArgumentException("rows must be >= 0, found " + rows);
+        if (config.stream() != Stream.MTL4J) {
+            throw new IllegalStateException("writeCsv needs the MTL4J stream; the " + config.stream()
+                    + " stream draws its rows right after the world, in one sequence: use writeSplits");
         }
+        checkRows("rows", rows);
         Rng r = new Rng(rowSeed);
+        // per row: d inputs, then the two noises
+        return writeRows(file, rows, r::gaussian, r::gaussian);
+    }
+
+    /**
+     * Writes {@code train.csv} and {@code test.csv} into {@code dir} (created if missing), each
+     * atomically. {@link Stream#MTL4J}: the rows of row seeds {@code seed + 1000} and
+     * {@code seed + 2000}. {@link Stream#NUMPY}: the stream continues after the world through the
+     * training rows (all x, then all eps), then the test rows, as NumPy draws
+     * {@code standard_normal((n, d))} and {@code normal(0, noiseStd, (n, 2))} per split.
+     */
+    public void writeSplits(Path dir, long trainRows, long testRows) {
+        checkRows("trainRows", trainRows);
+        checkRows("testRows", testRows);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
+        }
+        Path train = dir.resolve("train.csv");
+        Path test = dir.resolve("test.csv");
+        if (config.stream() == Stream.MTL4J) {
+            writeCsv(train, trainRows, config.seed() + 1000);
+            writeCsv(test, testRows, config.seed() + 2000);
+            return;
+        }
+        Pcg64 afterTrain = writeNumpySplit(train, trainRows, rowStream.copy());
+        writeNumpySplit(test, testRows, afterTrain);
+    }
+
+    /** Writes one split from {@code stream}; returns the stream positioned after the split's draws. */
+    private Pcg64 writeNumpySplit(Path file, long rows, Pcg64 stream) {
+        int d = config.dimension();
+        Pcg64 xs = stream.copy();
+        Pcg64 eps = stream;
+        // NumPy draws all of x before any eps: read the two regions of the one stream side by side
+        for (long k = 0, n = Math.multiplyExact(rows, d); k < n; k++) {
+            eps.standardNormal();
+        }
+        writeRows(file, rows, xs::standardNormal, eps::standardNormal);
+        return eps;
+    }
+
+    private static void checkRows(String what, long rows) {
+        if (rows < 0) {
+            throw new IllegalArgumentException(what + " must be >= 0, found " + rows);
+        }
+    }
+
+    private long writeRows(Path file, long rows, DoubleSupplier inputs, DoubleSupplier noise) {
         int d = config.dimension();
         double[] x = new double[d];
         StringBuilder sb = new StringBuilder(d * 12);
@@ -184,11 +308,11 @@ public final class MmoeSyntheticGenerator {
             for (long n = 0; n < rows; n++) {
                 sb.setLength(0);
                 for (int i = 0; i < d; i++) {
-                    x[i] = (float) r.gaussian(); // the file holds floats: the truth is computed on what is written
+                    x[i] = (float) inputs.getAsDouble(); // the file holds floats: the truth is computed on what is written
                     sb.append((float) x[i]).append(',');
                 }
-                double e1 = r.gaussian(config.noiseStd());
-                double e2 = r.gaussian(config.noiseStd());
+                double e1 = config.noiseStd() * noise.getAsDouble();
+                double e2 = config.noiseStd() * noise.getAsDouble();
                 sb.append((float) (truth(1, x) + e1)).append(',').append((float) (truth(2, x) + e2));
                 w.line(sb);
             }

@@ -127,4 +127,62 @@ class MmoeSyntheticGeneratorTest {
         assertThatThrownBy(() -> g.spec("moe")).hasMessage(
                 "unknown topology \"moe\" (known: shared-bottom, mmoe, ple, independent)");
     }
+
+    /**
+     * The NUMPY stream reproduces {@code numpy.random.default_rng(2018)} drawn in the recipe's order:
+     * golden values from the PyTorch reference's {@code gen_synthetic.py --rho 0 --seed 2018
+     * --alpha-std 1 --beta-std 1 --n-train 3 --n-test 4} (its params.json and CSV rows).
+     */
+    @Test
+    void numpyStreamReproducesTheNumpyWorldAndRows() throws Exception {
+        MmoeSyntheticGenerator g = new MmoeSyntheticGenerator(
+                MmoeSyntheticGenerator.Config.ple(0.0, 2018).withStream(MmoeSyntheticGenerator.Stream.NUMPY));
+        assertThat(g.alpha()[0]).isCloseTo(-1.4397078842215683, within(1e-12));
+        assertThat(g.alpha()[9]).isCloseTo(0.0501002597791663, within(1e-12));
+        assertThat(g.beta()[4]).isCloseTo(2.086424786955047, within(1e-12));
+        // LAPACK's Householder signs, not Gram-Schmidt's
+        assertThat(g.u1()[0]).isCloseTo(-0.06205169006081346, within(1e-12));
+        assertThat(g.u1()[1]).isCloseTo(0.036978974997258995, within(1e-12));
+        assertThat(g.u2()[0]).isCloseTo(0.01423978502477573, within(1e-12));
+        assertThat(g.u2()[1]).isCloseTo(-0.10045802653198521, within(1e-12));
+        g.writeSplits(dir, 3, 4);
+        List<String> train = Files.readAllLines(dir.resolve("train.csv"));
+        List<String> test = Files.readAllLines(dir.resolve("test.csv"));
+        assertThat(train).hasSize(4);
+        assertThat(test).hasSize(5);
+        assertRow(train.get(1), -0.33733288, 1.0059616, 1.7514695, 2.0724975);
+        assertRow(train.get(3), -1.2351052, 0.97474261, 1.8098944, 1.7567723);
+        // the test split continues the stream after all the training draws
+        assertRow(test.get(1), 2.5235996, -0.50125911, 1.605841, 0.095784769);
+        assertRow(test.get(4), -0.88670972, -0.56778992, -0.1344599, 1.8762896);
+        // rho changes w2 only
+        MmoeSyntheticGenerator same = new MmoeSyntheticGenerator(
+                MmoeSyntheticGenerator.Config.ple(1.0, 2018).withStream(MmoeSyntheticGenerator.Stream.NUMPY));
+        assertThat(same.u1()).containsExactly(g.u1());
+        assertThatThrownBy(() -> g.writeCsv(dir.resolve("x.csv"), 5, 1)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("writeCsv needs the MTL4J stream; the NUMPY stream draws its rows right after the world, "
+                        + "in one sequence: use writeSplits");
+        assertThatThrownBy(() -> MmoeSyntheticGenerator.Config.ple(0, -1).withStream(MmoeSyntheticGenerator.Stream.NUMPY))
+                .hasMessage("mmoe synthetic seed must be >= 0 with the NUMPY stream, found -1");
+    }
+
+    private static void assertRow(String line, double x0, double x1, double y1, double y2) {
+        String[] f = line.split(",");
+        assertThat(f).hasSize(102);
+        assertThat(Double.parseDouble(f[0])).isCloseTo(x0, within(1e-6));
+        assertThat(Double.parseDouble(f[1])).isCloseTo(x1, within(1e-6));
+        assertThat(Double.parseDouble(f[100])).isCloseTo(y1, within(1e-6));
+        assertThat(Double.parseDouble(f[101])).isCloseTo(y2, within(1e-6));
+    }
+
+    @Test
+    void mtl4jSplitsAreTheRowSeeds1000And2000AboveTheSeed() throws Exception {
+        MmoeSyntheticGenerator g = new MmoeSyntheticGenerator(MmoeSyntheticGenerator.Config.ple(0.5, 4));
+        g.writeSplits(dir.resolve("splits"), 20, 10);
+        g.writeCsv(dir.resolve("train.csv"), 20, 1004);
+        g.writeCsv(dir.resolve("test.csv"), 10, 2004);
+        assertThat(Files.readAllLines(dir.resolve("splits/train.csv"))).isEqualTo(Files.readAllLines(dir.resolve("train.csv")));
+        assertThat(Files.readAllLines(dir.resolve("splits/test.csv"))).isEqualTo(Files.readAllLines(dir.resolve("test.csv")));
+        assertThatThrownBy(() -> g.writeSplits(dir, -1, 1)).hasMessage("trainRows must be >= 0, found -1");
+    }
 }
