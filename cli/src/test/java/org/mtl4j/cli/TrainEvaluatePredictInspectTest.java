@@ -153,6 +153,62 @@ class TrainEvaluatePredictInspectTest {
     }
 
     @Test
+    void predictKeepsIdColumnsThatStayAlignedWhenBadRowsAreSkipped() throws Exception {
+        List<String> lines = new ArrayList<>(Files.readAllLines(valid).subList(0, 201));
+        // data line 50 (file line 51) is bad, data line 7 has an item id that needs quoting
+        lines.set(50, lines.get(50).replaceFirst("^([^,]*,[^,]*,[^,]*,)[^,]*", "$1abc"));
+        lines.set(7, lines.get(7).replaceFirst("^([^,]*),[^,]*,", "$1,\"i,7\","));
+        Path in = dir.resolve("with-ids.csv");
+        Files.write(in, lines);
+        Path all = dir.resolve("all-scores.csv");
+        Path keyed = dir.resolve("keyed-scores.csv");
+        assertThat(Cli.run("predict", "--model", run.resolve("model.mtl"), "--data", valid, "--out", all).code()).isZero();
+        Cli.Result r = Cli.run("predict", "--model", run.resolve("model.mtl"), "--data", in, "--out", keyed,
+                "--keep", "user_id,item_id", "--bad-rows", "skip");
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.out()).isEqualTo("wrote 199 rows to " + keyed + "\n");
+        List<String> out = Files.readAllLines(keyed);
+        List<String> reference = Files.readAllLines(all);
+        assertThat(out.get(0)).isEqualTo("user_id,item_id,ctr,ctcvr,ctcvr.conditional");
+        assertThat(out).hasSize(200);
+        int o = 1;
+        for (int d = 1; d <= 200; d++) {
+            if (d == 50) {
+                continue; // skipped: no output line
+            }
+            String[] src = lines.get(d).split(",");
+            String line = out.get(o++);
+            String[] c;
+            if (d == 7) {
+                assertThat(line).startsWith(src[0] + ",\"i,7\",");
+                c = line.substring((src[0] + ",\"i,7\",").length()).split(",");
+            } else {
+                String[] all5 = line.split(",");
+                assertThat(all5[0]).as("user of data line " + d).isEqualTo(src[0]);
+                assertThat(all5[1]).as("item of data line " + d).isEqualTo(src[1]);
+                c = java.util.Arrays.copyOfRange(all5, 2, 5);
+                // same row, same scores as without --keep (item ids unchanged)
+                String[] ref = reference.get(d).split(",");
+                for (int k = 0; k < 3; k++) {
+                    assertThat(Double.parseDouble(c[k])).isCloseTo(Double.parseDouble(ref[k]), offset(1e-6));
+                }
+            }
+            assertThat(c).hasSize(3);
+        }
+        Cli.Result missing = Cli.run("predict", "--model", run.resolve("model.mtl"), "--data", in, "--out", keyed,
+                "--keep", "user_id,session_id", "--bad-rows", "skip");
+        assertThat(missing.code()).as(missing.toString()).isEqualTo(ExitCodes.DATA);
+        assertThat(missing.err()).contains(in + ":1: column 'session_id' named by the columns to keep is not in the header");
+        Cli.Result clash = Cli.run("predict", "--model", run.resolve("model.mtl"), "--data", in, "--out", keyed,
+                "--keep", "ctr", "--bad-rows", "skip");
+        assertThat(clash.code()).as(clash.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(clash.err()).contains("--keep column 'ctr' has the name of an output column of the model; outputs: "
+                + "[ctr, ctcvr, ctcvr.conditional]");
+        // the failed runs left the earlier output in place
+        assertThat(Files.readAllLines(keyed)).hasSize(200);
+    }
+
+    @Test
     void inspectShowsProvenanceParametersVocabulariesAndSpec() throws Exception {
         Cli.Result r = Cli.run("inspect", "--model", run.resolve("model.mtl"));
         assertThat(r.code()).as(r.toString()).isZero();

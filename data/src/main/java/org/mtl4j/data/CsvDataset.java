@@ -58,6 +58,15 @@ public final class CsvDataset implements Dataset {
         return rows.batches(batchSize, shuffle, seed);
     }
 
+    /**
+     * Batches in file order (no shuffle) that also hand out, per row, the raw cells of {@code columns}
+     * (e.g. {@code user_id}, {@code item_id}) to write next to predictions. The columns need not be
+     * inputs of the spec; one that is not in the header fails with a {@link DataException} naming it.
+     */
+    public KeyedBatchStream batchesKeeping(int batchSize, List<String> columns) {
+        return rows.batchesKeeping(batchSize, columns);
+    }
+
     /** Number of good rows (known after the validating pass of {@code build()}). */
     @Override
     public long size() {

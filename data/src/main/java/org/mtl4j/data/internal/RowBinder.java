@@ -197,6 +197,22 @@ public final class RowBinder {
         return header;
     }
 
+    /**
+     * The header positions of columns to keep as raw cells (ids copied next to predictions); a column
+     * not in the header fails naming it and the header.
+     */
+    public int[] keptColumns(List<String> columns) {
+        Map<String, Integer> colIndex = new HashMap<>();
+        for (int i = 0; i < header.size(); i++) {
+            colIndex.putIfAbsent(header.get(i), i);
+        }
+        int[] out = new int[columns.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = column(colIndex, columns.get(i), "the columns to keep");
+        }
+        return out;
+    }
+
     public String source() {
         return source;
     }

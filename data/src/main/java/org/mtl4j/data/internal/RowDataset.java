@@ -14,6 +14,7 @@ import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.data.BadRowPolicy;
 import org.mtl4j.data.DataException;
 import org.mtl4j.data.DataException.Reason;
+import org.mtl4j.data.KeyedBatchStream;
 
 /**
  * The streaming engine behind every dataset of this module: a {@link RowSource} bound by a
@@ -175,7 +176,19 @@ public final class RowDataset implements Dataset {
         return new Stream(batchSize, shuffle, seed);
     }
 
-    private final class Stream implements BatchStream {
+    /**
+     * Batches in file order (no shuffle) with the raw cells of {@code columns} per row; rows skipped as
+     * bad are skipped for the keys too.
+     */
+    public KeyedBatchStream batchesKeeping(int batchSize, List<String> columns) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, found " + batchSize);
+        }
+        List<String> cols = List.copyOf(columns);
+        return new Stream(batchSize, false, 0L, cols, binder.keptColumns(cols));
+    }
+
+    private final class Stream implements KeyedBatchStream {
         private final int batchSize;
         private final boolean shuffle;
         private final SplittableRandom rng;
@@ -186,8 +199,18 @@ public final class RowDataset implements Dataset {
         private boolean sourceDone;
         private boolean closed;
         private Batch next;
+        private final List<String> keyColumns;
+        private final int[] kept;
+        private List<String[]> nextKeys;
+        private List<String[]> keys = List.of();
 
         Stream(int batchSize, boolean shuffle, long seed) {
+            this(batchSize, shuffle, seed, List.of(), new int[0]);
+        }
+
+        Stream(int batchSize, boolean shuffle, long seed, List<String> keyColumns, int[] kept) {
+            this.keyColumns = keyColumns;
+            this.kept = kept;
             this.batchSize = batchSize;
             this.shuffle = shuffle;
             this.rng = new SplittableRandom(seed);
@@ -244,15 +267,26 @@ public final class RowDataset implements Dataset {
                 return false;
             }
             List<ParsedRow> rows = new ArrayList<>(batchSize);
+            List<String[]> rowKeys = kept.length == 0 ? List.of() : new ArrayList<>(batchSize);
             ParsedRow r;
             while (rows.size() < batchSize && (r = pull()) != null) {
                 rows.add(r);
+                if (kept.length > 0) {
+                    // keys are only asked for in file order (no shuffle): the row just pulled is the one read last
+                    String[] cells = reader.lastCells();
+                    String[] k = new String[kept.length];
+                    for (int i = 0; i < kept.length; i++) {
+                        k[i] = cells[kept[i]];
+                    }
+                    rowKeys.add(k);
+                }
             }
             if (rows.isEmpty()) {
                 close();
                 return false;
             }
             next = binder.assemble(rows);
+            nextKeys = rowKeys;
             return true;
         }
 
@@ -263,7 +297,25 @@ public final class RowDataset implements Dataset {
             }
             Batch b = next;
             next = null;
+            keys = nextKeys;
+            nextKeys = null;
             return b;
+        }
+
+        @Override
+        public List<String> keyColumns() {
+            return keyColumns;
+        }
+
+        @Override
+        public List<String> keys(int row) {
+            if (kept.length == 0) {
+                throw new IllegalStateException("this stream keeps no columns: open it with batchesKeeping");
+            }
+            if (row < 0 || row >= keys.size()) {
+                throw new IndexOutOfBoundsException("row " + row + " of a batch of " + keys.size() + " rows");
+            }
+            return List.of(keys.get(row));
         }
 
         @Override

@@ -20,15 +20,21 @@ final class RowReader implements AutoCloseable {
         this.counts = counts;
     }
 
+    /** The cells of the row last returned by {@link #next()} (valid until the next call). */
+    private String[] lastCells;
+
     /** The next good row, or null at the end. */
     ParsedRow next() {
         while (true) {
             try {
                 String[] cells = cursor.next();
                 if (cells == null) {
+                    lastCells = null;
                     return null;
                 }
-                return binder.parse(cells, cursor.line(), ids);
+                ParsedRow row = binder.parse(cells, cursor.line(), ids);
+                lastCells = cells;
+                return row;
             } catch (DataException e) {
                 if (policy == BadRowPolicy.SKIP_AND_COUNT && e.reason().rowLevel()) {
                     counts.add(e);
@@ -37,6 +43,11 @@ final class RowReader implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The raw cells of the row last returned by {@link #next()}. */
+    String[] lastCells() {
+        return lastCells;
     }
 
     Map<String, Long> counts() {

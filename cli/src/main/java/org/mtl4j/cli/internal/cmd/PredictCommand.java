@@ -21,6 +21,7 @@ import org.mtl4j.cli.internal.CliException;
 import org.mtl4j.cli.internal.DataFiles;
 import org.mtl4j.cli.internal.Engine;
 import org.mtl4j.data.CsvDataset;
+import org.mtl4j.data.KeyedBatchStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,7 +35,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Score new rows with a saved model.",
             "Writes one column per task output, in the input's row order: binary -> probability, regression -> value,",
             "multiclass -> <task>.p<k> per class, an ESMM-chained task also -> <task>.conditional (e.g. pCVR).",
-            "Label columns are not needed. The output file appears only once complete."})
+            "Label columns are not needed; --keep copies id columns in front of the scores.",
+            "The output file appears only once complete."})
 public final class PredictCommand implements Callable<Integer> {
     private static final int BATCH = 4096;
 
@@ -53,8 +55,12 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--auxiliary", description = "Also write auxiliary tasks' outputs (left out by default: not product outputs).")
     boolean auxiliary;
 
+    @Option(names = "--keep", split = ",", paramLabel = "col[,col...]",
+            description = "Input columns to copy, as they are, in front of the scores (e.g. user_id,item_id) to join them back.")
+    List<String> keep;
+
     @Option(names = "--bad-rows", paramLabel = "fail|skip", defaultValue = "fail",
-            description = "fail (default) or skip malformed rows (skipped rows have no output line: the rows no longer line up).")
+            description = "fail (default) or skip malformed rows (no output line; use --keep to join the scores by id).")
     DataFiles.BadRows badRows;
 
     @Override
@@ -66,15 +72,16 @@ public final class PredictCommand implements Callable<Integer> {
             // features only: new rows need no label columns
             CsvDataset ds = DataFiles.open("prediction data", data, spec.withTasks(List.of()), m.vocabularies(), Map.of(), badRows);
             List<Column> columns = columns(spec, auxiliary);
+            List<String> kept = keep == null ? List.of() : List.copyOf(keep);
+            List<String> header = header(kept, columns);
             long[] written = new long[1];
-            AtomicFiles.write(out, os -> {
-                BufferedWriter w = new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16);
-                List<String> header = new ArrayList<>();
-                columns.forEach(c -> header.add(c.header()));
-                w.write(String.join(",", header));
-                w.write('\n');
-                StringBuilder line = new StringBuilder(128);
-                try (BatchStream s = ds.batches(BATCH, false, 0L)) {
+            // open the stream first: a kept column missing from the data fails before any output
+            try (BatchStream s = kept.isEmpty() ? ds.batches(BATCH, false, 0L) : ds.batchesKeeping(BATCH, kept)) {
+                AtomicFiles.write(out, os -> {
+                    BufferedWriter w = new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16);
+                    w.write(String.join(",", header));
+                    w.write('\n');
+                    StringBuilder line = new StringBuilder(128);
                     while (s.hasNext()) {
                         Batch b = s.next();
                         Predictions p = m.predict(b);
@@ -84,6 +91,11 @@ public final class PredictCommand implements Callable<Integer> {
                         }
                         for (int r = 0; r < b.size(); r++) {
                             line.setLength(0);
+                            if (!kept.isEmpty()) {
+                                for (String cell : ((KeyedBatchStream) s).keys(r)) {
+                                    appendCell(line, cell).append(',');
+                                }
+                            }
                             for (int c = 0; c < columns.size(); c++) {
                                 Column col = columns.get(c);
                                 if (c > 0) {
@@ -95,9 +107,9 @@ public final class PredictCommand implements Callable<Integer> {
                         }
                         written[0] += b.size();
                     }
-                }
-                w.flush();
-            });
+                    w.flush();
+                });
+            }
             rows = written[0];
             if (!ds.skippedRows().isEmpty()) {
                 command.commandLine().getErr().println("skipped rows (no output line): " + ds.skippedRows());
@@ -106,6 +118,39 @@ public final class PredictCommand implements Callable<Integer> {
         command.commandLine().getOut().println("wrote " + rows + " rows to " + out);
         command.commandLine().getOut().flush();
         return ExitCodes.OK;
+    }
+
+    /** The kept columns, then the outputs; a kept column named like an output is a usage error. */
+    static List<String> header(List<String> kept, List<Column> columns) {
+        List<String> header = new ArrayList<>();
+        for (String k : kept) {
+            if (header.contains(k)) {
+                throw new CliException(ExitCodes.USAGE, "--keep names column '" + k + "' twice");
+            }
+            header.add(k);
+        }
+        for (Column c : columns) {
+            if (header.contains(c.header())) {
+                throw new CliException(ExitCodes.USAGE, "--keep column '" + c.header()
+                        + "' has the name of an output column of the model; outputs: " + outputNames(columns));
+            }
+            header.add(c.header());
+        }
+        return header;
+    }
+
+    private static List<String> outputNames(List<Column> columns) {
+        List<String> names = new ArrayList<>();
+        columns.forEach(c -> names.add(c.header()));
+        return names;
+    }
+
+    /** A CSV cell, quoted (RFC 4180) when it holds a comma, a quote or a line break. */
+    static StringBuilder appendCell(StringBuilder line, String cell) {
+        if (cell.indexOf(',') < 0 && cell.indexOf('"') < 0 && cell.indexOf('\n') < 0 && cell.indexOf('\r') < 0) {
+            return line.append(cell);
+        }
+        return line.append('"').append(cell.replace("\"", "\"\"")).append('"');
     }
 
     /** One output column: its header, the prediction output it reads, the index within a row of that output and the output's width. */
