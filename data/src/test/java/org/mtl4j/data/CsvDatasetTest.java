@@ -120,15 +120,24 @@ class CsvDatasetTest {
     }
 
     @Test
-    void groupByGivesAStableIntPerUser() throws Exception {
-        String csv = "uid,click\n17,1\nalice,0\n17,0\n,1\n";
+    void groupByGivesAnExactIdPerUser() throws Exception {
+        // user-4720 and user-5423 shared one id when group ids were 24-bit hashes; "007" is not 7
+        String csv = "uid,click\n17,1\nalice,0\n17,0\n,1\nuser-4720,1\nuser-5423,0\nalice,1\n007,0\n-3,1\n16777216,0\n";
         ModelSpec spec = Specs.spec(List.of(), List.of(TaskSpec.binary("click", "click")));
-        Batch b = all(CsvDataset.builder(write("g.csv", csv), spec).groupBy("uid").build(), 10, false, 0).get(0);
-        float[] users = b.extras().get("user");
-        assertThat(users[0]).isEqualTo(17f);
-        assertThat(users[2]).isEqualTo(17f);
-        assertThat(users[1]).isNotEqualTo(17f).isBetween(0f, (float) (1 << 24));
-        assertThat(users[3]).isNaN();
+        CsvDataset ds = CsvDataset.builder(write("g.csv", csv), spec).groupBy("uid").build();
+        for (boolean shuffled : new boolean[] {false, true}) {
+            // every pass (the validating one, then each epoch, shuffled or not) numbers keys alike
+            Map<Float, Float> userOfClick = new LinkedHashMap<>();
+            for (Batch b : all(ds, 4, shuffled, 3)) {
+                for (int r = 0; r < b.size(); r++) {
+                    userOfClick.merge(b.extras().get("user")[r], 1f, Float::sum);
+                }
+            }
+            assertThat(userOfClick).containsEntry(17f, 2f).containsEntry(-1f, 2f).containsEntry(-2f, 1f)
+                    .containsEntry(-3f, 1f).containsEntry(-4f, 1f).containsEntry(-5f, 1f).containsEntry(-6f, 1f)
+                    .hasSize(8);
+            assertThat(userOfClick.keySet()).anyMatch(k -> k.isNaN());
+        }
     }
 
     @Test

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.mtl4j.api.data.Batch;
 import org.mtl4j.api.data.Feature;
 import org.mtl4j.api.spec.CategoricalInput;
@@ -69,6 +71,9 @@ public final class RowBinder {
     private final String[] extraKeys;
     private final int[] extraCols;
     private final boolean[] extraStableId;
+    /** Group keys that are not small non-negative integers, numbered -1, -2, ... in order of first sight. */
+    private final ConcurrentHashMap<String, Integer> groupKeys = new ConcurrentHashMap<>();
+    private final AtomicInteger groupKeyCount = new AtomicInteger();
     private final int labelOffset;
     private final int maskOffset;
     private final int extraOffset;
@@ -78,7 +83,7 @@ public final class RowBinder {
 
     /**
      * @param extras pass-through columns copied into {@link Batch#extras()} under their own name
-     * @param groupBy a column whose stable int id goes into extras under {@link #GROUP_KEY}, or null
+     * @param groupBy a column whose exact group id ({@link #groupId}) goes into extras under {@link #GROUP_KEY}, or null
      */
     public RowBinder(ModelSpec spec, List<String> header, String source, char delimiter, List<String> extras,
             String groupBy) {
@@ -300,7 +305,7 @@ public final class RowBinder {
         }
         for (int e = 0; e < extraKeys.length; e++) {
             String cell = cells[extraCols[e]].trim();
-            f[extraOffset + e] = extraStableId[e] ? stableId(cell) : numberOrId(cell);
+            f[extraOffset + e] = extraStableId[e] ? groupId(cell, line, extraCols[e]) : numberOrId(cell);
         }
         return new ParsedRow(f, cat, var);
     }
@@ -425,6 +430,35 @@ public final class RowBinder {
             }
         }
         return out;
+    }
+
+    /**
+     * The group id of a {@code groupBy} cell, exact for every value: an integer in [0, 2^24) is itself
+     * (so user ids stay readable), any other value gets -1, -2, ... in the order this dataset first
+     * sees it (the numbering persists across passes, so every epoch agrees); NaN for an empty cell.
+     * Group ids travel as floats, exact up to 2^24: more distinct non-integer values than that fail.
+     */
+    float groupId(String cell, long line, int col) {
+        if (cell.isEmpty()) {
+            return Float.NaN;
+        }
+        if (cell.length() <= 8 && cell.charAt(0) != '-' && cell.charAt(0) != '+') {
+            try {
+                int v = Integer.parseInt(cell);
+                if (v < (1 << 24) && cell.equals(Integer.toString(v))) {
+                    return v;
+                }
+            } catch (NumberFormatException e) {
+                // not an integer: numbered below
+            }
+        }
+        int k = groupKeys.computeIfAbsent(cell, c -> groupKeyCount.incrementAndGet());
+        if (k > (1 << 24)) {
+            throw new IllegalStateException(source + ":" + line + ": column '" + header.get(col) + "': more than "
+                    + (1 << 24) + " distinct non-integer group ids (they travel as floats, exact up to 2^24), found \""
+                    + cell + "\"");
+        }
+        return -k;
     }
 
     /**
