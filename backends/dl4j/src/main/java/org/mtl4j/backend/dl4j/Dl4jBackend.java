@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * chains, per-task gradients and all optimisers, on a fused engine of hand-derived layers over one
  * flat ND4J parameter buffer (see the module README).
  *
- * <p>ND4J runs in FLOAT. {@code OMP_NUM_THREADS} (read by ND4J at start-up; one per core when unset,
- * with a warning) is the thread budget of matrix products large enough to gain from it; smaller
+ * <p>ND4J runs in FLOAT. {@code OMP_NUM_THREADS} (read by ND4J at start-up; one per core when unset)
+ * is the thread budget of matrix products large enough to gain from it; smaller
  * products and ND4J's element-wise ops run on the calling thread ({@link NativeThreads}).
  */
 public final class Dl4jBackend implements Backend {
@@ -50,7 +50,9 @@ public final class Dl4jBackend implements Backend {
                 Nd4j.getEnvironment().setMaxMasterThreads(1);
                 NativeThreads.init();
                 if (System.getenv("OMP_NUM_THREADS") == null) {
-                    LOG.warn("OMP_NUM_THREADS is not set: ND4J uses one native thread per core; set it (e.g. 1) for stable speed");
+                    LOG.info("OMP_NUM_THREADS is not set: a thread budget of {} (one per core) for matrix products of 2^26+"
+                            + " multiply-adds; everything else runs on one thread. Set it to 1 for bit-reproducible runs",
+                            NativeThreads.budget());
                 }
                 initialised = true;
             }
