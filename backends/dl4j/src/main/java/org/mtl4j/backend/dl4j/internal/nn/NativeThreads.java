@@ -1,6 +1,7 @@
 package org.mtl4j.backend.dl4j.internal.nn;
 
 import org.bytedeco.openblas.global.openblas_nolapack;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The engine's native threading policy. The thread budget is what ND4J gave OpenBLAS at start-up
@@ -29,6 +30,8 @@ public final class NativeThreads {
     /** Reads the budget OpenBLAS was configured with and drops to one thread; idempotent. */
     public static synchronized void init() {
         if (budget < 0) {
+            // ND4J's CPU backend sets OpenBLAS's threads from OMP_NUM_THREADS when it starts: start it first
+            Nd4j.factory();
             budget = Math.max(1, openblas_nolapack.blas_get_num_threads());
             set(1);
         }
@@ -36,8 +39,12 @@ public final class NativeThreads {
 
     /** The thread budget of large products. */
     public static int budget() {
-        init();
-        return budget;
+        int b = budget;
+        if (b < 0) {
+            init();
+            b = budget;
+        }
+        return b;
     }
 
     /** Threads for an m x k by k x n product under {@code budget}: all of it for large ones, else 1. */
