@@ -6,6 +6,7 @@ import org.mtl4j.cli.internal.Errors;
 import org.mtl4j.cli.internal.cmd.CompareCommand;
 import org.mtl4j.cli.internal.cmd.DemoCommand;
 import org.mtl4j.cli.internal.cmd.EvaluateCommand;
+import org.mtl4j.cli.internal.cmd.GenerateCommand;
 import org.mtl4j.cli.internal.cmd.InspectCommand;
 import org.mtl4j.cli.internal.cmd.PluginsCommand;
 import org.mtl4j.cli.internal.cmd.PredictCommand;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "mtl4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Multi-task learning for recommender systems on the JVM.",
-        subcommands = {DemoCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
+        subcommands = {DemoCommand.class, GenerateCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
             InspectCommand.class, PluginsCommand.class, CompareCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:internal error (a bug; the stack trace is printed)", "2:usage or spec error",

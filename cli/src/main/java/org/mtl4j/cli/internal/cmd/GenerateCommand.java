@@ -1,0 +1,164 @@
+package org.mtl4j.cli.internal.cmd;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.mtl4j.api.metric.Evaluation;
+import org.mtl4j.api.spec.ModelSpec;
+import org.mtl4j.cli.ExitCodes;
+import org.mtl4j.cli.internal.AtomicFiles;
+import org.mtl4j.cli.internal.CliException;
+import org.mtl4j.cli.internal.Engine;
+import org.mtl4j.data.FunnelGenerator;
+import org.mtl4j.data.MmoeSyntheticGenerator;
+import org.mtl4j.data.MultiScenarioGenerator;
+import org.mtl4j.dsl.io.SpecCodec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code mtl4j generate}: writes one of the built-in generators' datasets (known truth) as
+ * {@code train.csv} and {@code test.csv}, with a {@code spec.yaml} that trains on them, so the
+ * benchmark data of the README and the PyTorch reference can be made without Java code.
+ */
+@Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Write generated data with known truth: train.csv, test.csv and a spec.yaml that trains on them.",
+            "funnel:    click -> conversion impressions (ESMM), columns user_id,item_id,category,d0..d7,click,conversion",
+            "           and the true p_click,p_cvr,p_ctcvr; prints the oracle's AUC and logloss on the test rows.",
+            "mmoe:      the MMoE paper's synthetic regression (Ma et al. 2018, sec. 3.2), x0..x99,y1,y2; task",
+            "           correlation --rho; --numpy draws exactly what numpy.random.default_rng(seed) draws.",
+            "scenarios: item / ad / content clicks on one platform, one masked label column per scenario."})
+public final class GenerateCommand implements Callable<Integer> {
+
+    /** The generators by name. */
+    enum Kind {
+        FUNNEL, MMOE, SCENARIOS;
+
+        String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    @Spec
+    CommandSpec command;
+
+    @Parameters(index = "0", paramLabel = "funnel|mmoe|scenarios", description = "Which generator.")
+    String generator;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for train.csv, test.csv and spec.yaml.")
+    Path out;
+
+    @Option(names = "--rows", defaultValue = "100000", paramLabel = "N", description = "Training rows (default ${DEFAULT-VALUE}).")
+    long rows;
+
+    @Option(names = "--test-rows", defaultValue = "10000", paramLabel = "N", description = "Test rows (default ${DEFAULT-VALUE}).")
+    long testRows;
+
+    @Option(names = "--seed", paramLabel = "N",
+            description = "World seed (default: funnel 3, mmoe 2018, scenarios 7); the row seeds follow from it.")
+    Long seed;
+
+    @Option(names = "--rho", paramLabel = "R", description = "mmoe: task correlation in [-1, 1] (default 0.5).")
+    Double rho;
+
+    @Option(names = "--setting", paramLabel = "ple|paper",
+            description = "mmoe: ple (alpha, beta ~ N(0, 1), default) or paper (std 0.1: nearly linear sines).")
+    String setting;
+
+    @Option(names = "--numpy", description = "mmoe: NumPy's stream: the rows a NumPy script following the recipe draws with this seed.")
+    boolean numpy;
+
+    @Option(names = "--topology", paramLabel = "NAME",
+            description = "mmoe: the spec's topology: shared-bottom, mmoe (default), ple or independent (paper sizes).")
+    String topology;
+
+    @Override
+    public Integer call() throws Exception {
+        Kind kind;
+        try {
+            kind = Kind.valueOf(generator.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, "unknown generator \"" + generator + "\" (known: funnel, mmoe, scenarios)");
+        }
+        if (rows < 1 || testRows < 1) {
+            throw new CliException(ExitCodes.USAGE, "--rows and --test-rows must be >= 1, found " + rows + " and " + testRows);
+        }
+        if (kind != Kind.MMOE && (numpy || setting != null || topology != null || rho != null)) {
+            throw new CliException(ExitCodes.USAGE, "--rho, --setting, --numpy and --topology are options of mmoe, not " + kind.id());
+        }
+        Files.createDirectories(out);
+        PrintWriter o = command.commandLine().getOut();
+        Path train = out.resolve("train.csv");
+        Path test = out.resolve("test.csv");
+        ModelSpec spec;
+        switch (kind) {
+            case FUNNEL -> {
+                FunnelGenerator.Config c = seed == null ? FunnelGenerator.Config.DEFAULT
+                        : FunnelGenerator.Config.DEFAULT.withSeed(seed);
+                FunnelGenerator gen = new FunnelGenerator(c);
+                gen.writeCsv(train, rows, c.seed() * 2 + 1);
+                gen.writeCsv(test, testRows, c.seed() * 2 + 2);
+                spec = FunnelGenerator.demoSpec();
+                o.println("funnel world " + c.seed() + ": " + rows + " training and " + testRows + " test rows");
+                printOracle(o, FunnelGenerator.oracle(test), spec);
+            }
+            case MMOE -> {
+                double r = rho == null ? 0.5 : rho;
+                String set = setting == null ? "ple" : setting;
+                long world = seed == null ? 2018 : seed;
+                MmoeSyntheticGenerator gen;
+                MmoeSyntheticGenerator.Config c;
+                try {
+                    c = switch (set) {
+                        case "ple" -> MmoeSyntheticGenerator.Config.ple(r, world);
+                        case "paper" -> MmoeSyntheticGenerator.Config.paper(r, world);
+                        default -> throw new IllegalArgumentException("--setting must be ple or paper, found \"" + set + "\"");
+                    };
+                    if (numpy) {
+                        c = c.withStream(MmoeSyntheticGenerator.Stream.NUMPY);
+                    }
+                    gen = new MmoeSyntheticGenerator(c);
+                    spec = gen.spec(topology == null ? "mmoe" : topology);
+                } catch (IllegalArgumentException e) {
+                    throw new CliException(ExitCodes.USAGE, e.getMessage());
+                }
+                gen.writeSplits(out, rows, testRows);
+                o.println(String.format(Locale.ROOT, "mmoe synthetic world %d (%s, %s stream), rho %.3f: %d training and %d test"
+                        + " rows; noise floor MSE %.4f", c.seed(), set, c.stream().name().toLowerCase(Locale.ROOT), r,
+                        rows, testRows, c.noiseStd() * c.noiseStd()));
+            }
+            default -> {
+                MultiScenarioGenerator.Config c = seed == null ? MultiScenarioGenerator.Config.DEFAULT
+                        : MultiScenarioGenerator.Config.DEFAULT.withSeed(seed);
+                MultiScenarioGenerator gen = new MultiScenarioGenerator(c);
+                gen.writeCsv(train, rows, c.seed() * 2 + 1);
+                gen.writeCsv(test, testRows, c.seed() * 2 + 2);
+                spec = gen.spec();
+                o.println("multi-scenario world " + c.seed() + ": " + rows + " training and " + testRows + " test rows");
+                printOracle(o, MultiScenarioGenerator.oracle(test), spec);
+            }
+        }
+        Engine.create().check(spec, kind.id() + " spec");
+        AtomicFiles.writeString(out.resolve("spec.yaml"), SpecCodec.toYaml(spec));
+        o.println("wrote " + train + ", " + test + " and " + out.resolve("spec.yaml"));
+        o.println("train: mtl4j train --spec " + out.resolve("spec.yaml") + " --data " + train + " --valid " + test
+                + " --out runs/" + kind.id());
+        o.flush();
+        return ExitCodes.OK;
+    }
+
+    private static void printOracle(PrintWriter o, Evaluation oracle, ModelSpec spec) {
+        for (String task : spec.taskNames()) {
+            if (!oracle.metrics().containsKey(task)) {
+                continue;
+            }
+            o.println(String.format(Locale.ROOT, "oracle (true probabilities) on the test rows, %s: auc %.4f, logloss %.4f", task,
+                    oracle.metric(task, "auc"), oracle.metric(task, "logloss")));
+        }
+    }
+}

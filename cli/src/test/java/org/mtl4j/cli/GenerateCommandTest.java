@@ -1,0 +1,75 @@
+package org.mtl4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mtl4j.api.spec.ModelSpec;
+import org.mtl4j.data.FunnelGenerator;
+import org.mtl4j.data.MmoeSyntheticGenerator;
+import org.mtl4j.dsl.io.SpecCodec;
+
+class GenerateCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void funnelWritesDataASpecThatTrainsAndTheOracle() throws Exception {
+        Path out = dir.resolve("funnel");
+        Cli.Result r = Cli.run("generate", "funnel", "--out", out, "--rows", "3000", "--test-rows", "2000");
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(Files.readAllLines(out.resolve("train.csv"))).hasSize(3001).first().asString()
+                .startsWith("user_id,item_id,category,d0");
+        assertThat(Files.readAllLines(out.resolve("test.csv"))).hasSize(2001);
+        ModelSpec spec = SpecCodec.fromYaml(Files.readString(out.resolve("spec.yaml")), "spec.yaml");
+        assertThat(spec).isEqualTo(FunnelGenerator.demoSpec());
+        assertThat(r.out()).contains("funnel world 3: 3000 training and 2000 test rows")
+                .containsPattern("oracle \\(true probabilities\\) on the test rows, ctr: auc 0\\.8\\d{3}, logloss 0\\.2\\d{3}")
+                .contains("train: mtl4j train --spec " + out.resolve("spec.yaml"));
+        Cli.Result trained = Cli.run("train", "--spec", out.resolve("spec.yaml"), "--data", out.resolve("train.csv"), "--valid",
+                out.resolve("test.csv"), "--out", dir.resolve("run"), "--no-progress");
+        assertThat(trained.code()).as(trained.toString()).isZero();
+    }
+
+    @Test
+    void mmoeWithNumpyDrawsWhatNumpyDraws() throws Exception {
+        Path out = dir.resolve("rho0");
+        Cli.Result r = Cli.run("generate", "mmoe", "--numpy", "--rho", "0", "--out", out, "--rows", "3", "--test-rows", "4",
+                "--topology", "shared-bottom");
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("mmoe synthetic world 2018 (ple, numpy stream), rho 0.000: 3 training and 4 test rows");
+        // numpy.random.default_rng(2018) through gen_synthetic.py --rho 0 --alpha-std 1 --beta-std 1 --n-train 3 --n-test 4
+        List<String> train = Files.readAllLines(out.resolve("train.csv"));
+        assertThat(train.get(1)).startsWith("-0.33733287,1.0059615,");
+        assertThat(Files.readAllLines(out.resolve("test.csv")).get(1)).startsWith("2.5235996,-0.5012591");
+        ModelSpec spec = SpecCodec.fromYaml(Files.readString(out.resolve("spec.yaml")), "spec.yaml");
+        assertThat(spec).isEqualTo(new MmoeSyntheticGenerator(MmoeSyntheticGenerator.Config.ple(0, 2018)).spec("shared-bottom")
+                .withTraining(spec.training()));
+    }
+
+    @Test
+    void scenariosAndBadOptions() throws Exception {
+        Cli.Result r = Cli.run("generate", "scenarios", "--out", dir.resolve("sc"), "--rows", "2000", "--test-rows", "2000");
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("multi-scenario world 7").contains("oracle (true probabilities) on the test rows, item: auc");
+        assertThat(Files.readAllLines(dir.resolve("sc/train.csv")).get(0)).contains("click_item").contains("click_ad");
+
+        Cli.Result unknown = Cli.run("generate", "movies", "--out", dir.resolve("x"));
+        assertThat(unknown.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(unknown.err()).contains("unknown generator \"movies\" (known: funnel, mmoe, scenarios)");
+        Cli.Result misplaced = Cli.run("generate", "funnel", "--rho", "0.2", "--out", dir.resolve("x"));
+        assertThat(misplaced.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(misplaced.err()).contains("--rho, --setting, --numpy and --topology are options of mmoe, not funnel");
+        Cli.Result rho = Cli.run("generate", "mmoe", "--rho", "1.5", "--out", dir.resolve("x"));
+        assertThat(rho.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(rho.err()).contains("mmoe synthetic rho must be in [-1.0, 1.0], found 1.5");
+        Cli.Result setting = Cli.run("generate", "mmoe", "--setting", "kdd", "--out", dir.resolve("x"));
+        assertThat(setting.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(setting.err()).contains("--setting must be ple or paper, found \"kdd\"");
+        Cli.Result rows = Cli.run("generate", "funnel", "--rows", "0", "--out", dir.resolve("x"));
+        assertThat(rows.code()).isEqualTo(ExitCodes.USAGE);
+    }
+}
