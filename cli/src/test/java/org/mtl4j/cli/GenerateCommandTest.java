@@ -57,19 +57,18 @@ class GenerateCommandTest {
         assertThat(r.out()).contains("multi-scenario world 7").contains("oracle (true probabilities) on the test rows, item: auc");
         assertThat(Files.readAllLines(dir.resolve("sc/train.csv")).get(0)).contains("click_item").contains("click_ad");
 
-        Cli.Result unknown = Cli.run("generate", "movies", "--out", dir.resolve("x"));
-        assertThat(unknown.code()).isEqualTo(ExitCodes.USAGE);
-        assertThat(unknown.err()).contains("unknown generator \"movies\" (known: funnel, mmoe, scenarios)");
-        Cli.Result misplaced = Cli.run("generate", "funnel", "--rho", "0.2", "--out", dir.resolve("x"));
-        assertThat(misplaced.code()).isEqualTo(ExitCodes.USAGE);
-        assertThat(misplaced.err()).contains("--rho, --setting, --numpy and --topology are options of mmoe, not funnel");
-        Cli.Result rho = Cli.run("generate", "mmoe", "--rho", "1.5", "--out", dir.resolve("x"));
-        assertThat(rho.code()).isEqualTo(ExitCodes.USAGE);
-        assertThat(rho.err()).contains("mmoe synthetic rho must be in [-1.0, 1.0], found 1.5");
-        Cli.Result setting = Cli.run("generate", "mmoe", "--setting", "kdd", "--out", dir.resolve("x"));
-        assertThat(setting.code()).isEqualTo(ExitCodes.USAGE);
-        assertThat(setting.err()).contains("--setting must be ple or paper, found \"kdd\"");
-        Cli.Result rows = Cli.run("generate", "funnel", "--rows", "0", "--out", dir.resolve("x"));
-        assertThat(rows.code()).isEqualTo(ExitCodes.USAGE);
+        usageError("unknown generator \"movies\" (known: funnel, mmoe, scenarios)", "generate", "movies", "--out", dir.resolve("x"));
+        usageError("--rho, --setting, --numpy and --topology are options of mmoe, not funnel", "generate", "funnel", "--rho", "0.2",
+                "--out", dir.resolve("x"));
+        usageError("mmoe synthetic rho must be in [-1.0, 1.0], found 1.5", "generate", "mmoe", "--rho", "1.5", "--out", dir.resolve("x"));
+        usageError("--setting must be ple or paper, found \"kdd\"", "generate", "mmoe", "--setting", "kdd", "--out", dir.resolve("x"));
+        usageError("--rows and --test-rows must be >= 1, found 0 and 10000", "generate", "funnel", "--rows", "0", "--out",
+                dir.resolve("x"));
+    }
+
+    private static void usageError(String message, Object... args) {
+        Cli.Result r = Cli.run(args);
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains(message);
     }
 }

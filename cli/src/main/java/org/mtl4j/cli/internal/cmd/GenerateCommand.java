@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.mtl4j.api.metric.Evaluation;
 import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.cli.ExitCodes;
@@ -101,11 +102,8 @@ public final class GenerateCommand implements Callable<Integer> {
                 FunnelGenerator.Config c = seed == null ? FunnelGenerator.Config.DEFAULT
                         : FunnelGenerator.Config.DEFAULT.withSeed(seed);
                 FunnelGenerator gen = new FunnelGenerator(c);
-                gen.writeCsv(train, rows, c.seed() * 2 + 1);
-                gen.writeCsv(test, testRows, c.seed() * 2 + 2);
                 spec = FunnelGenerator.demoSpec();
-                o.println("funnel world " + c.seed() + ": " + rows + " training and " + testRows + " test rows");
-                printOracle(o, FunnelGenerator.oracle(test), spec);
+                writeWithOracle(o, "funnel", c.seed(), gen::writeCsv, FunnelGenerator::oracle, spec);
             }
             case MMOE -> {
                 double r = rho == null ? 0.5 : rho;
@@ -136,11 +134,8 @@ public final class GenerateCommand implements Callable<Integer> {
                 MultiScenarioGenerator.Config c = seed == null ? MultiScenarioGenerator.Config.DEFAULT
                         : MultiScenarioGenerator.Config.DEFAULT.withSeed(seed);
                 MultiScenarioGenerator gen = new MultiScenarioGenerator(c);
-                gen.writeCsv(train, rows, c.seed() * 2 + 1);
-                gen.writeCsv(test, testRows, c.seed() * 2 + 2);
                 spec = gen.spec();
-                o.println("multi-scenario world " + c.seed() + ": " + rows + " training and " + testRows + " test rows");
-                printOracle(o, MultiScenarioGenerator.oracle(test), spec);
+                writeWithOracle(o, "multi-scenario", c.seed(), gen::writeCsv, MultiScenarioGenerator::oracle, spec);
             }
         }
         Engine.create().check(spec, kind.id() + " spec");
@@ -150,6 +145,22 @@ public final class GenerateCommand implements Callable<Integer> {
                 + " --out runs/" + kind.id());
         o.flush();
         return ExitCodes.OK;
+    }
+
+    /** How a generator with per-file row seeds writes a CSV. */
+    @FunctionalInterface
+    interface RowWriter {
+        long write(Path file, long rows, long rowSeed);
+    }
+
+    /** Writes both splits (row seeds 2 x world + 1 and + 2) and prints the oracle's metrics on the test rows. */
+    private void writeWithOracle(PrintWriter o, String name, long world, RowWriter writer, Function<Path, Evaluation> oracle,
+            ModelSpec spec) {
+        Path test = out.resolve("test.csv");
+        writer.write(out.resolve("train.csv"), rows, world * 2 + 1);
+        writer.write(test, testRows, world * 2 + 2);
+        o.println(name + " world " + world + ": " + rows + " training and " + testRows + " test rows");
+        printOracle(o, oracle.apply(test), spec);
     }
 
     private static void printOracle(PrintWriter o, Evaluation oracle, ModelSpec spec) {
