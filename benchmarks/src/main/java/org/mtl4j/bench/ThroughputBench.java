@@ -52,8 +52,8 @@ import org.openjdk.jmh.infra.IterationParams;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx1g"})
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 2)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
 public class ThroughputBench {
     /** shared-bottom, mmoe or ple. */
     @Param({"shared-bottom", "mmoe", "ple"})

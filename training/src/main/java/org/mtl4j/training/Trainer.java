@@ -50,6 +50,7 @@ import org.mtl4j.api.train.TrainingDivergedException;
 import org.mtl4j.api.train.TrainingHistory;
 import org.mtl4j.api.train.TrainingListener;
 import org.mtl4j.tasks.Metrics;
+import org.mtl4j.training.internal.BalancerStateFilter;
 import org.mtl4j.training.internal.Checkpoint;
 
 /**
@@ -82,8 +83,9 @@ import org.mtl4j.training.internal.Checkpoint;
  *
  * <p>Epoch e's shuffle seed is a mix of (training.seed, e), so a run resumed from a checkpoint
  * replays the same batches and, single-threaded, reaches the same parameters. Balancers that are
- * {@link Serializable} are saved in checkpoints with their whole state and restored on resume;
- * others restart from their initial state (documented in the README).
+ * {@link Serializable} are saved in checkpoints with their whole state and restored on resume, through
+ * a {@link BalancerStateFilter} that admits only the classes a balancer's state needs; others restart
+ * from their initial state (documented in the README).
  *
  * <p>A trainer serves one run: its balancers are stateful.
  */
@@ -652,8 +654,20 @@ public final class Trainer {
         if (b == null || !(current instanceof Serializable)) {
             return current;
         }
+        BalancerStateFilter filter = new BalancerStateFilter(current.getClass());
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(b))) {
-            Object o = in.readObject();
+            in.setObjectInputFilter(filter);
+            Object o;
+            try {
+                o = in.readObject();
+            } catch (java.io.InvalidClassException e) {
+                if (filter.rejected() == null) {
+                    throw e;
+                }
+                throw new MtlException("checkpoint " + file + ": the state of balancer " + current.getClass().getName()
+                        + " holds " + filter.rejected() + ", which a balancer's state may not contain (allowed: its own"
+                        + " package, org.mtl4j, java.lang boxes and strings, java.util collections, java.math); not resumed", e);
+            }
             if (o.getClass() != current.getClass()) {
                 throw new MtlException("checkpoint " + file + " holds a balancer of class " + o.getClass().getName()
                         + ", this run uses " + current.getClass().getName());

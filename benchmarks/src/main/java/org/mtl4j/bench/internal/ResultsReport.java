@@ -65,7 +65,7 @@ public final class ResultsReport {
                         + " loop (forward, losses, backward, update), wall clock, and per CPU-second of the process (less"
                         + " sensitive to the load; with several threads it counts every thread's CPU); ratio = mtl4j /"
                         + " peer (goal: >= 1); +- is JMH's 99.9% confidence half-width over the measurement iterations"
-                        + " (wide with 3 iterations on a loaded machine). Peak RSS: the benchmark JVM's VmHWM (-Xmx1g)"
+                        + " (5 iterations of 2 s; wide on a loaded machine). Peak RSS: the benchmark JVM's VmHWM (-Xmx1g)"
                         + " and the peer process's max RSS.\n\n");
         md.append("| model | batch | threads | mtl4j ex/s | peer ex/s | ratio | mtl4j ex/CPU-s | peer ex/CPU-s | CPU ratio"
                 + " | peak RSS mtl4j | peak RSS peer |\n");

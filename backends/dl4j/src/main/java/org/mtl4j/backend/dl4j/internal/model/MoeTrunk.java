@@ -400,15 +400,15 @@ final class MoeTrunk implements Trunk {
         }
         float[] f = g.mixed;
         java.util.Arrays.fill(f, 0f);
-        for (int j = 0; j < m; j++) {
-            Bank b = g.banks[j];
-            float[] e = b.out;
-            int stride = b.n * h;
-            int off = g.experts[j] * h;
-            for (int r = 0; r < rows; r++) {
-                float p = g.probs[r * m + j];
-                int eo = r * stride + off;
-                int fo = r * h;
+        float[] probs = g.probs;
+        // row by row: the row's mixture stays in cache while its experts' outputs stream past
+        for (int r = 0; r < rows; r++) {
+            int fo = r * h;
+            for (int j = 0; j < m; j++) {
+                Bank b = g.banks[j];
+                float[] e = b.out;
+                float p = probs[r * m + j];
+                int eo = r * b.n * h + g.experts[j] * h;
                 for (int c = 0; c < h; c++) {
                     f[fo + c] += p * e[eo + c];
                 }
@@ -489,21 +489,24 @@ final class MoeTrunk implements Trunk {
         int m = g.size();
         float[] df = g.dMixed;
         float[] dp = g.dProbs;
-        for (int j = 0; j < m; j++) {
-            Bank b = g.banks[j];
-            float[] e = b.out;
-            float[] de = b.dOut;
+        float[] probs = g.probs;
+        for (Bank b : g.banks) {
             b.touched = true;
-            int stride = b.n * h;
-            int off = g.experts[j] * h;
-            for (int r = 0; r < rows; r++) {
-                float p = g.probs[r * m + j];
-                int eo = r * stride + off;
-                int fo = r * h;
+        }
+        // row by row, as in mix: the row's upstream gradient is read once for all experts
+        for (int r = 0; r < rows; r++) {
+            int fo = r * h;
+            for (int j = 0; j < m; j++) {
+                Bank b = g.banks[j];
+                float[] e = b.out;
+                float[] de = b.dOut;
+                float p = probs[r * m + j];
+                int eo = r * b.n * h + g.experts[j] * h;
                 float s = 0f;
                 for (int c = 0; c < h; c++) {
-                    s += df[fo + c] * e[eo + c];
-                    de[eo + c] += p * df[fo + c];
+                    float d = df[fo + c];
+                    s += d * e[eo + c];
+                    de[eo + c] += p * d;
                 }
                 dp[r * m + j] = s;
             }

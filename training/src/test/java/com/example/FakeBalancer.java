@@ -1,0 +1,5 @@
+package com.example;
+
+/** A class in a third-party package, for {@code BalancerStateFilterTest}. */
+public final class FakeBalancer {
+}
