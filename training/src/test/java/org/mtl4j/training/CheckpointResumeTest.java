@@ -162,4 +162,32 @@ class CheckpointResumeTest {
         assertThatThrownBy(() -> Trainer.builder().resumeFrom(latest).build().fit(new LinearMtlModel(other), train, null))
                 .hasMessage("checkpoint " + latest + " was written for tasks [click, value], the model has [click]");
     }
+
+    /** A weighting whose state holds a class no balancer needs: resuming it must not instantiate it. */
+    static final class SmugglingWeights implements org.mtl4j.api.balance.LossWeighting, java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        private final java.net.URI payload = java.net.URI.create("http://example.com/");
+
+        @Override
+        public double[] weights(org.mtl4j.api.balance.WeightingContext ctx) {
+            return new double[] {1, payload == null ? 0 : 1};
+        }
+    }
+
+    @Test
+    void balancerStateWithForeignClassesIsRefusedOnResume(@TempDir Path tmp) {
+        Trainer.builder().lossWeighting(new SmugglingWeights()).checkpoints(tmp, 0).build()
+                .fit(new LinearMtlModel(spec), train, null);
+        Path latest = tmp.resolve("latest.ckpt");
+        assertThatThrownBy(() -> Trainer.builder().lossWeighting(new SmugglingWeights()).resumeFrom(latest).build()
+                .fit(new LinearMtlModel(spec), train, null)).isInstanceOf(MtlException.class)
+                .hasMessage("checkpoint " + latest + ": the state of balancer " + SmugglingWeights.class.getName()
+                        + " holds java.net.URI, which a balancer's state may not contain (allowed: its own package,"
+                        + " org.mtl4j, java.lang boxes and strings, java.util collections, java.math); not resumed");
+        // the same run with the built-in style of state resumes
+        Trainer.builder().lossWeighting(new Fixtures.HistoryWeights()).checkpoints(tmp.resolve("ok"), 0).build()
+                .fit(new LinearMtlModel(spec), train, null);
+        Trainer.builder().lossWeighting(new Fixtures.HistoryWeights()).resumeFrom(tmp.resolve("ok/latest.ckpt")).build()
+                .fit(new LinearMtlModel(spec), train, null);
+    }
 }
