@@ -442,14 +442,15 @@ public final class RowBinder {
         if (cell.isEmpty()) {
             return Float.NaN;
         }
-        if (cell.length() <= 8 && cell.charAt(0) != '-' && cell.charAt(0) != '+') {
-            try {
-                int v = Integer.parseInt(cell);
-                if (v < (1 << 24) && cell.equals(Integer.toString(v))) {
-                    return v;
-                }
-            } catch (NumberFormatException e) {
-                // not an integer: numbered below
+        if (cell.length() <= 8 && (cell.length() == 1 || cell.charAt(0) != '0')) {
+            // plain digits without a leading zero, checked by hand: no exception per non-integer row
+            int v = 0;
+            for (int i = 0; i < cell.length() && v >= 0; i++) {
+                char ch = cell.charAt(i);
+                v = ch >= '0' && ch <= '9' ? v * 10 + (ch - '0') : -1;
+            }
+            if (v >= 0 && v < (1 << 24)) {
+                return v;
             }
         }
         int k = groupKeys.computeIfAbsent(cell, c -> groupKeyCount.incrementAndGet());
