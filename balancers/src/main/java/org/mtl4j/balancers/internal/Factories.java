@@ -25,76 +25,81 @@ public final class Factories {
 
     public static LossWeighting.Factory weighting(String description, Map<String, Double> defaults,
             Function<BalancerContext, LossWeighting> maker) {
-        return new LossWeighting.Factory() {
-            @Override
-            public LossWeighting create(BalancerContext ctx) {
-                return maker.apply(ctx);
-            }
-
-            @Override
-            public String description() {
-                return description;
-            }
-
-            @Override
-            public Map<String, Double> defaults() {
-                return defaults;
-            }
-
-            @Override
-            public String toString() {
-                return "LossWeighting.Factory[" + description + "]";
-            }
-        };
+        return new Weighting(description, defaults, maker);
     }
 
     public static GradientAggregator.Factory aggregator(String description, Map<String, Double> defaults,
             Function<BalancerContext, GradientAggregator> maker) {
-        return new GradientAggregator.Factory() {
-            @Override
-            public GradientAggregator create(BalancerContext ctx) {
-                return maker.apply(ctx);
-            }
-
-            @Override
-            public String description() {
-                return description;
-            }
-
-            @Override
-            public Map<String, Double> defaults() {
-                return defaults;
-            }
-
-            @Override
-            public String toString() {
-                return "GradientAggregator.Factory[" + description + "]";
-            }
-        };
+        return new Aggregator(description, defaults, maker);
     }
 
     public static Clipper.Factory clipper(String description, Map<String, Double> defaults,
             Function<BalancerContext, Clipper> maker) {
-        return new Clipper.Factory() {
-            @Override
-            public Clipper create(BalancerContext ctx) {
-                return maker.apply(ctx);
-            }
+        return new Clipping(description, defaults, maker);
+    }
 
-            @Override
-            public String description() {
-                return description;
-            }
+    /** What the three factory kinds share: a description, the defaults and a constructor reference. */
+    private abstract static class Described<T> {
+        private final String kind;
+        private final String description;
+        private final Map<String, Double> defaults;
+        private final Function<BalancerContext, T> maker;
 
-            @Override
-            public Map<String, Double> defaults() {
-                return defaults;
-            }
+        Described(String kind, String description, Map<String, Double> defaults, Function<BalancerContext, T> maker) {
+            this.kind = kind;
+            this.description = description;
+            this.defaults = defaults;
+            this.maker = maker;
+        }
 
-            @Override
-            public String toString() {
-                return "Clipper.Factory[" + description + "]";
-            }
-        };
+        public String description() {
+            return description;
+        }
+
+        public Map<String, Double> defaults() {
+            return defaults;
+        }
+
+        T make(BalancerContext ctx) {
+            return maker.apply(ctx);
+        }
+
+        @Override
+        public String toString() {
+            return kind + ".Factory[" + description + "]";
+        }
+    }
+
+    private static final class Weighting extends Described<LossWeighting> implements LossWeighting.Factory {
+        Weighting(String description, Map<String, Double> defaults, Function<BalancerContext, LossWeighting> maker) {
+            super("LossWeighting", description, defaults, maker);
+        }
+
+        @Override
+        public LossWeighting create(BalancerContext ctx) {
+            return make(ctx);
+        }
+    }
+
+    private static final class Aggregator extends Described<GradientAggregator> implements GradientAggregator.Factory {
+        Aggregator(String description, Map<String, Double> defaults, Function<BalancerContext, GradientAggregator> maker) {
+            super("GradientAggregator", description, defaults, maker);
+        }
+
+        @Override
+        public GradientAggregator create(BalancerContext ctx) {
+            return make(ctx);
+        }
+    }
+
+    private static final class Clipping extends Described<Clipper> implements Clipper.Factory {
+        Clipping(String description, Map<String, Double> defaults, Function<BalancerContext, Clipper> maker) {
+            super("Clipper", description, defaults, maker);
+        }
+
+        @Override
+        public Clipper create(BalancerContext ctx) {
+            return make(ctx);
+        }
     }
 }
