@@ -52,21 +52,7 @@ public final class Losses {
      * gradient is sigmoid(z) - y.
      */
     public static Value bce(double[] logits, float[] labels, float[] mask) {
-        int n = count(logits.length, labels, mask);
-        double[] g = new double[logits.length];
-        if (n == 0) {
-            return new Value(0, 0, g);
-        }
-        double sum = 0;
-        for (int i = 0; i < logits.length; i++) {
-            if (labelled(mask, i)) {
-                double z = logits[i];
-                double y = labels[i];
-                sum += Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
-                g[i] = (TaskKinds.sigmoid(z) - y) / n;
-            }
-        }
-        return new Value(sum / n, n, g);
+        return pointwise(Pointwise.BCE, logits, labels, mask);
     }
 
     /**
@@ -106,20 +92,7 @@ public final class Losses {
 
     /** Mean squared error (y - yhat)^2; gradient 2 (yhat - y). */
     public static Value mse(double[] outputs, float[] labels, float[] mask) {
-        int n = count(outputs.length, labels, mask);
-        double[] g = new double[outputs.length];
-        if (n == 0) {
-            return new Value(0, 0, g);
-        }
-        double sum = 0;
-        for (int i = 0; i < outputs.length; i++) {
-            if (labelled(mask, i)) {
-                double r = outputs[i] - labels[i];
-                sum += r * r;
-                g[i] = 2 * r / n;
-            }
-        }
-        return new Value(sum / n, n, g);
+        return pointwise(Pointwise.MSE, outputs, labels, mask);
     }
 
     /**
@@ -127,6 +100,53 @@ public final class Losses {
      * clipped into [-1, 1].
      */
     public static Value huber(double[] outputs, float[] labels, float[] mask) {
+        return pointwise(Pointwise.HUBER, outputs, labels, mask);
+    }
+
+    /** A loss of one output and its label, with its derivative in the output. */
+    private enum Pointwise {
+        BCE {
+            @Override
+            double loss(double z, double y) {
+                return Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
+            }
+
+            @Override
+            double grad(double z, double y) {
+                return TaskKinds.sigmoid(z) - y;
+            }
+        },
+        MSE {
+            @Override
+            double loss(double z, double y) {
+                return (z - y) * (z - y);
+            }
+
+            @Override
+            double grad(double z, double y) {
+                return 2 * (z - y);
+            }
+        },
+        HUBER {
+            @Override
+            double loss(double z, double y) {
+                double a = Math.abs(z - y);
+                return a <= HUBER_DELTA ? 0.5 * a * a : HUBER_DELTA * (a - 0.5 * HUBER_DELTA);
+            }
+
+            @Override
+            double grad(double z, double y) {
+                return Math.max(-HUBER_DELTA, Math.min(HUBER_DELTA, z - y));
+            }
+        };
+
+        abstract double loss(double z, double y);
+
+        abstract double grad(double z, double y);
+    }
+
+    /** The mean of a pointwise loss over the labelled rows, with the gradient of that mean. */
+    private static Value pointwise(Pointwise f, double[] outputs, float[] labels, float[] mask) {
         int n = count(outputs.length, labels, mask);
         double[] g = new double[outputs.length];
         if (n == 0) {
@@ -135,10 +155,8 @@ public final class Losses {
         double sum = 0;
         for (int i = 0; i < outputs.length; i++) {
             if (labelled(mask, i)) {
-                double r = outputs[i] - labels[i];
-                double a = Math.abs(r);
-                sum += a <= HUBER_DELTA ? 0.5 * r * r : HUBER_DELTA * (a - 0.5 * HUBER_DELTA);
-                g[i] = Math.max(-HUBER_DELTA, Math.min(HUBER_DELTA, r)) / n;
+                sum += f.loss(outputs[i], labels[i]);
+                g[i] = f.grad(outputs[i], labels[i]) / n;
             }
         }
         return new Value(sum / n, n, g);
