@@ -13,28 +13,14 @@ import org.mtl4j.api.spec.TaskKind;
  * block of tied items gets the block's mean gain, so the value does not depend on how a sort breaks
  * ties. k = 0 (no {@code @k}) or k larger than a user's list means the whole list. Needs groups.
  */
-public final class Ndcg extends BaseMetric {
+public final class Ndcg extends PerUserMetric {
     public Ndcg() {
-        super("ndcg", true, TaskKind.BINARY, TaskKind.REGRESSION);
+        super("ndcg", TaskKind.BINARY, TaskKind.REGRESSION);
     }
 
     @Override
-    public boolean needsGroups() {
-        return true;
-    }
-
-    @Override
-    public double compute(MetricInput in) {
-        double sum = 0;
-        int users = 0;
-        for (int[] rows : Ranking.groups(in, name())) {
-            double v = ndcg(in.labels(), in.scores(), rows, in.k());
-            if (!Double.isNaN(v)) {
-                sum += v;
-                users++;
-            }
-        }
-        return users == 0 ? Double.NaN : sum / users;
+    double perUser(MetricInput in, int[] rows) {
+        return ndcg(in.labels(), in.scores(), rows, in.k());
     }
 
     private static double gain(float rel) {
@@ -65,10 +51,7 @@ public final class Ndcg extends BaseMetric {
         double dcg = 0;
         int i = 0;
         while (i < order.length && i < cut) {
-            int j = i;
-            while (j + 1 < order.length && scores[order[j + 1]] == scores[order[i]]) {
-                j++;
-            }
+            int j = Ranking.tieBlockEnd(scores, order, i);
             double meanGain = 0;
             for (int t = i; t <= j; t++) {
                 meanGain += gain(labels[order[t]]);

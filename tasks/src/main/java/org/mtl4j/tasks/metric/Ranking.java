@@ -19,6 +19,15 @@ final class Ranking {
         return idx;
     }
 
+    /** The last position of the block of equal scores that starts at position {@code i} of {@code order}. */
+    static int tieBlockEnd(float[] scores, Integer[] order, int i) {
+        int j = i;
+        while (j + 1 < order.length && scores[order[j + 1]] == scores[order[i]]) {
+            j++;
+        }
+        return j;
+    }
+
     /**
      * The Mann-Whitney AUC over the given rows (Hanley &amp; McNeil 1982): (R+ - n+(n+ + 1)/2) / (n+ n-),
      * with R+ the sum of the positives' ranks in ascending score order, tied scores sharing the
@@ -36,10 +45,7 @@ final class Ranking {
         double rankSumPos = 0;
         int i = 0;
         while (i < idx.length) {
-            int j = i;
-            while (j + 1 < idx.length && scores[idx[j + 1]] == scores[idx[i]]) {
-                j++;
-            }
+            int j = tieBlockEnd(scores, idx, i);
             double avgRank = (i + 1 + j + 1) / 2.0;
             for (int t = i; t <= j; t++) {
                 if (labels[idx[t]] > 0.5f) {

@@ -10,54 +10,40 @@ import org.mtl4j.api.spec.TaskKind;
  * the share of the block inside the top k), as in McSherry &amp; Najork's tie-aware measures (ECIR 2008).
  * k = 0 (no {@code @k}) or k larger than a user's list means the whole list. Needs groups.
  */
-public final class Recall extends BaseMetric {
+public final class Recall extends PerUserMetric {
     public Recall() {
-        super("recall", true, TaskKind.BINARY, TaskKind.REGRESSION);
+        super("recall", TaskKind.BINARY, TaskKind.REGRESSION);
     }
 
     @Override
-    public boolean needsGroups() {
-        return true;
-    }
-
-    @Override
-    public double compute(MetricInput in) {
-        double sum = 0;
-        int users = 0;
+    double perUser(MetricInput in, int[] rows) {
         float[] labels = in.labels();
         float[] scores = in.scores();
-        for (int[] rows : Ranking.groups(in, name())) {
-            int relevant = 0;
-            for (int r : rows) {
-                if (labels[r] > 0) {
-                    relevant++;
-                }
+        int relevant = 0;
+        for (int r : rows) {
+            if (labels[r] > 0) {
+                relevant++;
             }
-            if (relevant == 0) {
-                continue;
-            }
-            int cut = in.k() <= 0 ? rows.length : Math.min(in.k(), rows.length);
-            Integer[] order = Ranking.byScoreDescending(scores, rows);
-            double hits = 0;
-            int i = 0;
-            while (i < order.length && i < cut) {
-                int j = i;
-                while (j + 1 < order.length && scores[order[j + 1]] == scores[order[i]]) {
-                    j++;
-                }
-                int relInBlock = 0;
-                for (int t = i; t <= j; t++) {
-                    if (labels[order[t]] > 0) {
-                        relInBlock++;
-                    }
-                }
-                int inside = Math.min(j + 1, cut) - i;
-                hits += relInBlock * (double) inside / (j - i + 1);
-                i = j + 1;
-            }
-            sum += hits / relevant;
-            users++;
         }
-        return users == 0 ? Double.NaN : sum / users;
+        if (relevant == 0) {
+            return Double.NaN;
+        }
+        int cut = in.k() <= 0 ? rows.length : Math.min(in.k(), rows.length);
+        Integer[] order = Ranking.byScoreDescending(scores, rows);
+        double hits = 0;
+        int i = 0;
+        while (i < order.length && i < cut) {
+            int j = Ranking.tieBlockEnd(scores, order, i);
+            int relInBlock = 0;
+            for (int t = i; t <= j; t++) {
+                if (labels[order[t]] > 0) {
+                    relInBlock++;
+                }
+            }
+            int inside = Math.min(j + 1, cut) - i;
+            hits += relInBlock * (double) inside / (j - i + 1);
+            i = j + 1;
+        }
+        return hits / relevant;
     }
 }
