@@ -1,11 +1,6 @@
 package org.mtl4j.data;
 
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import org.mtl4j.api.data.BatchStream;
-import org.mtl4j.api.data.Dataset;
-import org.mtl4j.api.data.Vocabulary;
 import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.data.internal.CsvRowSource;
 import org.mtl4j.data.internal.RowDataset;
@@ -27,67 +22,14 @@ import org.mtl4j.data.internal.RowDataset;
  * {@code minCount} times, or hashing) and the dense statistics. Cell formats are described in the
  * module README.
  */
-public final class CsvDataset implements Dataset {
-    private final RowDataset rows;
+public final class CsvDataset extends BoundDataset {
 
     private CsvDataset(RowDataset rows) {
-        this.rows = rows;
+        super(rows);
     }
 
     public static Builder builder(Path file, ModelSpec spec) {
         return new Builder(file, spec);
-    }
-
-    @Override
-    public String description() {
-        return rows.description();
-    }
-
-    @Override
-    public Map<String, Vocabulary> vocabularies() {
-        return rows.vocabularies();
-    }
-
-    @Override
-    public Map<String, DenseStats> denseStats() {
-        return rows.denseStats();
-    }
-
-    @Override
-    public BatchStream batches(int batchSize, boolean shuffle, long seed) {
-        return rows.batches(batchSize, shuffle, seed);
-    }
-
-    /**
-     * Batches in file order (no shuffle) that also hand out, per row, the raw cells of {@code columns}
-     * (e.g. {@code user_id}, {@code item_id}) to write next to predictions. The columns need not be
-     * inputs of the spec; one that is not in the header fails with a {@link DataException} naming it.
-     */
-    public KeyedBatchStream batchesKeeping(int batchSize, List<String> columns) {
-        return rows.batchesKeeping(batchSize, columns);
-    }
-
-    /** Number of good rows (known after the validating pass of {@code build()}). */
-    @Override
-    public long size() {
-        return rows.size();
-    }
-
-    /**
-     * Rows skipped under {@link BadRowPolicy#SKIP_AND_COUNT} in the last complete pass, per
-     * {@link DataException.Reason#id()} (empty under {@code FAIL} or when every row was good).
-     */
-    public Map<String, Long> skippedRows() {
-        return rows.skippedRows();
-    }
-
-    public ModelSpec spec() {
-        return rows.spec();
-    }
-
-    @Override
-    public String toString() {
-        return "CsvDataset[" + description() + "]";
     }
 
     /** Options of a {@link CsvDataset}. */

@@ -2,8 +2,6 @@ package org.mtl4j.data;
 
 import java.util.List;
 import java.util.Map;
-import org.mtl4j.api.data.BatchStream;
-import org.mtl4j.api.data.Dataset;
 import org.mtl4j.api.data.Vocabulary;
 import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.data.internal.ListRowSource;
@@ -15,14 +13,12 @@ import org.mtl4j.data.internal.RowDataset;
  * source {@code in-memory rows} and the 1-based row number as the line. A key absent from a row is
  * an empty cell.
  */
-public final class InMemoryDataset implements Dataset {
+public final class InMemoryDataset extends BoundDataset {
     /** Source name used in messages. */
     public static final String SOURCE = "in-memory rows";
 
-    private final RowDataset rows;
-
     private InMemoryDataset(RowDataset rows) {
-        this.rows = rows;
+        super(rows);
     }
 
     /** Rows bound to {@code spec}; vocabularies and dense statistics are built from the rows. */
@@ -38,36 +34,6 @@ public final class InMemoryDataset implements Dataset {
 
     public static Builder builder(ModelSpec spec, List<Map<String, String>> rows) {
         return new Builder(spec, rows);
-    }
-
-    @Override
-    public String description() {
-        return rows.description();
-    }
-
-    @Override
-    public Map<String, Vocabulary> vocabularies() {
-        return rows.vocabularies();
-    }
-
-    @Override
-    public Map<String, DenseStats> denseStats() {
-        return rows.denseStats();
-    }
-
-    @Override
-    public BatchStream batches(int batchSize, boolean shuffle, long seed) {
-        return rows.batches(batchSize, shuffle, seed);
-    }
-
-    @Override
-    public long size() {
-        return rows.size();
-    }
-
-    /** Rows skipped per reason in the last complete pass (see {@link CsvDataset#skippedRows()}). */
-    public Map<String, Long> skippedRows() {
-        return rows.skippedRows();
     }
 
     /** Options of an {@link InMemoryDataset}; the same as {@link CsvDataset.Builder}'s, less the file ones. */
