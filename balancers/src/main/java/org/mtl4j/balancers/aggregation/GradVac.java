@@ -66,10 +66,7 @@ public final class GradVac extends CoefficientAggregator {
             double[] c = new double[t];
             c[i] = 1;
             for (int j : shuffledOthers(t, i, rng)) {
-                double dot = 0;
-                for (int k = 0; k < t; k++) {
-                    dot += c[k] * m[k][j];
-                }
+                double dot = org.mtl4j.balancers.internal.SmallLinAlg.column(c, m, j);
                 double ni = Math.sqrt(Math.max(org.mtl4j.balancers.internal.SmallLinAlg.quad(c, m, c), 0));
                 double nj = Math.sqrt(Math.max(m[j][j], 0));
                 if (!(ni > 0 && nj > 0)) {

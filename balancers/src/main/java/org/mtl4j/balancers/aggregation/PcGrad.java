@@ -44,10 +44,7 @@ public final class PcGrad extends CoefficientAggregator {
             double[] c = new double[t];
             c[i] = 1;
             for (int j : shuffledOthers(t, i, rng)) {
-                double d = 0;
-                for (int k = 0; k < t; k++) {
-                    d += c[k] * m[k][j];
-                }
+                double d = org.mtl4j.balancers.internal.SmallLinAlg.column(c, m, j);
                 if (d < 0 && m[j][j] > 0) {
                     c[j] -= d / m[j][j];
                 }

@@ -240,6 +240,15 @@ public final class SmallLinAlg {
         return y;
     }
 
+    /** {@code (x^T m)_j}: with m the Gram matrix of some vectors, the dot product of sum_k x_k v_k with v_j. */
+    public static double column(double[] x, double[][] m, int j) {
+        double s = 0;
+        for (int k = 0; k < x.length; k++) {
+            s += x[k] * m[k][j];
+        }
+        return s;
+    }
+
     /** {@code x^T m y}. */
     public static double quad(double[] x, double[][] m, double[] y) {
         double s = 0;
