@@ -10,7 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.data.FunnelGenerator;
 import org.mtl4j.data.MmoeSyntheticGenerator;
-import org.mtl4j.dsl.io.SpecCodec;
+import org.mtl4j.spi.io.SpecCodec;
 
 class GenerateCommandTest {
     @TempDir

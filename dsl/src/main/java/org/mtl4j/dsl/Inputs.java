@@ -13,7 +13,7 @@ import org.mtl4j.api.spec.SequenceInput;
 import org.mtl4j.api.spec.TextInput;
 import org.mtl4j.api.spec.TransformerSpec;
 import org.mtl4j.api.spec.VocabularySpec;
-import org.mtl4j.dsl.internal.Defaults;
+import org.mtl4j.api.spec.Defaults;
 
 /**
  * Static entry points for model inputs. Each returns a builder whose values are checked when the

@@ -13,8 +13,8 @@ import org.mtl4j.api.spec.TaskSpec;
 import org.mtl4j.api.spec.Topology;
 import org.mtl4j.api.spec.TrainingSpec;
 import org.mtl4j.dsl.internal.SpecDraft;
-import org.mtl4j.dsl.plugin.PluginKind;
-import org.mtl4j.dsl.plugin.UnknownPluginException;
+import org.mtl4j.spi.PluginKind;
+import org.mtl4j.spi.UnknownPluginException;
 
 /**
  * Records the declarations of one model ({@link Mtl#model}) and turns them into a validated
@@ -152,7 +152,7 @@ public final class ModelBuilder {
         for (int i = 0; i < clips.size(); i++) {
             clipping.add(ref("clipping[" + i + "]", clips.get(i).name(), clips.get(i).params(), problems));
         }
-        OptimizerSpec opt = OptimizerSpec.adam(org.mtl4j.dsl.internal.Defaults.LEARNING_RATE);
+        OptimizerSpec opt = OptimizerSpec.adam(org.mtl4j.api.spec.Defaults.LEARNING_RATE);
         if (optimizer != null) {
             try {
                 opt = optimizer.toSpec();

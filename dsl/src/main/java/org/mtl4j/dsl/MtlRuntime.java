@@ -25,10 +25,10 @@ import org.mtl4j.dsl.internal.PluginRegistry;
 import org.mtl4j.dsl.internal.SpecDraft;
 import org.mtl4j.dsl.internal.SpecValidator;
 import org.mtl4j.dsl.internal.TrainingRun;
-import org.mtl4j.dsl.io.ModelArchive;
-import org.mtl4j.dsl.plugin.MtlPlugin;
-import org.mtl4j.dsl.plugin.PluginKind;
-import org.mtl4j.dsl.plugin.UnknownPluginException;
+import org.mtl4j.spi.io.ModelArchive;
+import org.mtl4j.spi.MtlPlugin;
+import org.mtl4j.spi.PluginKind;
+import org.mtl4j.spi.UnknownPluginException;
 import org.mtl4j.tasks.Metrics;
 import org.mtl4j.training.Evaluator;
 import org.mtl4j.training.Trainer;
@@ -86,7 +86,7 @@ public final class MtlRuntime {
         }
 
         /**
-         * @throws org.mtl4j.dsl.plugin.DuplicatePluginException when two plugins bind one name of one kind
+         * @throws org.mtl4j.spi.DuplicatePluginException when two plugins bind one name of one kind
          */
         public MtlRuntime build() {
             ClassLoader cl = loader != null ? loader : Thread.currentThread().getContextClassLoader();

@@ -1,7 +1,7 @@
 package org.mtl4j.dsl;
 
 import org.mtl4j.api.spec.OptimizerSpec;
-import org.mtl4j.dsl.internal.Defaults;
+import org.mtl4j.api.spec.Defaults;
 
 /**
  * Static entry points for the optimiser:

@@ -3,7 +3,7 @@ package org.mtl4j.dsl;
 import java.util.Arrays;
 import java.util.List;
 import org.mtl4j.api.spec.Topology;
-import org.mtl4j.dsl.internal.Defaults;
+import org.mtl4j.api.spec.Defaults;
 
 /**
  * Static entry points for the sharing topology:

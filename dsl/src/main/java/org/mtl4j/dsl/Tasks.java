@@ -5,7 +5,7 @@ import java.util.List;
 import org.mtl4j.api.spec.LossKind;
 import org.mtl4j.api.spec.TaskKind;
 import org.mtl4j.api.spec.TaskSpec;
-import org.mtl4j.dsl.internal.Defaults;
+import org.mtl4j.api.spec.Defaults;
 
 /**
  * Static entry points for tasks:

@@ -11,8 +11,8 @@ import org.mtl4j.api.backend.TrainableModel;
 import org.mtl4j.api.data.Dataset;
 import org.mtl4j.api.data.Vocabulary;
 import org.mtl4j.api.spec.ModelSpec;
-import org.mtl4j.dsl.plugin.MtlPlugin;
-import org.mtl4j.dsl.plugin.PluginBindings;
+import org.mtl4j.spi.MtlPlugin;
+import org.mtl4j.spi.PluginBindings;
 
 /**
  * A backend entry that only declares a name and capabilities, for the validator's tests (the real

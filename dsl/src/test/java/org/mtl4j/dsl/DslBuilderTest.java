@@ -18,7 +18,7 @@ import org.mtl4j.api.spec.Topology;
 import org.mtl4j.api.spec.TrainingSpec;
 import org.mtl4j.api.spec.TransformerSpec;
 import org.mtl4j.api.spec.VocabularySpec;
-import org.mtl4j.dsl.plugin.PluginKind;
+import org.mtl4j.spi.PluginKind;
 
 /** Each builder method lands in the record field it names. */
 class DslBuilderTest {

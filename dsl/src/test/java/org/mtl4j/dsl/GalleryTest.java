@@ -13,7 +13,7 @@ import org.mtl4j.api.spec.SequenceInput;
 import org.mtl4j.api.spec.TaskKind;
 import org.mtl4j.api.spec.TextInput;
 import org.mtl4j.api.spec.Topology;
-import org.mtl4j.dsl.io.SpecCodec;
+import org.mtl4j.spi.io.SpecCodec;
 
 /** The four models of {@link Mtl}'s javadoc, written exactly as there, build and mean what they say. */
 class GalleryTest {

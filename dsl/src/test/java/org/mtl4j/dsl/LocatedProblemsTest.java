@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.mtl4j.dsl.io.LocatedSpec;
-import org.mtl4j.dsl.io.SpecCodec;
+import org.mtl4j.spi.io.LocatedSpec;
+import org.mtl4j.spi.io.SpecCodec;
 
 /** Problems the validator finds in a YAML spec are placed on the lines of the file. */
 class LocatedProblemsTest {

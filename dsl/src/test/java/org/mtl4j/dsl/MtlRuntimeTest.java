@@ -22,21 +22,21 @@ import org.mtl4j.api.spec.PluginRef;
 import org.mtl4j.api.spec.TaskKind;
 import org.mtl4j.api.spec.TaskSpec;
 import org.mtl4j.api.spec.Topology;
-import org.mtl4j.dsl.internal.CorePlugin;
-import org.mtl4j.dsl.io.ModelArchive;
-import org.mtl4j.dsl.plugin.DuplicatePluginException;
-import org.mtl4j.dsl.plugin.MtlPlugin;
-import org.mtl4j.dsl.plugin.PluginBindings;
-import org.mtl4j.dsl.plugin.UnknownPluginException;
+import org.mtl4j.balancers.BalancersPlugin;
+import org.mtl4j.spi.io.ModelArchive;
+import org.mtl4j.spi.DuplicatePluginException;
+import org.mtl4j.spi.MtlPlugin;
+import org.mtl4j.spi.PluginBindings;
+import org.mtl4j.spi.UnknownPluginException;
 
 class MtlRuntimeTest {
     @TempDir
     Path dir;
 
     @Test
-    void theCorePluginIsDiscoveredAndBindsEveryBuiltInBalancerMetricAndTaskKind() {
+    void theBuiltInPluginsAreDiscoveredAndBindEveryBalancerMetricAndTaskKind() {
         MtlRuntime rt = Mtl.runtime();
-        assertThat(rt.plugins()).extracting(MtlPlugin::name).contains("core");
+        assertThat(rt.plugins()).extracting(MtlPlugin::name).contains("balancers", "tasks");
         Map<String, java.util.SortedSet<String>> c = rt.catalogue();
         assertThat(c.keySet()).containsExactly("backend", "loss-weighting", "gradient-aggregator", "clipper", "metric",
                 "task-kind");
@@ -81,7 +81,8 @@ class MtlRuntimeTest {
     @Test
     void anExplicitPluginAddsNamesThatTheRuntimeResolves() {
         MtlRuntime rt = Mtl.runtimeBuilder().withPlugins(new TestPlugins.Acme("mean", "hit-rate")).build();
-        assertThat(rt.plugins()).extracting(MtlPlugin::name).containsExactly("acme", "core");
+        assertThat(rt.plugins()).extracting(MtlPlugin::name).first().isEqualTo("acme");
+        assertThat(rt.plugins()).extracting(MtlPlugin::name).containsExactlyInAnyOrder("acme", "balancers", "tasks");
         LossWeighting w = rt.lossWeighting("mean").create(new BalancerContext(PluginRef.of("mean"),
                 List.of(TaskSpec.binary("a", "a"), TaskSpec.binary("b", "b")), 1));
         assertThat(w.weights(new WeightingContext(0, 0, new double[] {3, 1}, new int[] {1, 1}))).containsExactly(0.5, 0.5);
@@ -100,8 +101,10 @@ class MtlRuntimeTest {
 
     @Test
     void aPluginInstalledExplicitlyAndDiscoveredIsUsedOnce() {
-        MtlRuntime rt = Mtl.runtimeBuilder().withPlugins(new CorePlugin()).build();
-        assertThat(rt.plugins()).extracting(MtlPlugin::name).containsExactly("core");
+        BalancersPlugin explicit = new BalancersPlugin();
+        MtlRuntime rt = Mtl.runtimeBuilder().withPlugins(explicit).build();
+        assertThat(rt.plugins()).first().isSameAs(explicit);
+        assertThat(rt.plugins()).extracting(MtlPlugin::name).containsExactlyInAnyOrder("balancers", "tasks");
     }
 
     @Test
@@ -109,7 +112,7 @@ class MtlRuntimeTest {
         assertThatThrownBy(() -> Mtl.runtimeBuilder().withPlugins(new TestPlugins.Acme("dwa", "hit-rate")).build())
                 .isInstanceOf(DuplicatePluginException.class)
                 .hasMessage("MTL/DuplicatePlugin: loss-weighting \"dwa\" is bound by plugin 'acme' "
-                        + "(org.mtl4j.dsl.TestPlugins$Acme) and by plugin 'core' (org.mtl4j.dsl.internal.CorePlugin)");
+                        + "(org.mtl4j.dsl.TestPlugins$Acme) and by plugin 'balancers' (org.mtl4j.balancers.BalancersPlugin)");
         assertThatThrownBy(() -> Mtl.runtimeBuilder().discover(false)
                 .withPlugins(new TestPlugins.Acme("mean", "hit-rate"), new TestPlugins.Other()).build())
                 .isInstanceOf(DuplicatePluginException.class)

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.api.spec.Topology;
-import org.mtl4j.dsl.io.SpecCodec;
+import org.mtl4j.spi.io.SpecCodec;
 
 /** The complete YAML example of README.md reads, validates and round-trips. */
 class ReadmeExampleTest {

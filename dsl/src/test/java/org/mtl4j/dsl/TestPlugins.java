@@ -7,8 +7,8 @@ import org.mtl4j.api.balance.LossWeighting;
 import org.mtl4j.api.metric.Metric;
 import org.mtl4j.api.metric.MetricInput;
 import org.mtl4j.api.spec.TaskKind;
-import org.mtl4j.dsl.plugin.MtlPlugin;
-import org.mtl4j.dsl.plugin.PluginBindings;
+import org.mtl4j.spi.MtlPlugin;
+import org.mtl4j.spi.PluginBindings;
 
 /** Small third-party-style plugins: a real loss weighting and a real metric, bound under chosen names. */
 final class TestPlugins {

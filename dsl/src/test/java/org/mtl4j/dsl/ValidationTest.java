@@ -186,7 +186,7 @@ class ValidationTest {
 
     @Test
     void theRuntimeValidatesASpecReadFromYamlWithTheSameMessages() {
-        ModelSpec fromYaml = org.mtl4j.dsl.io.SpecCodec.fromYaml(String.join("\n",
+        ModelSpec fromYaml = org.mtl4j.spi.io.SpecCodec.fromYaml(String.join("\n",
                 "name: funnel",
                 "inputs: [{kind: dense, name: ctx, columns: [d0]}]",
                 "tasks:",

@@ -18,7 +18,7 @@ import org.mtl4j.dsl.Optimizers;
 import org.mtl4j.dsl.Sharing;
 import org.mtl4j.dsl.Tasks;
 import org.mtl4j.dsl.Training;
-import org.mtl4j.testkit.MtlExtension;
+import org.mtl4j.dsl.junit.MtlExtension;
 
 /**
  * Issue 4, evidence 1: the two models of the source article train end to end on the DL4J backend.

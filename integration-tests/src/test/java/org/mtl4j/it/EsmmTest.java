@@ -26,7 +26,7 @@ import org.mtl4j.data.CsvDataset;
 import org.mtl4j.data.FunnelGenerator;
 import org.mtl4j.dsl.MtlRuntime;
 import org.mtl4j.tasks.Metrics;
-import org.mtl4j.testkit.MtlExtension;
+import org.mtl4j.dsl.junit.MtlExtension;
 
 /**
  * Issue 4, evidence 3: ESMM (Ma et al., SIGIR 2018) on the funnel. ESMM learns pCTCVR = pCTR x pCVR on

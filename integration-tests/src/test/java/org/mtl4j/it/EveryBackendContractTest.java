@@ -10,7 +10,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.mtl4j.dsl.Mtl;
 import org.mtl4j.dsl.MtlRuntime;
-import org.mtl4j.dsl.plugin.PluginKind;
+import org.mtl4j.spi.PluginKind;
 import org.mtl4j.testkit.BackendContract;
 
 /** One contract suite x every backend that ServiceLoader discovers (DJL's integration module in spirit). */

@@ -9,7 +9,7 @@ import org.mtl4j.api.metric.Evaluation;
 import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.data.FunnelGenerator;
 import org.mtl4j.dsl.MtlRuntime;
-import org.mtl4j.testkit.MtlExtension;
+import org.mtl4j.dsl.junit.MtlExtension;
 import org.mtl4j.training.TrainingResult;
 
 /**

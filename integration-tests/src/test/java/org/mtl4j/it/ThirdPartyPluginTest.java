@@ -12,8 +12,8 @@ import org.mtl4j.api.spec.PluginRef;
 import org.mtl4j.api.spec.TaskSpec;
 import org.mtl4j.api.spec.TrainingSpec;
 import org.mtl4j.dsl.MtlRuntime;
-import org.mtl4j.dsl.plugin.PluginKind;
-import org.mtl4j.testkit.MtlExtension;
+import org.mtl4j.spi.PluginKind;
+import org.mtl4j.dsl.junit.MtlExtension;
 import org.mtl4j.training.TrainingResult;
 
 /**

@@ -8,8 +8,8 @@ import org.mtl4j.api.train.TrainingDivergedException;
 import org.mtl4j.cli.ExitCodes;
 import org.mtl4j.data.DataException;
 import org.mtl4j.dsl.SpecValidationException;
-import org.mtl4j.dsl.io.ModelFileException;
-import org.mtl4j.dsl.io.SpecFormatException;
+import org.mtl4j.spi.io.ModelFileException;
+import org.mtl4j.spi.io.SpecFormatException;
 import picocli.CommandLine;
 
 /**

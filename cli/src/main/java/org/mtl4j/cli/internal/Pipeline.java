@@ -19,7 +19,7 @@ import org.mtl4j.api.train.TrainingListener;
 import org.mtl4j.cli.ExitCodes;
 import org.mtl4j.cli.internal.report.Report;
 import org.mtl4j.data.CsvDataset;
-import org.mtl4j.dsl.io.SpecCodec;
+import org.mtl4j.spi.io.SpecCodec;
 import org.mtl4j.training.ProgressBar;
 
 /**

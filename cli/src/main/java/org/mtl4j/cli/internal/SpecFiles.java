@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.cli.ExitCodes;
-import org.mtl4j.dsl.io.SpecCodec;
-import org.mtl4j.dsl.io.SpecFormatException;
+import org.mtl4j.spi.io.SpecCodec;
+import org.mtl4j.spi.io.SpecFormatException;
 
 /**
  * Reads a spec file (YAML, or JSON for {@code .json}) and validates it as the DSL's {@code build()}

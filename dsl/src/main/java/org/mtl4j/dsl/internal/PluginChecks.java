@@ -12,8 +12,8 @@ import org.mtl4j.api.balance.LossWeighting;
 import org.mtl4j.api.spec.PluginRef;
 import org.mtl4j.api.spec.TaskSpec;
 import org.mtl4j.dsl.Problem;
-import org.mtl4j.dsl.plugin.PluginKind;
-import org.mtl4j.dsl.plugin.UnknownPluginException;
+import org.mtl4j.spi.PluginKind;
+import org.mtl4j.spi.UnknownPluginException;
 
 /** Checks of the plugin names (balancers, clippers, backend) and of the balancers' parameters. */
 final class PluginChecks {

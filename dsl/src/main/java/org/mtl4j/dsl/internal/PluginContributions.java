@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.mtl4j.dsl.plugin.MtlPlugin;
-import org.mtl4j.dsl.plugin.PluginKind;
+import org.mtl4j.spi.MtlPlugin;
+import org.mtl4j.spi.PluginKind;
 
 /**
  * The names a plugin's Guice module contributes to each {@link PluginKind}'s {@code MapBinder},

@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import org.mtl4j.api.MtlException;
-import org.mtl4j.dsl.plugin.MtlPlugin;
+import org.mtl4j.spi.MtlPlugin;
 
 /**
- * Finds plugins with {@link ServiceLoader} ({@code META-INF/services/org.mtl4j.dsl.plugin.MtlPlugin})
+ * Finds plugins with {@link ServiceLoader} ({@code META-INF/services/org.mtl4j.spi.MtlPlugin})
  * and merges them with explicitly installed ones. A plugin class found both ways is used once (the
  * explicit instance), so installing a discoverable plugin by hand is harmless.
  */

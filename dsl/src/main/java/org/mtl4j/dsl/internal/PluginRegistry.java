@@ -18,11 +18,11 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.mtl4j.api.MtlException;
-import org.mtl4j.dsl.plugin.DuplicatePluginException;
-import org.mtl4j.dsl.plugin.MtlPlugin;
-import org.mtl4j.dsl.plugin.PluginBindings;
-import org.mtl4j.dsl.plugin.PluginKind;
-import org.mtl4j.dsl.plugin.UnknownPluginException;
+import org.mtl4j.spi.DuplicatePluginException;
+import org.mtl4j.spi.MtlPlugin;
+import org.mtl4j.spi.PluginBindings;
+import org.mtl4j.spi.PluginKind;
+import org.mtl4j.spi.UnknownPluginException;
 
 /**
  * Assembles plugins into one Guice injector and holds the resulting name maps, one per

@@ -14,7 +14,7 @@ import org.mtl4j.api.spec.LossKind;
 import org.mtl4j.api.spec.TaskKind;
 import org.mtl4j.api.spec.TaskSpec;
 import org.mtl4j.dsl.Problem;
-import org.mtl4j.dsl.plugin.PluginKind;
+import org.mtl4j.spi.PluginKind;
 import org.mtl4j.tasks.Metrics;
 
 /** Checks of the tasks: names, losses, labels, metrics, ESMM chains and the early-stopping task. */

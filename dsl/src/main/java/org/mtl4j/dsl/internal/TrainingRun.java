@@ -19,7 +19,7 @@ import org.mtl4j.api.metric.Metric;
 import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.api.spec.PluginRef;
 import org.mtl4j.api.train.TrainingListener;
-import org.mtl4j.dsl.plugin.PluginKind;
+import org.mtl4j.spi.PluginKind;
 import org.mtl4j.training.Trainer;
 import org.mtl4j.training.TrainingResult;
 

@@ -2,8 +2,8 @@ package com.example.mtlplugin;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Module;
-import org.mtl4j.dsl.plugin.MtlPlugin;
-import org.mtl4j.dsl.plugin.PluginBindings;
+import org.mtl4j.spi.MtlPlugin;
+import org.mtl4j.spi.PluginBindings;
 
 /** Registers {@link InverseLossWeighting} and {@link BrierScore} by name. */
 public final class ExamplePlugin implements MtlPlugin {

@@ -2,8 +2,8 @@ package org.mtl4j.backend.dl4j;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Module;
-import org.mtl4j.dsl.plugin.MtlPlugin;
-import org.mtl4j.dsl.plugin.PluginBindings;
+import org.mtl4j.spi.MtlPlugin;
+import org.mtl4j.spi.PluginBindings;
 
 /** Contributes the {@code dl4j} backend to the plugin registry. */
 public final class Dl4jPlugin implements MtlPlugin {

@@ -11,7 +11,7 @@ import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 import org.mtl4j.api.backend.Backend;
 import org.mtl4j.api.backend.Capability;
-import org.mtl4j.dsl.plugin.MtlPlugin;
+import org.mtl4j.spi.MtlPlugin;
 
 /** The plugin is discovered by ServiceLoader and binds the backend under "dl4j". */
 class PluginTest {

@@ -2,8 +2,8 @@ package org.mtl4j.backend.tribuo;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import org.mtl4j.dsl.io.ModelArchive;
-import org.mtl4j.dsl.io.ModelFileException;
+import org.mtl4j.spi.io.ModelArchive;
+import org.mtl4j.spi.io.ModelFileException;
 
 /**
  * Saves and loads Tribuo-backend models through mtl4j's {@link ModelArchive} (one zip: format

@@ -2,8 +2,8 @@ package org.mtl4j.backend.tribuo;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Module;
-import org.mtl4j.dsl.plugin.MtlPlugin;
-import org.mtl4j.dsl.plugin.PluginBindings;
+import org.mtl4j.spi.MtlPlugin;
+import org.mtl4j.spi.PluginBindings;
 
 /** Registers the {@link TribuoBackend} under the name {@code "tribuo"}. */
 public final class TribuoPlugin implements MtlPlugin {

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.api.spec.PluginRef;
-import org.mtl4j.dsl.io.SpecCodec;
+import org.mtl4j.spi.io.SpecCodec;
 import org.tribuo.OutputFactory;
 import org.tribuo.Tribuo;
 import org.tribuo.provenance.DataProvenance;

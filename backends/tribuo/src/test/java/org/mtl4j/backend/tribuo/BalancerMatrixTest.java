@@ -19,7 +19,7 @@ import org.mtl4j.api.spec.TrainingSpec;
 import org.mtl4j.data.FunnelGenerator;
 import org.mtl4j.dsl.Mtl;
 import org.mtl4j.dsl.MtlRuntime;
-import org.mtl4j.dsl.plugin.PluginKind;
+import org.mtl4j.spi.PluginKind;
 import org.mtl4j.training.TrainingResult;
 
 /**

@@ -19,7 +19,7 @@ import org.mtl4j.api.spec.Topology;
 import org.mtl4j.dsl.Mtl;
 import org.mtl4j.dsl.MtlRuntime;
 import org.mtl4j.dsl.Problem;
-import org.mtl4j.dsl.plugin.MtlPlugin;
+import org.mtl4j.spi.MtlPlugin;
 
 /** Capabilities, plugin discovery and the refusals, with their exact messages. */
 class TribuoBackendTest {

@@ -20,7 +20,7 @@ import org.mtl4j.cli.internal.Engine;
 import org.mtl4j.cli.internal.Pipeline;
 import org.mtl4j.cli.internal.SpecFiles;
 import org.mtl4j.cli.internal.Table;
-import org.mtl4j.dsl.io.SpecCodec;
+import org.mtl4j.spi.io.SpecCodec;
 import org.mtl4j.tasks.MtlGain;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -15,7 +15,7 @@ import org.mtl4j.cli.internal.Engine;
 import org.mtl4j.data.FunnelGenerator;
 import org.mtl4j.data.MmoeSyntheticGenerator;
 import org.mtl4j.data.MultiScenarioGenerator;
-import org.mtl4j.dsl.io.SpecCodec;
+import org.mtl4j.spi.io.SpecCodec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -35,7 +35,7 @@ import org.mtl4j.backend.dl4j.internal.nn.Mat;
 import org.mtl4j.backend.dl4j.internal.nn.Mlp;
 import org.mtl4j.backend.dl4j.internal.nn.Param;
 import org.mtl4j.backend.dl4j.internal.nn.ParamStore;
-import org.mtl4j.dsl.io.ModelArchive;
+import org.mtl4j.spi.io.ModelArchive;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

@@ -1,2 +1,0 @@
-/** The codec's machinery: a parse tree that keeps line numbers, the spec binder and the record writer. */
-package org.mtl4j.dsl.io.internal;

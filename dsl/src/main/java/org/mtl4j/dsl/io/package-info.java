@@ -1,2 +1,0 @@
-/** Reading and writing specs (JSON/YAML via Jackson) and model archives (one zip file per trained model). */
-package org.mtl4j.dsl.io;

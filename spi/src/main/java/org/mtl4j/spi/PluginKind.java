@@ -1,0 +1,53 @@
+package org.mtl4j.spi;
+
+import org.mtl4j.api.backend.Backend;
+import org.mtl4j.api.balance.Clipper;
+import org.mtl4j.api.balance.GradientAggregator;
+import org.mtl4j.api.balance.LossWeighting;
+import org.mtl4j.api.metric.Metric;
+import org.mtl4j.api.spec.TaskKind;
+
+/** The kinds of things a plugin can bind by name, each with the type of its {@code MapBinder} values. */
+public enum PluginKind {
+    BACKEND("backend", "backend", Backend.class),
+    LOSS_WEIGHTING("loss-weighting", "lossWeighting", LossWeighting.Factory.class),
+    GRADIENT_AGGREGATOR("gradient-aggregator", "gradientAggregation", GradientAggregator.Factory.class),
+    CLIPPER("clipper", "clipping", Clipper.Factory.class),
+    METRIC("metric", "metrics", Metric.class),
+    TASK_KIND("task-kind", "kind", TaskKind.class);
+
+    private final String id;
+    private final String specField;
+    private final Class<?> valueType;
+
+    PluginKind(String id, String specField, Class<?> valueType) {
+        this.id = id;
+        this.specField = specField;
+        this.valueType = valueType;
+    }
+
+    /** The kind's name in catalogues and messages ({@code loss-weighting}). */
+    public String id() {
+        return id;
+    }
+
+    /** The spec field that names a plugin of this kind ({@code lossWeighting}). */
+    public String specField() {
+        return specField;
+    }
+
+    /** The value type of the kind's {@code MapBinder<String, T>}. */
+    public Class<?> valueType() {
+        return valueType;
+    }
+
+    /** The kind whose map holds values of {@code type}, or null. */
+    public static PluginKind forValueType(Class<?> type) {
+        for (PluginKind k : values()) {
+            if (k.valueType.equals(type)) {
+                return k;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,305 @@
+package org.mtl4j.spi.io;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.mtl4j.api.backend.Provenance;
+import org.mtl4j.api.data.Vocabulary;
+import org.mtl4j.api.spec.ModelSpec;
+
+/**
+ * One trained model in one zip file: the format version ({@value #FORMAT_ENTRY}), the spec
+ * ({@value #SPEC_ENTRY}), the vocabularies ({@value #VOCABULARIES_ENTRY}), the provenance
+ * ({@value #PROVENANCE_ENTRY}), the name of the backend that can load it ({@value #BACKEND_ENTRY}) and
+ * the backend's own entries (parameters, optimiser state) under {@value #BACKEND_DIR}.
+ *
+ * <p>{@link #write} is atomic: the archive is written to a temporary file in the target's directory,
+ * forced to disk and moved over the target with {@code ATOMIC_MOVE}, so a reader sees the old file or
+ * the new one, never half of one, and a failed write leaves the old file as it was. {@link #read}
+ * checks the format version and reports a corrupt or foreign file with a message naming it.
+ */
+public final class ModelArchive {
+    /** The archive format this version writes and reads. */
+    public static final int FORMAT_VERSION = 1;
+    public static final String FORMAT_ENTRY = "mtl4j-format";
+    public static final String SPEC_ENTRY = "spec.json";
+    public static final String VOCABULARIES_ENTRY = "vocabularies.json";
+    public static final String PROVENANCE_ENTRY = "provenance.json";
+    public static final String BACKEND_ENTRY = "backend.txt";
+    public static final String BACKEND_DIR = "backend/";
+    private static final String MAGIC = "mtl4j-model-archive ";
+    private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(2020, 1, 1, 0, 0);
+
+    private final Path file;
+    private final int formatVersion;
+    private final String backend;
+    private final ModelSpec spec;
+    private final Map<String, Vocabulary> vocabularies;
+    private final Provenance provenance;
+    private final Map<String, byte[]> entries;
+
+    private ModelArchive(Path file, int formatVersion, String backend, ModelSpec spec, Map<String, Vocabulary> vocabularies,
+            Provenance provenance, Map<String, byte[]> entries) {
+        this.file = file;
+        this.formatVersion = formatVersion;
+        this.backend = backend;
+        this.spec = spec;
+        this.vocabularies = Collections.unmodifiableMap(new LinkedHashMap<>(vocabularies));
+        this.provenance = provenance;
+        this.entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+    }
+
+    /**
+     * Writes a model archive atomically.
+     *
+     * @param provenance may be null (a model never trained); its backend, when set, is the archive's
+     *     backend name, else the spec's
+     * @param backendEntries the backend's own entries by name (stored under {@value #BACKEND_DIR})
+     */
+    public static void write(Path file, ModelSpec spec, Map<String, Vocabulary> vocabularies, Provenance provenance,
+            Map<String, byte[]> backendEntries) throws IOException {
+        if (spec == null) {
+            throw new IllegalArgumentException("model archive " + file + ": spec must not be null");
+        }
+        backendEntries = backendEntries == null ? Map.of() : backendEntries;
+        for (String name : backendEntries.keySet()) {
+            checkEntryName(file, name);
+        }
+        String backend = provenance != null && provenance.backend() != null ? provenance.backend() : spec.backend();
+        Path target = file.toAbsolutePath();
+        Path dir = target.getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        boolean moved = false;
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                OutputStream raw = Channels.newOutputStream(ch);
+                ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(raw, 1 << 16));
+                put(zip, FORMAT_ENTRY, (MAGIC + FORMAT_VERSION + "\n").getBytes(StandardCharsets.UTF_8));
+                put(zip, BACKEND_ENTRY, (backend + "\n").getBytes(StandardCharsets.UTF_8));
+                put(zip, SPEC_ENTRY, SpecCodec.toJson(spec).getBytes(StandardCharsets.UTF_8));
+                put(zip, VOCABULARIES_ENTRY, SpecCodec.vocabulariesToJson(vocabularies == null ? Map.of() : vocabularies)
+                        .getBytes(StandardCharsets.UTF_8));
+                if (provenance != null) {
+                    put(zip, PROVENANCE_ENTRY, SpecCodec.provenanceToJson(provenance).getBytes(StandardCharsets.UTF_8));
+                }
+                for (Map.Entry<String, byte[]> e : backendEntries.entrySet()) {
+                    if (e.getValue() == null) {
+                        throw new IllegalArgumentException("model archive " + file + ": backend entry '" + e.getKey()
+                                + "' has no bytes (null)");
+                    }
+                    put(zip, BACKEND_DIR + e.getKey(), e.getValue());
+                }
+                zip.finish();
+                zip.flush();
+                ch.force(true);
+            }
+            readableByOthers(tmp);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            moved = true;
+        } finally {
+            if (!moved) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    private static void checkEntryName(Path file, String name) {
+        if (name == null || name.isEmpty() || name.startsWith("/") || name.contains("\\") || name.endsWith("/")
+                || List.of(name.split("/")).contains("..")) {
+            throw new IllegalArgumentException("model archive " + file + ": backend entry name must be a relative path "
+                    + "without '..', found " + (name == null ? "null" : '"' + name + '"'));
+        }
+    }
+
+    private static void put(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+        ZipEntry e = new ZipEntry(name);
+        e.setTimeLocal(ENTRY_TIME);
+        zip.putNextEntry(e);
+        zip.write(bytes);
+        zip.closeEntry();
+    }
+
+    /** Reads and checks an archive; a corrupt, truncated or foreign file fails with a {@link ModelFileException} naming it. */
+    public static ModelArchive read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new java.nio.file.NoSuchFileException(file.toString(), null, "no such model file");
+        }
+        Map<String, byte[]> all = new LinkedHashMap<>();
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            Enumeration<? extends ZipEntry> en = zip.entries();
+            while (en.hasMoreElements()) {
+                ZipEntry e = en.nextElement();
+                if (e.isDirectory()) {
+                    continue;
+                }
+                try (InputStream in = zip.getInputStream(e)) {
+                    all.put(e.getName(), in.readAllBytes());
+                } catch (ZipException | java.io.EOFException ex) {
+                    throw new ModelFileException(file + ": corrupt model archive: entry '" + e.getName()
+                            + "' cannot be read (" + ex.getMessage() + ")", ex);
+                }
+            }
+        } catch (ZipException e) {
+            throw new ModelFileException(file + ": not an mtl4j model archive (not a readable zip file: " + e.getMessage()
+                    + ")", e);
+        }
+        byte[] format = all.get(FORMAT_ENTRY);
+        if (format == null) {
+            throw new ModelFileException(file + ": not an mtl4j model archive (no '" + FORMAT_ENTRY + "' entry; entries: "
+                    + new TreeSet<>(all.keySet()) + ")");
+        }
+        int version = formatVersion(file, new String(format, StandardCharsets.UTF_8).trim());
+        if (version > FORMAT_VERSION) {
+            throw new ModelFileException(file + ": model archive format " + version + " is newer than this mtl4j reads ("
+                    + FORMAT_VERSION + "); upgrade mtl4j");
+        }
+        String backend = new String(required(file, all, BACKEND_ENTRY), StandardCharsets.UTF_8).trim();
+        if (backend.isEmpty()) {
+            throw new ModelFileException(file + ": corrupt model archive: entry '" + BACKEND_ENTRY + "' is empty");
+        }
+        String src = file.getFileName() + "!";
+        ModelSpec spec = SpecCodec.fromJson(utf8(required(file, all, SPEC_ENTRY)), src + SPEC_ENTRY);
+        Map<String, Vocabulary> vocabularies = SpecCodec.vocabulariesFromJson(utf8(required(file, all, VOCABULARIES_ENTRY)),
+                src + VOCABULARIES_ENTRY);
+        byte[] prov = all.get(PROVENANCE_ENTRY);
+        Provenance provenance = prov == null ? null : SpecCodec.provenanceFromJson(utf8(prov), src + PROVENANCE_ENTRY);
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        all.forEach((name, bytes) -> {
+            if (name.startsWith(BACKEND_DIR)) {
+                entries.put(name.substring(BACKEND_DIR.length()), bytes);
+            }
+        });
+        return new ModelArchive(file, version, backend, spec, vocabularies, provenance, entries);
+    }
+
+    /**
+     * The backend name of an archive, reading only its format and backend entries (not the
+     * parameters); fails like {@link #read} on a corrupt or foreign file.
+     */
+    public static String backendOf(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new java.nio.file.NoSuchFileException(file.toString(), null, "no such model file");
+        }
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            ZipEntry format = zip.getEntry(FORMAT_ENTRY);
+            if (format == null) {
+                throw new ModelFileException(file + ": not an mtl4j model archive (no '" + FORMAT_ENTRY + "' entry)");
+            }
+            int version;
+            try (InputStream in = zip.getInputStream(format)) {
+                version = formatVersion(file, utf8(in.readAllBytes()).trim());
+            }
+            if (version > FORMAT_VERSION) {
+                throw new ModelFileException(file + ": model archive format " + version + " is newer than this mtl4j reads ("
+                        + FORMAT_VERSION + "); upgrade mtl4j");
+            }
+            ZipEntry backend = zip.getEntry(BACKEND_ENTRY);
+            if (backend == null) {
+                throw new ModelFileException(file + ": corrupt model archive: no '" + BACKEND_ENTRY + "' entry");
+            }
+            try (InputStream in = zip.getInputStream(backend)) {
+                return utf8(in.readAllBytes()).trim();
+            }
+        } catch (ZipException e) {
+            throw new ModelFileException(file + ": not an mtl4j model archive (not a readable zip file: " + e.getMessage()
+                    + ")", e);
+        }
+    }
+
+    private static int formatVersion(Path file, String text) {
+        if (text.startsWith(MAGIC)) {
+            try {
+                int v = Integer.parseInt(text.substring(MAGIC.length()).trim());
+                if (v >= 1) {
+                    return v;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        }
+        throw new ModelFileException(file + ": not an mtl4j model archive ('" + FORMAT_ENTRY + "' reads \""
+                + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "\")");
+    }
+
+    private static byte[] required(Path file, Map<String, byte[]> all, String name) {
+        byte[] b = all.get(name);
+        if (b == null) {
+            throw new ModelFileException(file + ": corrupt model archive: no '" + name + "' entry");
+        }
+        return b;
+    }
+
+    private static String utf8(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public int formatVersion() {
+        return formatVersion;
+    }
+
+    /** The name of the backend that wrote the model (and can load it). */
+    public String backend() {
+        return backend;
+    }
+
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    public Map<String, Vocabulary> vocabularies() {
+        return vocabularies;
+    }
+
+    /** The provenance, or null when the model was saved without one. */
+    public Provenance provenance() {
+        return provenance;
+    }
+
+    /** The backend's entries by name (without the {@value #BACKEND_DIR} prefix), in written order. */
+    public Map<String, byte[]> entries() {
+        return entries;
+    }
+
+    /** One backend entry; a missing one fails naming the file, the entry and the entries present. */
+    public byte[] entry(String name) {
+        byte[] b = entries.get(name);
+        if (b == null) {
+            List<String> have = new ArrayList<>(entries.keySet());
+            throw new ModelFileException(file + ": corrupt model archive: no backend entry '" + name + "' (entries: "
+                    + have + ")");
+        }
+        return b;
+    }
+
+    /** {@code createTempFile} makes owner-only files; a model file is an output like any other (rw-r--r--). */
+    private static void readableByOthers(Path p) throws IOException {
+        if (p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
+    }
+}
