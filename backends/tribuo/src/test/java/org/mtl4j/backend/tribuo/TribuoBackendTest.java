@@ -5,21 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.mtl4j.api.MtlException;
 import org.mtl4j.api.backend.Capability;
-import org.mtl4j.api.spec.ImageInput;
 import org.mtl4j.api.spec.InputSpec;
 import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.api.spec.OptimizerSpec;
 import org.mtl4j.api.spec.SequenceInput;
 import org.mtl4j.api.spec.Topology;
-import org.mtl4j.dsl.Mtl;
-import org.mtl4j.dsl.MtlRuntime;
-import org.mtl4j.dsl.Problem;
-import org.mtl4j.spi.MtlPlugin;
 
 /** Capabilities, plugin discovery and the refusals, with their exact messages. */
 class TribuoBackendTest {
@@ -39,30 +32,12 @@ class TribuoBackendTest {
         assertThat(b.supports(Capability.INPUT_IMAGE)).isFalse();
     }
 
-    @Test
-    void isFoundByServiceLoaderAndBoundByNameInTheRuntime() {
-        List<String> names = ServiceLoader.load(MtlPlugin.class).stream().map(p -> p.get().name()).collect(Collectors.toList());
-        assertThat(names).contains("tribuo");
-        MtlRuntime rt = Mtl.runtimeBuilder().discover(true).build();
-        assertThat(rt.backend("tribuo")).isInstanceOf(TribuoBackend.class);
-    }
-
     private static ModelSpec withInput(InputSpec extra, Topology topo) {
         ModelSpec base = Fixtures.spec(topo, Fixtures.allTasks(), OptimizerSpec.adam(0.01));
         List<InputSpec> inputs = new java.util.ArrayList<>(base.inputs());
         inputs.add(extra);
         return new ModelSpec(base.name(), inputs, base.tasks(), base.topology(), null, null, null, base.optimizer(),
                 base.training(), "tribuo");
-    }
-
-    @Test
-    void anImageInputIsRefusedAtValidationNamingTheInputAndTheBackend() {
-        MtlRuntime rt = Mtl.runtimeBuilder().discover(true).build();
-        ModelSpec spec = withInput(new ImageInput("photo", "photo_path", 3, 32, 32, List.of(8), 3),
-                new Topology.SharedBottom(List.of(8)));
-        List<Problem> problems = rt.validate(spec);
-        assertThat(problems).extracting(Problem::toString)
-                .contains("MTL/Unsupported: inputs[3].kind = image (backend \"tribuo\" lacks INPUT_IMAGE, needed by input \"photo\")");
     }
 
     @Test
