@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.mtl4j.api.metric.Metric;
 import org.mtl4j.api.spec.EarlyStopping;
+import org.mtl4j.api.spec.EsmmChains;
 import org.mtl4j.api.spec.InputSpec;
 import org.mtl4j.api.spec.LossKind;
 import org.mtl4j.api.spec.TaskKind;
@@ -69,7 +69,7 @@ final class TaskChecks {
             out.add(new Problem("MTL/OnlyAuxiliary", "tasks", String.valueOf(index.keySet().stream().sorted().toList()),
                     "at least one task must not be auxiliary"));
         }
-        chains(tasks, index, out);
+        chains(tasks, out);
     }
 
     private static String lossesFor(TaskKind kind) {
@@ -116,57 +116,23 @@ final class TaskChecks {
         }
     }
 
-    private static void chains(List<TaskSpec> tasks, Map<String, Integer> index, List<Problem> out) {
-        Set<Integer> inReportedCycle = new java.util.HashSet<>();
-        Set<Integer> parentsReported = new java.util.HashSet<>();
-        for (int k = 0; k < tasks.size(); k++) {
-            TaskSpec t = tasks.get(k);
-            if (t == null || !t.chained()) {
-                continue;
-            }
-            String p = "tasks[" + k + "]";
-            if (t.kind() != TaskKind.BINARY) {
-                out.add(new Problem("MTL/ChainNotBinary", p + ".kind", t.kind().id(), "task " + Problem.quote(t.name())
-                        + " is chainedAfter " + Problem.quote(t.chainedAfter()) + "; ESMM chains need binary tasks"));
-            }
-            Integer parent = index.get(t.chainedAfter());
-            if (parent == null) {
-                out.add(new Problem("MTL/UnknownTask", p + ".chainedAfter", Problem.quote(t.chainedAfter()),
-                        "known: " + String.join(", ", new TreeSet<>(index.keySet()))));
-                continue;
-            }
-            List<String> cycle = cycleFrom(k, tasks, index);
-            if (cycle != null) {
-                if (!inReportedCycle.contains(k)) {
-                    cycle.forEach(n -> inReportedCycle.add(index.get(n)));
-                    out.add(new Problem("MTL/ChainCycle", p + ".chainedAfter", Problem.quote(t.chainedAfter()),
-                            "cycle: " + String.join(" -> ", cycle)));
-                }
-                continue;
-            }
-            TaskSpec pt = tasks.get(parent);
-            if (pt != null && pt.kind() != TaskKind.BINARY && parentsReported.add(parent)) {
-                out.add(new Problem("MTL/ChainNotBinary", "tasks[" + parent + "].kind", pt.kind().id(), "task "
-                        + Problem.quote(t.name()) + " is chainedAfter it; ESMM chains need binary tasks"));
+    /** The ESMM chains, resolved by {@link EsmmChains} (the same resolution the backends use). */
+    private static void chains(List<TaskSpec> tasks, List<Problem> out) {
+        for (EsmmChains.Issue issue : EsmmChains.of(tasks).issues()) {
+            String p = "tasks[" + issue.task() + "]";
+            if (issue instanceof EsmmChains.UnknownParent u) {
+                out.add(new Problem("MTL/UnknownTask", p + ".chainedAfter", Problem.quote(u.parent()),
+                        "known: " + String.join(", ", u.known())));
+            } else if (issue instanceof EsmmChains.Cycle c) {
+                out.add(new Problem("MTL/ChainCycle", p + ".chainedAfter", Problem.quote(tasks.get(c.task()).chainedAfter()),
+                        "cycle: " + String.join(" -> ", c.names())));
+            } else if (issue instanceof EsmmChains.NotBinary b) {
+                out.add(new Problem("MTL/ChainNotBinary", p + ".kind", b.kind().id(), b.child().equals(b.name())
+                        ? "task " + Problem.quote(b.name()) + " is chainedAfter " + Problem.quote(b.parent())
+                                + "; ESMM chains need binary tasks"
+                        : "task " + Problem.quote(b.child()) + " is chainedAfter it; ESMM chains need binary tasks"));
             }
         }
-    }
-
-    /** The names along the chain from task k back to k ({@code a -> b -> a}), or null if it reaches a root. */
-    private static List<String> cycleFrom(int k, List<TaskSpec> tasks, Map<String, Integer> index) {
-        List<String> path = new ArrayList<>();
-        Set<Integer> seen = new java.util.HashSet<>();
-        Integer cur = k;
-        while (cur != null && tasks.get(cur) != null && seen.add(cur)) {
-            TaskSpec t = tasks.get(cur);
-            path.add(t.name());
-            cur = t.chained() ? index.get(t.chainedAfter()) : null;
-        }
-        if (cur != null && cur == k) {
-            path.add(tasks.get(k).name());
-            return path;
-        }
-        return null;
     }
 
     /** The early-stopping task exists and reports the metric watched (or it watches the loss). */

@@ -27,6 +27,7 @@ import org.mtl4j.api.data.Dataset;
 import org.mtl4j.api.data.Vocabulary;
 import org.mtl4j.api.spec.CategoricalInput;
 import org.mtl4j.api.spec.InputSpec;
+import org.mtl4j.api.spec.EsmmChains;
 import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.api.spec.MultiHotInput;
 import org.mtl4j.api.spec.TaskKind;
@@ -157,34 +158,12 @@ public final class TribuoFmModel implements TrainableModel {
                 + " (supported: independent, shared-bottom, ple)");
     }
 
+    /** Each task's ESMM chain (itself first, root last), resolved by {@link EsmmChains}. */
     private static int[][] chains(ModelSpec spec) {
+        EsmmChains resolved = EsmmChains.of(spec).requireSound("tribuo backend");
         int[][] out = new int[spec.tasks().size()][];
         for (int t = 0; t < out.length; t++) {
-            List<Integer> chain = new ArrayList<>();
-            int cur = t;
-            while (cur >= 0) {
-                if (chain.contains(cur)) {
-                    throw new MtlException("tribuo backend: tasks[" + t + "].chainedAfter forms a cycle through '"
-                            + spec.tasks().get(cur).name() + "'");
-                }
-                chain.add(cur);
-                TaskSpec ts = spec.tasks().get(cur);
-                if (chain.size() > 1 || ts.chained()) {
-                    if (ts.kind() != TaskKind.BINARY) {
-                        throw new MtlException("tribuo backend: task '" + ts.name() + "' is in an ESMM chain but is "
-                                + ts.kind().id() + " (chains are binary)");
-                    }
-                }
-                if (!ts.chained()) {
-                    break;
-                }
-                cur = spec.taskIndex(ts.chainedAfter());
-                if (cur < 0) {
-                    throw new MtlException("tribuo backend: tasks[" + t + "].chainedAfter = \"" + ts.chainedAfter()
-                            + "\" names no task (known: " + String.join(", ", spec.taskNames()) + ")");
-                }
-            }
-            out[t] = chain.stream().mapToInt(Integer::intValue).toArray();
+            out[t] = resolved.chain(t);
         }
         return out;
     }

@@ -1,14 +1,13 @@
 package org.mtl4j.backend.dl4j.internal.model;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.mtl4j.api.MtlException;
 import org.mtl4j.api.data.Batch;
+import org.mtl4j.api.spec.EsmmChains;
 import org.mtl4j.api.spec.LossKind;
 import org.mtl4j.api.spec.ModelSpec;
-import org.mtl4j.api.spec.TaskKind;
 import org.mtl4j.api.spec.TaskSpec;
 
 /**
@@ -44,24 +43,14 @@ final class TaskHeads {
     TaskHeads(ModelSpec spec) {
         this.tasks = spec.tasks();
         this.t = tasks.size();
+        EsmmChains chains = EsmmChains.of(spec).requireSound("dl4j backend");
         parent = new int[t];
         width = new int[t];
         for (int k = 0; k < t; k++) {
-            TaskSpec ts = tasks.get(k);
-            width[k] = ts.outputWidth();
-            parent[k] = ts.chained() ? spec.taskIndex(ts.chainedAfter()) : -1;
-            if (ts.chained()) {
-                if (parent[k] < 0) {
-                    throw new MtlException("task '" + ts.name() + "' is chained after unknown task '" + ts.chainedAfter() + "' (tasks: "
-                            + spec.taskNames() + ")");
-                }
-                if (ts.kind() != TaskKind.BINARY || tasks.get(parent[k]).kind() != TaskKind.BINARY) {
-                    throw new MtlException("ESMM chain '" + ts.chainedAfter() + "' -> '" + ts.name()
-                            + "' needs two binary tasks, found " + tasks.get(parent[k]).kind().id() + " -> " + ts.kind().id());
-                }
-            }
+            width[k] = tasks.get(k).outputWidth();
+            parent[k] = chains.parent(k);
         }
-        topo = topologicalOrder(spec);
+        topo = chains.order();
         z = new float[t][];
         own = new float[t][];
         prob = new float[t][];
@@ -73,30 +62,6 @@ final class TaskHeads {
         labelled = new int[t];
         maskSums = new double[t];
         present = new boolean[t];
-    }
-
-    private int[] topologicalOrder(ModelSpec spec) {
-        List<Integer> order = new ArrayList<>();
-        int[] state = new int[t];
-        for (int k = 0; k < t; k++) {
-            visit(k, state, order, spec);
-        }
-        return order.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    private void visit(int k, int[] state, List<Integer> order, ModelSpec spec) {
-        if (state[k] == 2) {
-            return;
-        }
-        if (state[k] == 1) {
-            throw new MtlException("ESMM chain is cyclic at task '" + tasks.get(k).name() + "'");
-        }
-        state[k] = 1;
-        if (parent[k] >= 0) {
-            visit(parent[k], state, order, spec);
-        }
-        state[k] = 2;
-        order.add(k);
     }
 
     int width(int k) {
