@@ -3,6 +3,7 @@ package org.mtl4j.data;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import org.mtl4j.api.internal.SplitMix64;
 import org.mtl4j.data.DataException.Reason;
 import org.mtl4j.data.internal.CsvRowSource;
 import org.mtl4j.data.internal.CsvWriter;
@@ -78,8 +79,8 @@ public final class Splits {
         checkFraction(fraction);
         return split(in, first, second, userColumn, (cells, line, col) -> {
             String user = cells[col].trim();
-            long h = Rng.derive(seed, user.hashCode() * 0x9E3779B97F4A7C15L + user.length());
-            return (h >>> 11) * 0x1.0p-53 < fraction;
+            long h = SplitMix64.derive(seed, user.hashCode() * SplitMix64.GAMMA + user.length());
+            return SplitMix64.unit(h) < fraction;
         });
     }
 

@@ -9,11 +9,11 @@ import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.api.spec.Topology;
 import org.mtl4j.spi.io.SpecCodec;
 
-/** The complete YAML example of README.md reads, validates and round-trips. */
+/** The complete YAML example of spi/README.md (the spec format's reference) reads, validates and round-trips. */
 class ReadmeExampleTest {
     @Test
     void theReadmeYamlExampleIsAValidSpec() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
+        String readme = Files.readString(Path.of("..", "spi", "README.md"));
         int at = readme.indexOf("### A complete example");
         int start = readme.indexOf("```yaml\n", at) + "```yaml\n".length();
         String yaml = readme.substring(start, readme.indexOf("```", start));

@@ -10,6 +10,7 @@ import org.mtl4j.api.data.Batch;
 import org.mtl4j.api.data.BatchStream;
 import org.mtl4j.api.data.Dataset;
 import org.mtl4j.api.data.Vocabulary;
+import org.mtl4j.api.internal.SplitMix64;
 import org.mtl4j.training.internal.Batches;
 
 /**
@@ -51,11 +52,7 @@ public final class HoldoutDataset implements Dataset {
 
     /** Whether row {@code index} is on the validation side of a split with this fraction and seed. */
     public static boolean isHeldOut(long index, long seed, double fraction) {
-        long z = index * 0x9E3779B97F4A7C15L + seed;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        z ^= z >>> 31;
-        return (z >>> 11) * 0x1.0p-53 < fraction;
+        return SplitMix64.unit(SplitMix64.at(seed, index)) < fraction;
     }
 
     public boolean isValidationSide() {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.mtl4j.api.backend.TrainedModel;
 import org.mtl4j.api.data.Dataset;
+import org.mtl4j.api.internal.AtomicFiles;
 import org.mtl4j.api.metric.Evaluation;
 import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.api.spec.PluginRef;

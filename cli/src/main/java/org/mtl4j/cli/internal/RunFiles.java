@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.mtl4j.api.internal.AtomicFiles;
 import org.mtl4j.api.metric.Evaluation;
 import org.mtl4j.api.train.TrainingHistory;
 

@@ -2,29 +2,26 @@ package org.mtl4j.data.internal;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import org.mtl4j.api.internal.AtomicFiles;
 
 /**
- * Writes a text file atomically: into a temporary file beside the target, moved into place only
- * when complete, so a failure never leaves a half-written file under the target's name.
+ * Writes a text file atomically ({@link AtomicFiles}): into a temporary file beside the target, moved
+ * into place only when complete, so a failure never leaves a half-written file under the target's name.
  */
 public final class CsvWriter implements AutoCloseable {
     private final Path target;
-    private final Path tmp;
+    private final AtomicFiles.Staged staged;
     private final BufferedWriter out;
-    private boolean done;
 
     public CsvWriter(Path target) {
         this.target = target;
         try {
-            Path dir = target.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            this.tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-            this.out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
+            this.staged = AtomicFiles.stage(target);
+            this.out = new BufferedWriter(new OutputStreamWriter(staged.out(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
         }
@@ -42,9 +39,8 @@ public final class CsvWriter implements AutoCloseable {
     /** Completes the file: flushes and moves it into place. */
     public void commit() {
         try {
-            out.close();
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            done = true;
+            out.flush();
+            staged.commit();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
         }
@@ -53,13 +49,10 @@ public final class CsvWriter implements AutoCloseable {
     /** Without a {@link #commit()}, discards the temporary file. */
     @Override
     public void close() {
-        if (!done) {
-            try {
-                out.close();
-                Files.deleteIfExists(tmp);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        try {
+            staged.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

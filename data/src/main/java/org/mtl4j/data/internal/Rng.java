@@ -1,6 +1,7 @@
 package org.mtl4j.data.internal;
 
 import java.util.SplittableRandom;
+import org.mtl4j.api.internal.SplitMix64;
 
 /** A seeded random source with Gaussian draws (Marsaglia's polar method); deterministic per seed. */
 public final class Rng {
@@ -60,9 +61,6 @@ public final class Rng {
 
     /** A derived seed for an independent stream (SplitMix64 finaliser of seed and salt). */
     public static long derive(long seed, long salt) {
-        long z = seed + 0x9E3779B97F4A7C15L * (salt + 1);
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return SplitMix64.derive(seed, salt);
     }
 }

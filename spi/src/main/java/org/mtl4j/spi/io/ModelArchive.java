@@ -1,16 +1,10 @@
 package org.mtl4j.spi.io;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,6 +19,7 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import org.mtl4j.api.backend.Provenance;
 import org.mtl4j.api.data.Vocabulary;
+import org.mtl4j.api.internal.AtomicFiles;
 import org.mtl4j.api.spec.ModelSpec;
 
 /**
@@ -86,42 +81,27 @@ public final class ModelArchive {
             checkEntryName(file, name);
         }
         String backend = provenance != null && provenance.backend() != null ? provenance.backend() : spec.backend();
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-        boolean moved = false;
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                OutputStream raw = Channels.newOutputStream(ch);
-                ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(raw, 1 << 16));
-                put(zip, FORMAT_ENTRY, (MAGIC + FORMAT_VERSION + "\n").getBytes(StandardCharsets.UTF_8));
-                put(zip, BACKEND_ENTRY, (backend + "\n").getBytes(StandardCharsets.UTF_8));
-                put(zip, SPEC_ENTRY, SpecCodec.toJson(spec).getBytes(StandardCharsets.UTF_8));
-                put(zip, VOCABULARIES_ENTRY, SpecCodec.vocabulariesToJson(vocabularies == null ? Map.of() : vocabularies)
-                        .getBytes(StandardCharsets.UTF_8));
-                if (provenance != null) {
-                    put(zip, PROVENANCE_ENTRY, SpecCodec.provenanceToJson(provenance).getBytes(StandardCharsets.UTF_8));
-                }
-                for (Map.Entry<String, byte[]> e : backendEntries.entrySet()) {
-                    if (e.getValue() == null) {
-                        throw new IllegalArgumentException("model archive " + file + ": backend entry '" + e.getKey()
-                                + "' has no bytes (null)");
-                    }
-                    put(zip, BACKEND_DIR + e.getKey(), e.getValue());
-                }
-                zip.finish();
-                zip.flush();
-                ch.force(true);
+        Map<String, byte[]> entries = backendEntries;
+        AtomicFiles.write(file, raw -> {
+            ZipOutputStream zip = new ZipOutputStream(raw);
+            put(zip, FORMAT_ENTRY, (MAGIC + FORMAT_VERSION + "\n").getBytes(StandardCharsets.UTF_8));
+            put(zip, BACKEND_ENTRY, (backend + "\n").getBytes(StandardCharsets.UTF_8));
+            put(zip, SPEC_ENTRY, SpecCodec.toJson(spec).getBytes(StandardCharsets.UTF_8));
+            put(zip, VOCABULARIES_ENTRY, SpecCodec.vocabulariesToJson(vocabularies == null ? Map.of() : vocabularies)
+                    .getBytes(StandardCharsets.UTF_8));
+            if (provenance != null) {
+                put(zip, PROVENANCE_ENTRY, SpecCodec.provenanceToJson(provenance).getBytes(StandardCharsets.UTF_8));
             }
-            readableByOthers(tmp);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            moved = true;
-        } finally {
-            if (!moved) {
-                Files.deleteIfExists(tmp);
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                if (e.getValue() == null) {
+                    throw new IllegalArgumentException("model archive " + file + ": backend entry '" + e.getKey()
+                            + "' has no bytes (null)");
+                }
+                put(zip, BACKEND_DIR + e.getKey(), e.getValue());
             }
-        }
+            zip.finish();
+            zip.flush();
+        });
     }
 
     private static void checkEntryName(Path file, String name) {
@@ -294,12 +274,5 @@ public final class ModelArchive {
                     + have + ")");
         }
         return b;
-    }
-
-    /** {@code createTempFile} makes owner-only files; a model file is an output like any other (rw-r--r--). */
-    private static void readableByOthers(Path p) throws IOException {
-        if (p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        }
     }
 }

@@ -5,16 +5,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 import org.mtl4j.api.MtlException;
+import org.mtl4j.api.internal.AtomicFiles;
 import org.mtl4j.api.train.EpochSummary;
 import org.mtl4j.api.train.StepDiagnostics;
 import org.mtl4j.api.train.TrainingHistory;
@@ -69,25 +68,15 @@ public record Checkpoint(List<String> tasks, int epoch, long stepInEpoch, long g
     }
 
     private static void writeFile(Path file, byte[] payload, long crc) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, ".checkpoint-", ".tmp");
-        try {
-            try (DataOutputStream d = new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(tmp)))) {
-                d.writeUTF(MAGIC);
-                d.writeInt(VERSION);
-                d.writeLong(payload.length);
-                d.write(payload);
-                d.writeLong(crc);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(file, out -> {
+            DataOutputStream d = new DataOutputStream(out);
+            d.writeUTF(MAGIC);
+            d.writeInt(VERSION);
+            d.writeLong(payload.length);
+            d.write(payload);
+            d.writeLong(crc);
+            d.flush();
+        });
     }
 
     /** Reads a checkpoint; a file that is not one, or is truncated or corrupted, fails naming the file. */

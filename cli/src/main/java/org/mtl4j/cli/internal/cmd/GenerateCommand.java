@@ -9,7 +9,7 @@ import java.util.function.Function;
 import org.mtl4j.api.metric.Evaluation;
 import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.cli.ExitCodes;
-import org.mtl4j.cli.internal.AtomicFiles;
+import org.mtl4j.api.internal.AtomicFiles;
 import org.mtl4j.cli.internal.CliException;
 import org.mtl4j.cli.internal.Engine;
 import org.mtl4j.data.FunnelGenerator;

@@ -16,7 +16,7 @@ import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.api.spec.TaskKind;
 import org.mtl4j.api.spec.TaskSpec;
 import org.mtl4j.cli.ExitCodes;
-import org.mtl4j.cli.internal.AtomicFiles;
+import org.mtl4j.api.internal.AtomicFiles;
 import org.mtl4j.cli.internal.CliException;
 import org.mtl4j.cli.internal.DataFiles;
 import org.mtl4j.cli.internal.Engine;

@@ -1,0 +1,62 @@
+package org.mtl4j.api.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SharedHelpersTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void splitMixMatchesTheJdksSplittableRandom() {
+        for (long seed : new long[] {0L, 1L, 42L, -7L, Long.MAX_VALUE}) {
+            SplittableRandom r = new SplittableRandom(seed);
+            for (long i = 1; i <= 5; i++) {
+                assertThat(SplitMix64.at(seed, i)).isEqualTo(r.nextLong());
+            }
+            assertThat(SplitMix64.derive(seed, 0)).isEqualTo(new SplittableRandom(seed).nextLong());
+        }
+        assertThat(SplitMix64.unit(-1L)).isLessThan(1.0).isGreaterThan(0.999);
+        assertThat(SplitMix64.unit(0L)).isZero();
+    }
+
+    @Test
+    void anAtomicWriteReplacesTheFileReadableByAllAndLeavesNoTemporaryFile() throws IOException {
+        Path f = dir.resolve("sub").resolve("out.txt");
+        AtomicFiles.writeString(f, "one");
+        AtomicFiles.writeString(f, "two");
+        assertThat(Files.readString(f)).isEqualTo("two");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-r--r--");
+        try (Stream<Path> s = Files.list(f.getParent())) {
+            assertThat(s).containsExactly(f);
+        }
+    }
+
+    @Test
+    void aFailedWriteLeavesTheOldFileAndNoTemporaryFile() throws IOException {
+        Path f = dir.resolve("model.bin");
+        AtomicFiles.writeBytes(f, new byte[] {1, 2, 3});
+        assertThatThrownBy(() -> AtomicFiles.write(f, out -> {
+            out.write(new byte[1000]);
+            throw new IOException("disk full");
+        })).hasMessage("disk full");
+        assertThat(Files.readAllBytes(f)).containsExactly(1, 2, 3);
+        try (AtomicFiles.Staged s = AtomicFiles.stage(f)) {
+            s.out().write(9);
+            // closed without commit
+        }
+        assertThat(Files.readAllBytes(f)).containsExactly(1, 2, 3);
+        try (Stream<Path> s = Files.list(dir)) {
+            assertThat(s).containsExactly(f);
+        }
+    }
+}
