@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SortedSet;
 import org.mtl4j.api.Checks;
+import org.mtl4j.api.spec.Defaults;
 import org.mtl4j.api.spec.InputSpec;
 import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.api.spec.OptimizerSpec;
@@ -152,7 +153,7 @@ public final class ModelBuilder {
         for (int i = 0; i < clips.size(); i++) {
             clipping.add(ref("clipping[" + i + "]", clips.get(i).name(), clips.get(i).params(), problems));
         }
-        OptimizerSpec opt = OptimizerSpec.adam(org.mtl4j.api.spec.Defaults.LEARNING_RATE);
+        OptimizerSpec opt = Defaults.optimizer();
         if (optimizer != null) {
             try {
                 opt = optimizer.toSpec();
@@ -195,7 +196,7 @@ public final class ModelBuilder {
 
     /** [loss weighting, gradient aggregation]; a missing one takes its default (equal, none). */
     private PluginRef[] balancing(MtlRuntime runtime, List<Problem> problems) {
-        PluginRef[] roles = {PluginRef.of("equal"), PluginRef.NONE};
+        PluginRef[] roles = {PluginRef.of(Defaults.LOSS_WEIGHTING), PluginRef.NONE};
         String[] chosen = new String[2];
         for (int i = 0; i < balance.size(); i++) {
             Balance.Choice c = balance.get(i);

@@ -126,7 +126,7 @@ public final class Tasks {
         TaskSpec standIn() {
             try {
                 return new TaskSpec(name, kind, label, kind == TaskKind.MULTICLASS ? Math.max(2, classes) : 1, loss, metrics,
-                        1.0, auxiliary, chainedAfter, List.of(8), 1.0);
+                        Defaults.TASK_WEIGHT, auxiliary, chainedAfter, Defaults.TASK_TOWER, Defaults.TOWER_LEARNING_RATE);
             } catch (IllegalArgumentException e) {
                 return null;
             }

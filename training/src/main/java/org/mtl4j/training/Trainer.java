@@ -38,7 +38,6 @@ import org.mtl4j.api.balance.WeightingContext;
 import org.mtl4j.api.data.Batch;
 import org.mtl4j.api.data.BatchStream;
 import org.mtl4j.api.data.Dataset;
-import org.mtl4j.api.internal.SplitMix64;
 import org.mtl4j.api.metric.Evaluation;
 import org.mtl4j.api.metric.Metric;
 import org.mtl4j.api.spec.EarlyStopping;
@@ -721,7 +720,10 @@ public final class Trainer {
 
     /** The shuffle seed of an epoch: SplitMix64 of (seed, epoch), so every epoch differs and replays exactly. */
     public static long epochSeed(long seed, int epoch) {
-        return SplitMix64.derive(seed, epoch);
+        long z = seed + 0x9E3779B97F4A7C15L * (epoch + 1L);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     private static void updateProvenance(TrainableModel model, TrainingSpec ts, Dataset train, Dataset valid,

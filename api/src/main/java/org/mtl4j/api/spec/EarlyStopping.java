@@ -10,7 +10,7 @@ import org.mtl4j.api.Checks;
 public record EarlyStopping(String task, String metric, int patience, double minDelta) {
     public EarlyStopping {
         Checks.notNull("early stopping task", task);
-        metric = metric == null ? "loss" : metric;
+        metric = metric == null ? Defaults.EARLY_STOPPING_METRIC : metric;
         Checks.positive("early stopping patience", patience);
         Checks.nonNegative("early stopping minDelta", minDelta);
     }

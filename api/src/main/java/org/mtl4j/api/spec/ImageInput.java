@@ -19,7 +19,7 @@ public record ImageInput(String name, String column, int channels, int height, i
         Checks.positive("image input '" + name + "' channels", channels);
         Checks.positive("image input '" + name + "' height", height);
         Checks.positive("image input '" + name + "' width", width);
-        convChannels = List.copyOf(convChannels == null ? List.of(8, 16) : convChannels);
+        convChannels = List.copyOf(convChannels == null ? Defaults.IMAGE_CONV_CHANNELS : convChannels);
         for (int c : convChannels) {
             Checks.positive("image input '" + name + "' convChannels entry", c);
         }

@@ -24,10 +24,10 @@ public record ModelSpec(String name, List<InputSpec> inputs, List<TaskSpec> task
         inputs = List.copyOf(Checks.notNull("inputs", inputs));
         tasks = List.copyOf(Checks.notNull("tasks", tasks));
         Checks.notNull("topology", topology);
-        lossWeighting = lossWeighting == null ? PluginRef.of("equal") : lossWeighting;
+        lossWeighting = lossWeighting == null ? PluginRef.of(Defaults.LOSS_WEIGHTING) : lossWeighting;
         gradientAggregation = gradientAggregation == null ? PluginRef.NONE : gradientAggregation;
         clipping = List.copyOf(clipping == null ? List.of() : clipping);
-        optimizer = optimizer == null ? OptimizerSpec.adam(1e-3) : optimizer;
+        optimizer = optimizer == null ? Defaults.optimizer() : optimizer;
         training = training == null ? TrainingSpec.DEFAULT : training;
         backend = backend == null || backend.isBlank() ? "dl4j" : backend;
     }

@@ -15,7 +15,8 @@ public record SequenceInput(String name, String column, String separator, int ma
         Checks.positive("sequence input '" + name + "' maxLength", maxLength);
         vocabulary = vocabulary == null ? VocabularySpec.DEFAULT : vocabulary;
         table = table == null || table.isBlank() ? name : table;
-        encoder = encoder == null ? TransformerSpec.of(1, 2, 16) : encoder;
+        encoder = encoder == null ? TransformerSpec.of(Defaults.TRANSFORMER_LAYERS, Defaults.TRANSFORMER_HEADS,
+                Defaults.TRANSFORMER_WIDTH) : encoder;
     }
 
     @Override

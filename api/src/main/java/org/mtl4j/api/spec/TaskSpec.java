@@ -41,24 +41,24 @@ public record TaskSpec(String name, TaskKind kind, String label, int numClasses,
         metrics = List.copyOf(metrics == null ? List.of() : metrics);
         Checks.nonNegative("task '" + name + "' weight", weight);
         chainedAfter = chainedAfter == null || chainedAfter.isBlank() ? null : chainedAfter;
-        tower = List.copyOf(tower == null ? List.of(8) : tower);
+        tower = List.copyOf(tower == null ? Defaults.TASK_TOWER : tower);
         for (int units : tower) {
             Checks.positive("task '" + name + "' tower layer size", units);
         }
         Checks.positive("task '" + name + "' towerLearningRate", towerLearningRate);
     }
 
-    /** A binary task with defaults: label column = name, weight 1, tower [8]. */
+    /** A binary task with the {@link Defaults}: label column = name, weight 1, tower [8]. */
     public static TaskSpec binary(String name, String label) {
-        return new TaskSpec(name, TaskKind.BINARY, label, 1, null, List.of(), 1.0, false, null, List.of(8), 1.0);
+        return new TaskSpec(name, TaskKind.BINARY, label, 1, null, List.of(), Defaults.TASK_WEIGHT, false, null, Defaults.TASK_TOWER, Defaults.TOWER_LEARNING_RATE);
     }
 
     public static TaskSpec regression(String name, String label) {
-        return new TaskSpec(name, TaskKind.REGRESSION, label, 1, null, List.of(), 1.0, false, null, List.of(8), 1.0);
+        return new TaskSpec(name, TaskKind.REGRESSION, label, 1, null, List.of(), Defaults.TASK_WEIGHT, false, null, Defaults.TASK_TOWER, Defaults.TOWER_LEARNING_RATE);
     }
 
     public static TaskSpec multiclass(String name, String label, int classes) {
-        return new TaskSpec(name, TaskKind.MULTICLASS, label, classes, null, List.of(), 1.0, false, null, List.of(8), 1.0);
+        return new TaskSpec(name, TaskKind.MULTICLASS, label, classes, null, List.of(), Defaults.TASK_WEIGHT, false, null, Defaults.TASK_TOWER, Defaults.TOWER_LEARNING_RATE);
     }
 
     /** Width of the task's output: number of classes for multiclass, else 1. */

@@ -13,7 +13,9 @@ import org.mtl4j.api.Checks;
  */
 public record TrainingSpec(int epochs, int batchSize, long seed, double validationFraction,
         EarlyStopping earlyStopping, int diagnosticsEvery, int shuffleBuffer) {
-    public static final TrainingSpec DEFAULT = new TrainingSpec(5, 256, 42L, 0.0, null, 50, 100_000);
+    /** Every field at its {@link Defaults} value. */
+    public static final TrainingSpec DEFAULT = new TrainingSpec(Defaults.EPOCHS, Defaults.BATCH_SIZE, Defaults.SEED,
+            Defaults.VALIDATION_FRACTION, null, Defaults.DIAGNOSTICS_EVERY, Defaults.SHUFFLE_BUFFER);
 
     public TrainingSpec {
         Checks.positive("training epochs", epochs);

@@ -8,7 +8,9 @@ import org.mtl4j.api.Checks;
  * {@code hashBuckets} buckets. Index 0 is padding and index 1 the out-of-vocabulary row in both cases.
  */
 public record VocabularySpec(int maxSize, int minCount, int hashBuckets) {
-    public static final VocabularySpec DEFAULT = new VocabularySpec(100_000, 1, 0);
+    /** A built vocabulary with the {@link Defaults} size and count. */
+    public static final VocabularySpec DEFAULT = new VocabularySpec(Defaults.VOCABULARY_MAX_SIZE,
+            Defaults.VOCABULARY_MIN_COUNT, 0);
 
     public VocabularySpec {
         Checks.positive("vocabulary maxSize", maxSize);

@@ -7,14 +7,38 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mtl4j.api.Mtl4jVersion;
+import org.mtl4j.api.backend.Provenance;
 
 class SharedHelpersTest {
     @TempDir
     Path dir;
+
+    @Test
+    void theVersionComesFromThePomAndProvenanceIsBuiltWithIt() {
+        assertThat(Mtl4jVersion.get()).matches("\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
+        Provenance p = Provenance.compiled("acme", "acme 2.0", Map.of("blas", "0.3"), 7L);
+        assertThat(p.mtl4jVersion()).isEqualTo(Mtl4jVersion.get());
+        assertThat(p.backendVersion()).isEqualTo("acme 2.0");
+        assertThat(p.libraries()).containsEntry("blas", "0.3").containsEntry("mtl4j", Mtl4jVersion.get())
+                .containsKey("java");
+        assertThat(p.summary()).isEmpty();
+        Provenance run = p.completed(9L, "train.csv", null, Map.of("epochs", "2", "stopReason", "done"));
+        assertThat(run.trainData()).isEqualTo("train.csv");
+        assertThat(run.validationData()).isNull();
+        assertThat(run.seed()).isEqualTo(9L);
+        assertThat(run.summary()).containsExactlyInAnyOrderEntriesOf(Map.of("epochs", "2", "stopReason", "done"));
+        Provenance again = run.completed(9L, "train.csv", "valid.csv", Map.of("epochs", "3"));
+        assertThat(again.summary()).containsExactlyInAnyOrderEntriesOf(Map.of("epochs", "3", "stopReason", "done"));
+        assertThat(again.validationData()).isEqualTo("valid.csv");
+        Provenance bare = new Provenance("x", "1", "1", Map.of(), 0, null, null, null, null).completed(1L, "t", null, null);
+        assertThat(bare.libraries()).containsEntry("mtl4j", Mtl4jVersion.get()).containsKey("java");
+    }
 
     @Test
     void splitMixMatchesTheJdksSplittableRandom() {

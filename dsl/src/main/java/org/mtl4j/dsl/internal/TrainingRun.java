@@ -1,6 +1,5 @@
 package org.mtl4j.dsl.internal;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,16 +89,9 @@ public final class TrainingRun {
     /** The backend's own provenance (library versions) completed with what only the run knows. */
     static Provenance provenance(Backend backend, ModelSpec spec, Dataset train, Dataset validation, TrainingResult r) {
         Provenance own = r.model().provenance();
-        Map<String, String> libraries = new LinkedHashMap<>();
-        if (own != null) {
-            libraries.putAll(own.libraries());
-        }
-        libraries.putIfAbsent("java", System.getProperty("java.version"));
-        libraries.putIfAbsent("mtl4j", Versions.mtl4j());
+        Provenance base = own != null ? own : Provenance.compiled(backend.name(), backend.version(), Map.of(),
+                spec.training().seed());
         Map<String, String> summary = new LinkedHashMap<>();
-        if (own != null) {
-            summary.putAll(own.summary());
-        }
         summary.put("epochs", String.valueOf(r.history().epochs().size()));
         if (r.history().stopReason() != null) {
             summary.put("stopReason", r.history().stopReason());
@@ -111,8 +103,8 @@ public final class TrainingRun {
             r.validation().metrics().forEach((task, ms) -> ms.forEach((m, v) -> summary.put("validation." + task + "." + m,
                     String.valueOf(v))));
         }
-        return new Provenance(backend.name(), backend.version(), Versions.mtl4j(), libraries, spec.training().seed(),
-                train.description(), validationDescription(spec, train, validation), Instant.now().toString(), summary);
+        return base.completed(spec.training().seed(), train.description(), validationDescription(spec, train, validation),
+                summary);
     }
 
     /** {@code gradnorm {alpha=1.5}} or a bare name. */

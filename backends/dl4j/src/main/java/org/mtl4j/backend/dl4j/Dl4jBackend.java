@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
+import org.mtl4j.api.Mtl4jVersion;
 import org.mtl4j.api.MtlException;
 import org.mtl4j.api.backend.Backend;
 import org.mtl4j.api.backend.Capability;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Dl4jBackend implements Backend {
     public static final String NAME = "dl4j";
-    public static final String VERSION = "0.1.0";
+    public static final String VERSION = Mtl4jVersion.get();
     private static final Logger LOG = LoggerFactory.getLogger(Dl4jBackend.class);
     private static volatile boolean initialised;
 

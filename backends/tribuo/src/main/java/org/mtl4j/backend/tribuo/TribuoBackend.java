@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.mtl4j.api.Mtl4jVersion;
 import org.mtl4j.api.MtlException;
 import org.mtl4j.api.backend.Backend;
 import org.mtl4j.api.backend.Capability;
@@ -30,8 +31,8 @@ import org.tribuo.Tribuo;
  */
 public final class TribuoBackend implements Backend {
     public static final String NAME = "tribuo";
-    /** The mtl4j version this backend ships with. */
-    public static final String VERSION = "0.1.0-SNAPSHOT";
+    /** The mtl4j version this backend ships with ({@link Mtl4jVersion}). */
+    public static final String VERSION = Mtl4jVersion.get();
 
     private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
             Capability.TOPOLOGY_INDEPENDENT, Capability.TOPOLOGY_SHARED_BOTTOM, Capability.TOPOLOGY_PLE,

@@ -122,8 +122,8 @@ public final class TribuoFmModel implements TrainableModel {
                     new TribuoGradientVector(one(net.gradientRows().get(i)), List.of(cells.get(i))), rows.length,
                     owner < 0, owner < 0 ? null : taskNames.get(owner)));
         }
-        this.provenance = new Provenance(TribuoBackend.NAME, TribuoBackend.VERSION, TribuoBackend.VERSION,
-                TribuoBackend.libraries(), spec.training().seed(), null, null, java.time.Instant.now().toString(), Map.of());
+        this.provenance = Provenance.compiled(TribuoBackend.NAME, new TribuoBackend().version(), TribuoBackend.libraries(),
+                spec.training().seed());
     }
 
     /** The factor width k: the widest embedding dimension of the id inputs (8 when there are none). */

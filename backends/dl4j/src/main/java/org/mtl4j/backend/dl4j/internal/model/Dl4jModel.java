@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -114,8 +113,7 @@ public final class Dl4jModel implements TrainableModel {
         optimizer = new Optimizer(spec.optimizer(), store, spec);
         whole = new Nd4jGradientVector(slice(store.grads(), 0, store.length()));
         sharedAll = new Nd4jGradientVector(slice(store.grads(), 0, store.sharedLength()));
-        provenance = new Provenance(BACKEND, version, version, Dl4jVersions.libraries(), seed, null, null, Instant.now().toString(),
-                Map.of());
+        provenance = Provenance.compiled(BACKEND, version, Dl4jVersions.libraries(), seed);
     }
 
     static INDArray slice(INDArray flat, long from, long to) {
