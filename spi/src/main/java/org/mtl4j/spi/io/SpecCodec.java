@@ -113,7 +113,7 @@ public final class SpecCodec {
                     + root.describe());
         }
         Map<String, Vocabulary> out = new LinkedHashMap<>();
-        ((Node.Obj) root).fields().forEach((k, v) -> out.put(k, reader.vocabulary(v, k)));
+        ((Node.Obj) root).fields().forEach((k, v) -> out.put(k, reader.readVocabulary(v, k)));
         return out;
     }
 

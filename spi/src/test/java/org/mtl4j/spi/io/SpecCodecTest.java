@@ -143,6 +143,56 @@ class SpecCodecTest {
     }
 
     @Test
+    void everyProblemOfASpecIsReportedAtOnceEachWithItsLine() {
+        String yaml = String.join("\n",
+                "name: funnel",                                   // 1
+                "inputs:",                                        // 2
+                "  - kind: dense",                                // 3
+                "    name: ctx",                                  // 4
+                "    columns: [d0]",                              // 5
+                "  - kind: multihot",                             // 6
+                "    name: genres",                               // 7
+                "tasks:",                                         // 8
+                "  - name: ctr",                                  // 9
+                "    kind: binary",                               // 10
+                "    weight: heavy",                              // 11
+                "  - name: ctcvr",                                // 12
+                "    kind: binery",                               // 13
+                "topology:",                                      // 14
+                "  type: mmoe",                                   // 15
+                "  experts: 4",                                   // 16
+                "  expertLayer: [8]",                             // 17
+                "training: {epochs: 0}",                          // 18
+                "");
+        assertThatThrownBy(() -> SpecCodec.fromYaml(yaml, "funnel.yaml"))
+                .isInstanceOf(SpecFormatException.class)
+                .hasMessage("funnel.yaml: 5 problems:\n"
+                        + "  1) line 6: inputs[1].kind: unknown input kind \"multihot\" (known: dense, categorical, multi-hot, "
+                        + "sequence, image, text)\n"
+                        + "  2) line 11: tasks[0].weight: expected a number, found \"heavy\"\n"
+                        + "  3) line 13: tasks[1].kind: unknown value \"binery\" (known: binary, multiclass, regression)\n"
+                        + "  4) line 17: topology.expertLayer: unknown field \"expertLayer\" (known: expertLayers, experts, "
+                        + "gateLayers, type)\n"
+                        + "  5) line 18: training: training epochs must be positive, found 0")
+                .satisfies(e -> {
+                    SpecFormatException f = (SpecFormatException) e;
+                    assertThat(f.problems()).extracting(SpecFormatException::line).containsExactly(6, 11, 13, 17, 18);
+                    assertThat(f.problems()).extracting(SpecFormatException::path).containsExactly("inputs[1].kind",
+                            "tasks[0].weight", "tasks[1].kind", "topology.expertLayer", "training");
+                    assertThat(f.line()).isEqualTo(6);
+                });
+        // the same spec as JSON: the same problems, at the JSON's lines
+        String json = "{\"name\": \"m\",\n\"inputs\": [{\"kind\": \"multihot\", \"name\": \"g\"}],\n"
+                + "\"topology\": {\"type\": \"mmoe\", \"experts\": 2,\n\"expertLayer\": [8]}}";
+        assertThatThrownBy(() -> SpecCodec.fromJson(json, "m.json"))
+                .hasMessage("m.json: 2 problems:\n"
+                        + "  1) line 2: inputs[0].kind: unknown input kind \"multihot\" (known: dense, categorical, multi-hot, "
+                        + "sequence, image, text)\n"
+                        + "  2) line 4: topology.expertLayer: unknown field \"expertLayer\" (known: expertLayers, experts, "
+                        + "gateLayers, type)");
+    }
+
+    @Test
     void aValueTheRecordRejectsIsReportedAtTheObjectWithItsPath() {
         String yaml = minimal("  - name: genre\n    kind: multiclass\n    numClasses: 1");
         assertThatThrownBy(() -> SpecCodec.fromYaml(yaml, "model.yaml"))

@@ -53,7 +53,7 @@ public final class SpecJacksonModule extends SimpleModule {
         addDeserializer(Vocabulary.class, new JsonDeserializer<Vocabulary>() {
             @Override
             public Vocabulary deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-                return new SpecReader(sourceOf(p)).vocabulary(new TreeReader(sourceOf(p)).read(p), "");
+                return new SpecReader(sourceOf(p)).readVocabulary(new TreeReader(sourceOf(p)).read(p), "");
             }
         });
     }

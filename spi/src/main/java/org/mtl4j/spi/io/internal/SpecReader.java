@@ -1,7 +1,9 @@
 package org.mtl4j.spi.io.internal;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.mtl4j.api.backend.Provenance;
 import org.mtl4j.api.data.Vocabulary;
 import org.mtl4j.api.spec.CategoricalInput;
@@ -38,13 +40,44 @@ public final class SpecReader {
     public static final List<String> TOPOLOGY_TYPES = List.of("independent", "shared-bottom", "mmoe", "ple", "cross-stitch");
 
     private final String source;
+    private final List<SpecFormatException> problems = new ArrayList<>();
 
     public SpecReader(String source) {
         this.source = source;
     }
 
+    /**
+     * Runs one whole read: every problem found on the way is collected, and if there is any, one
+     * {@link SpecFormatException} lists them all (in line order).
+     */
+    private <T> T complete(Supplier<T> read) {
+        problems.clear();
+        T value;
+        try {
+            value = read.get();
+        } catch (SpecFormatException e) {
+            problems.add(e);
+            value = null;
+        }
+        if (!problems.isEmpty()) {
+            List<SpecFormatException> found = new ArrayList<>(problems);
+            problems.clear();
+            throw SpecFormatException.of(source, found);
+        }
+        return value;
+    }
+
     /** Reads a value of {@code type} (a spec record, an {@link InputSpec}, a {@link Topology}, or {@link Provenance}). */
     public <T> T read(Node n, Class<T> type) {
+        Object value = complete(() -> readAny(n, type));
+        if (!type.isInstance(value)) {
+            throw new SpecFormatException(source, n.line(), "", "expected " + type.getSimpleName() + ", found "
+                    + value.getClass().getSimpleName());
+        }
+        return type.cast(value);
+    }
+
+    private Object readAny(Node n, Class<?> type) {
         Object value;
         if (type == ModelSpec.class) {
             value = model(n, "");
@@ -71,22 +104,16 @@ public final class SpecReader {
         } else {
             throw new IllegalArgumentException("the spec codec does not read " + type.getName());
         }
-        if (!type.isInstance(value)) {
-            throw new SpecFormatException(source, n.line(), "", "expected " + type.getSimpleName() + ", found "
-                    + value.getClass().getSimpleName());
-        }
-        return type.cast(value);
+        return value;
     }
 
     public ModelSpec model(Node n, String path) {
-        Fields f = Fields.of(source, n, path, "name", "inputs", "tasks", "topology", "lossWeighting",
+        Fields f = Fields.of(problems, source, n, path, "name", "inputs", "tasks", "topology", "lossWeighting",
                 "gradientAggregation", "clipping", "optimizer", "training", "backend");
         String name = f.requiredString("name");
         List<InputSpec> inputs = f.list("inputs", this::input);
         List<TaskSpec> tasks = f.list("tasks", this::task);
-        if (!f.has("topology")) {
-            throw f.missing("topology");
-        }
+        f.require("topology");
         Topology topology = f.nested("topology", this::topology);
         PluginRef weighting = f.nested("lossWeighting", this::plugin);
         PluginRef aggregation = f.nested("gradientAggregation", this::plugin);
@@ -102,14 +129,14 @@ public final class SpecReader {
         String kind = discriminator(n, path, "kind", INPUT_KINDS, "input kind");
         switch (kind) {
             case "dense": {
-                Fields f = Fields.of(source, n, path, "kind", "name", "columns", "standardize");
+                Fields f = Fields.of(problems, source, n, path, "kind", "name", "columns", "standardize");
                 String name = f.requiredString("name");
                 List<String> columns = f.strings("columns");
                 boolean standardize = f.bool("standardize", Defaults.DENSE_STANDARDIZE);
                 return f.construct(() -> new DenseInput(name, columns, standardize));
             }
             case "categorical": {
-                Fields f = Fields.of(source, n, path, "kind", "name", "column", "embeddingDim", "vocabulary", "table");
+                Fields f = Fields.of(problems, source, n, path, "kind", "name", "column", "embeddingDim", "vocabulary", "table");
                 String name = f.requiredString("name");
                 String column = columnOrName(f, name);
                 int dim = f.integer("embeddingDim", Defaults.EMBEDDING_DIM);
@@ -118,7 +145,7 @@ public final class SpecReader {
                 return f.construct(() -> new CategoricalInput(name, column, dim, vocab, table));
             }
             case "multi-hot": {
-                Fields f = Fields.of(source, n, path, "kind", "name", "column", "separator", "embeddingDim", "pooling",
+                Fields f = Fields.of(problems, source, n, path, "kind", "name", "column", "separator", "embeddingDim", "pooling",
                         "vocabulary", "table");
                 String name = f.requiredString("name");
                 String column = columnOrName(f, name);
@@ -130,7 +157,7 @@ public final class SpecReader {
                 return f.construct(() -> new MultiHotInput(name, column, separator, dim, pooling, vocab, table));
             }
             case "sequence": {
-                Fields f = Fields.of(source, n, path, "kind", "name", "column", "separator", "maxLength", "vocabulary",
+                Fields f = Fields.of(problems, source, n, path, "kind", "name", "column", "separator", "maxLength", "vocabulary",
                         "table", "encoder");
                 String name = f.requiredString("name");
                 String column = columnOrName(f, name);
@@ -142,7 +169,7 @@ public final class SpecReader {
                 return f.construct(() -> new SequenceInput(name, column, separator, maxLength, vocab, table, encoder));
             }
             case "image": {
-                Fields f = Fields.of(source, n, path, "kind", "name", "column", "channels", "height", "width",
+                Fields f = Fields.of(problems, source, n, path, "kind", "name", "column", "channels", "height", "width",
                         "convChannels", "kernel");
                 String name = f.requiredString("name");
                 String column = f.string("column");
@@ -154,7 +181,7 @@ public final class SpecReader {
                 return f.construct(() -> new ImageInput(name, column, channels, height, width, conv, kernel));
             }
             default: {
-                Fields f = Fields.of(source, n, path, "kind", "name", "column", "encoding", "maxTokens", "embeddingDim",
+                Fields f = Fields.of(problems, source, n, path, "kind", "name", "column", "encoding", "maxTokens", "embeddingDim",
                         "vocabulary", "encoder");
                 String name = f.requiredString("name");
                 String column = columnOrName(f, name);
@@ -174,12 +201,10 @@ public final class SpecReader {
     }
 
     public TaskSpec task(Node n, String path) {
-        Fields f = Fields.of(source, n, path, "name", "kind", "label", "numClasses", "loss", "metrics", "weight",
+        Fields f = Fields.of(problems, source, n, path, "name", "kind", "label", "numClasses", "loss", "metrics", "weight",
                 "auxiliary", "chainedAfter", "tower", "towerLearningRate");
         String name = f.requiredString("name");
-        if (!f.has("kind")) {
-            throw f.missing("kind");
-        }
+        f.require("kind");
         TaskKind kind = f.enumValue("kind", TaskKind.class, null);
         String label = f.string("label");
         int classes = f.integer("numClasses", 1);
@@ -198,24 +223,24 @@ public final class SpecReader {
         String type = discriminator(n, path, "type", TOPOLOGY_TYPES, "topology type");
         switch (type) {
             case "independent": {
-                Fields f = Fields.of(source, n, path, "type", "layers");
+                Fields f = Fields.of(problems, source, n, path, "type", "layers");
                 List<Integer> layers = f.integers("layers");
                 return f.construct(() -> new Topology.Independent(layers));
             }
             case "shared-bottom": {
-                Fields f = Fields.of(source, n, path, "type", "layers");
+                Fields f = Fields.of(problems, source, n, path, "type", "layers");
                 List<Integer> layers = f.integers("layers");
                 return f.construct(() -> new Topology.SharedBottom(layers));
             }
             case "mmoe": {
-                Fields f = Fields.of(source, n, path, "type", "experts", "expertLayers", "gateLayers");
+                Fields f = Fields.of(problems, source, n, path, "type", "experts", "expertLayers", "gateLayers");
                 int experts = f.requiredInteger("experts");
                 List<Integer> expertLayers = f.integers("expertLayers");
                 List<Integer> gateLayers = f.integers("gateLayers");
                 return f.construct(() -> new Topology.Mmoe(experts, expertLayers, gateLayers));
             }
             case "ple": {
-                Fields f = Fields.of(source, n, path, "type", "levels", "sharedExperts", "taskExperts", "expertLayers");
+                Fields f = Fields.of(problems, source, n, path, "type", "levels", "sharedExperts", "taskExperts", "expertLayers");
                 int levels = f.integer("levels", Defaults.PLE_LEVELS);
                 int shared = f.requiredInteger("sharedExperts");
                 int perTask = f.requiredInteger("taskExperts");
@@ -223,7 +248,7 @@ public final class SpecReader {
                 return f.construct(() -> new Topology.Ple(levels, shared, perTask, expertLayers));
             }
             default: {
-                Fields f = Fields.of(source, n, path, "type", "layers", "selfWeight");
+                Fields f = Fields.of(problems, source, n, path, "type", "layers", "selfWeight");
                 List<Integer> layers = f.integers("layers");
                 double self = f.decimal("selfWeight", Defaults.CROSS_STITCH_SELF_WEIGHT);
                 return f.construct(() -> new Topology.CrossStitch(layers, self));
@@ -241,14 +266,14 @@ public final class SpecReader {
                 throw new SpecFormatException(source, n.line(), path, e.getMessage());
             }
         }
-        Fields f = Fields.of(source, n, path, "name", "params");
+        Fields f = Fields.of(problems, source, n, path, "name", "params");
         String name = f.requiredString("name");
         Map<String, Double> params = f.map("params", (v, p) -> Scalars.decimal(source, v, p));
         return f.construct(() -> PluginRef.of(name, params));
     }
 
     public OptimizerSpec optimizer(Node n, String path) {
-        Fields f = Fields.of(source, n, path, "name", "learningRate", "beta1", "beta2", "epsilon", "momentum",
+        Fields f = Fields.of(problems, source, n, path, "name", "learningRate", "beta1", "beta2", "epsilon", "momentum",
                 "weightDecay");
         String name = f.string("name");
         double lr = f.decimal("learningRate", Defaults.LEARNING_RATE);
@@ -262,7 +287,7 @@ public final class SpecReader {
 
     public TrainingSpec training(Node n, String path) {
         TrainingSpec d = TrainingSpec.DEFAULT;
-        Fields f = Fields.of(source, n, path, "epochs", "batchSize", "seed", "validationFraction", "earlyStopping",
+        Fields f = Fields.of(problems, source, n, path, "epochs", "batchSize", "seed", "validationFraction", "earlyStopping",
                 "diagnosticsEvery", "shuffleBuffer");
         int epochs = f.integer("epochs", d.epochs());
         int batch = f.integer("batchSize", d.batchSize());
@@ -275,7 +300,7 @@ public final class SpecReader {
     }
 
     public EarlyStopping earlyStopping(Node n, String path) {
-        Fields f = Fields.of(source, n, path, "task", "metric", "patience", "minDelta");
+        Fields f = Fields.of(problems, source, n, path, "task", "metric", "patience", "minDelta");
         String task = f.string("task");
         String metric = f.string("metric");
         int patience = f.requiredInteger("patience");
@@ -286,7 +311,7 @@ public final class SpecReader {
 
     public VocabularySpec vocabularySpec(Node n, String path) {
         VocabularySpec d = VocabularySpec.DEFAULT;
-        Fields f = Fields.of(source, n, path, "maxSize", "minCount", "hashBuckets");
+        Fields f = Fields.of(problems, source, n, path, "maxSize", "minCount", "hashBuckets");
         int maxSize = f.integer("maxSize", d.maxSize());
         int minCount = f.integer("minCount", d.minCount());
         int buckets = f.integer("hashBuckets", d.hashBuckets());
@@ -294,7 +319,7 @@ public final class SpecReader {
     }
 
     public TransformerSpec transformer(Node n, String path) {
-        Fields f = Fields.of(source, n, path, "layers", "heads", "width", "feedForward", "dropout", "pooling");
+        Fields f = Fields.of(problems, source, n, path, "layers", "heads", "width", "feedForward", "dropout", "pooling");
         int layers = f.integer("layers", Defaults.TRANSFORMER_LAYERS);
         int heads = f.integer("heads", Defaults.TRANSFORMER_HEADS);
         int width = f.integer("width", Defaults.TRANSFORMER_WIDTH);
@@ -305,7 +330,7 @@ public final class SpecReader {
     }
 
     public Provenance provenance(Node n, String path) {
-        Fields f = Fields.of(source, n, path, "backend", "backendVersion", "mtl4jVersion", "libraries", "seed",
+        Fields f = Fields.of(problems, source, n, path, "backend", "backendVersion", "mtl4jVersion", "libraries", "seed",
                 "trainData", "validationData", "createdAt", "summary");
         Map<String, String> libraries = f.map("libraries", (v, p) -> Scalars.string(source, v, p));
         Map<String, String> summary = f.map("summary", (v, p) -> Scalars.string(source, v, p));
@@ -314,9 +339,13 @@ public final class SpecReader {
                 f.string("createdAt"), summary));
     }
 
-    /** One vocabulary: {@code {input, tokens, hashBuckets}}. */
-    public Vocabulary vocabulary(Node n, String path) {
-        Fields f = Fields.of(source, n, path, "input", "tokens", "hashBuckets");
+    /** One vocabulary: {@code {input, tokens, hashBuckets}}, read on its own (every problem reported). */
+    public Vocabulary readVocabulary(Node n, String path) {
+        return complete(() -> vocabulary(n, path));
+    }
+
+    private Vocabulary vocabulary(Node n, String path) {
+        Fields f = Fields.of(problems, source, n, path, "input", "tokens", "hashBuckets");
         String input = f.requiredString("input");
         List<String> tokens = f.strings("tokens");
         int buckets = f.integer("hashBuckets", 0);
