@@ -120,8 +120,14 @@ public final class Balance {
     }
 
     /** GradNorm (Chen et al., ICML 2018) with asymmetry {@code alpha}. */
-    public static Choice gradNorm(double alpha) {
+    public static Choice gradnorm(double alpha) {
         return weighting("gradnorm", "alpha", alpha);
+    }
+
+    /** @deprecated since 0.1.0, for one release: use {@link #gradnorm(double)} (methods spell the catalogue name). */
+    @Deprecated(since = "0.1.0", forRemoval = true)
+    public static Choice gradNorm(double alpha) {
+        return gradnorm(alpha);
     }
 
     /** Plain sum of the weighted task gradients. */
@@ -150,13 +156,25 @@ public final class Balance {
     }
 
     /** Gradient Vaccine (Wang et al., ICLR 2021) with EMA rate {@code beta}. */
-    public static Choice gradVac(double beta) {
+    public static Choice gradvac(double beta) {
         return aggregator("gradvac", "beta", beta);
     }
 
+    /** @deprecated since 0.1.0, for one release: use {@link #gradvac(double)} (methods spell the catalogue name). */
+    @Deprecated(since = "0.1.0", forRemoval = true)
+    public static Choice gradVac(double beta) {
+        return gradvac(beta);
+    }
+
     /** GradDrop (Chen et al., NeurIPS 2020). */
-    public static Choice gradDrop() {
+    public static Choice graddrop() {
         return aggregator("graddrop");
+    }
+
+    /** @deprecated since 0.1.0, for one release: use {@link #graddrop()} (methods spell the catalogue name). */
+    @Deprecated(since = "0.1.0", forRemoval = true)
+    public static Choice gradDrop() {
+        return graddrop();
     }
 
     /** Aligned-MTL (Senushkin et al., CVPR 2023). */

@@ -29,7 +29,7 @@ public final class ModelBuilder {
     private Sharing.Choice sharing;
     private final List<Balance.Choice> balance = new ArrayList<>();
     private final List<Clip.Choice> clips = new ArrayList<>();
-    private Optimizers.Choice optimizer;
+    private Optimizer.Choice optimizer;
     private Training training;
     private String backend;
 
@@ -76,7 +76,7 @@ public final class ModelBuilder {
     }
 
     /** The optimiser (default: Adam, learning rate 1e-3). */
-    public ModelBuilder optimizer(Optimizers.Choice o) {
+    public ModelBuilder optimizer(Optimizer.Choice o) {
         this.optimizer = o;
         return this;
     }
@@ -87,7 +87,11 @@ public final class ModelBuilder {
         return this;
     }
 
-    /** The backend that trains the model (default {@code dl4j}). */
+    /**
+     * The backend that trains the model; without it, {@link MtlRuntime#defaultBackend()} (the
+     * highest-ranked installed backend, {@code dl4j}, unless {@code -Dmtl4j.backend} or
+     * {@code MTL4J_BACKEND} names another).
+     */
     public ModelBuilder backend(String name) {
         this.backend = name;
         return this;
@@ -174,7 +178,7 @@ public final class ModelBuilder {
             }
         }
         return new SpecDraft(name, in, ts, topology, roles[0], roles[1], clipping, opt, train,
-                backend == null || backend.isBlank() ? "dl4j" : backend);
+                backend == null || backend.isBlank() ? runtime.defaultBackend() : backend);
     }
 
     private static final java.util.regex.Pattern FIELD = java.util.regex.Pattern.compile("^(\\w+) .*, found (.*)$");

@@ -15,7 +15,7 @@ package org.mtl4j.dsl;
  *     .tasks(Tasks.multiclass("category", 10).label("label").metrics("accuracy", "top-k-accuracy@3"),
  *            Tasks.multiclass("group", 3).label("group").metrics("accuracy"))
  *     .sharing(Sharing.sharedBottom(128, 64))
- *     .optimizer(Optimizers.adam(1e-3))
+ *     .optimizer(Optimizer.adam(1e-3))
  *     .training(Training.epochs(5).batchSize(128).seed(1))
  *     .build();
  * }</pre>
@@ -71,7 +71,7 @@ package org.mtl4j.dsl;
  *     .sharing(Sharing.ple(2, 1, 2, 32))
  *     .balance(Balance.dwa(2.0), Balance.pcgrad())
  *     .clip(Clip.perTaskNorm(5.0), Clip.globalNorm(1.0))
- *     .optimizer(Optimizers.adamw(1e-3, 0.01))
+ *     .optimizer(Optimizer.adamw(1e-3, 0.01))
  *     .backend("dl4j")
  *     .build();
  * }</pre>

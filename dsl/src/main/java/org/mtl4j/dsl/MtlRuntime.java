@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.function.Consumer;
 import org.mtl4j.api.MtlException;
@@ -18,8 +19,10 @@ import org.mtl4j.api.balance.LossWeighting;
 import org.mtl4j.api.data.Dataset;
 import org.mtl4j.api.metric.Evaluation;
 import org.mtl4j.api.metric.Metric;
+import org.mtl4j.api.spec.Defaults;
 import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.api.train.TrainingListener;
+import org.mtl4j.dsl.internal.PluginContributions;
 import org.mtl4j.dsl.internal.PluginDiscovery;
 import org.mtl4j.dsl.internal.PluginRegistry;
 import org.mtl4j.dsl.internal.SpecDraft;
@@ -129,6 +132,53 @@ public final class MtlRuntime {
         int at = name.indexOf('@');
         registry.get(PluginKind.METRIC, Metric.class, at < 0 ? name : name.substring(0, at), PluginKind.METRIC.specField());
         return Metrics.resolve(name, registry.map(PluginKind.METRIC, Metric.class));
+    }
+
+    /** The system property that names the default backend (as DJL's {@code ai.djl.default_engine}). */
+    public static final String BACKEND_PROPERTY = "mtl4j.backend";
+    /** The environment variable that names the default backend when the property is not set. */
+    public static final String BACKEND_ENV = "MTL4J_BACKEND";
+
+    /**
+     * The backend a model gets when it names none, chosen as DJL chooses its default engine: the
+     * system property {@value #BACKEND_PROPERTY}, else the environment variable {@value #BACKEND_ENV},
+     * else the backend of the highest-ranked plugin ({@link MtlPlugin#rank()}; a tie goes to the
+     * alphabetically first name). The dl4j backend ranks 100 and tribuo 0, so {@code dl4j} is the
+     * default when both are installed; {@code dl4j} also when no backend is installed (the spec then
+     * fails validation naming it).
+     *
+     * @throws UnknownPluginException when the property or variable names a backend nobody registered
+     */
+    public String defaultBackend() {
+        return defaultBackend(System::getProperty, System::getenv);
+    }
+
+    String defaultBackend(java.util.function.UnaryOperator<String> properties, java.util.function.UnaryOperator<String> env) {
+        SortedSet<String> installed = names(PluginKind.BACKEND);
+        String chosen = properties.apply(BACKEND_PROPERTY);
+        String from = "-D" + BACKEND_PROPERTY;
+        if (chosen == null || chosen.isBlank()) {
+            chosen = env.apply(BACKEND_ENV);
+            from = BACKEND_ENV;
+        }
+        if (chosen != null && !chosen.isBlank()) {
+            chosen = chosen.trim();
+            if (!installed.contains(chosen)) {
+                throw new UnknownPluginException(PluginKind.BACKEND, from, chosen, installed);
+            }
+            return chosen;
+        }
+        String best = null;
+        int bestRank = Integer.MIN_VALUE;
+        for (MtlPlugin p : registry.plugins()) {
+            for (String name : new java.util.TreeSet<>(PluginContributions.of(p).getOrDefault(PluginKind.BACKEND, Set.of()))) {
+                if (best == null || p.rank() > bestRank || (p.rank() == bestRank && name.compareTo(best) < 0)) {
+                    best = name;
+                    bestRank = p.rank();
+                }
+            }
+        }
+        return best != null ? best : Defaults.BACKEND;
     }
 
     /** Every registered name of a kind, sorted. */

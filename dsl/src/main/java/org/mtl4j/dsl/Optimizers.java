@@ -1,81 +1,37 @@
 package org.mtl4j.dsl;
 
-import org.mtl4j.api.spec.OptimizerSpec;
-import org.mtl4j.api.spec.Defaults;
-
 /**
- * Static entry points for the optimiser:
- * <pre>{@code
- * Optimizers.adam(1e-3)
- * Optimizers.adam(1e-3).betas(0.9, 0.98).epsilon(1e-6)
- * Optimizers.adamw(1e-3, 0.01)          // decoupled weight decay (Loshchilov & Hutter 2019)
- * Optimizers.sgd(0.1).momentum(0.9)
- * Optimizers.adagrad(0.05)
- * }</pre>
+ * The optimiser entry points under their old name.
+ *
+ * @deprecated since 0.1.0, for one release: use {@link Optimizer} (a DSL entry class is named like the
+ *     {@link ModelBuilder} method it feeds: {@code .optimizer(Optimizer.adam(1e-3))}).
  */
+@Deprecated(since = "0.1.0", forRemoval = true)
 public final class Optimizers {
     private Optimizers() {
     }
 
-    public static Choice adam(double learningRate) {
-        return new Choice("adam", learningRate);
+    /** @deprecated use {@link Optimizer#adam(double)} */
+    @Deprecated(since = "0.1.0", forRemoval = true)
+    public static Optimizer.Choice adam(double learningRate) {
+        return Optimizer.adam(learningRate);
     }
 
-    public static Choice adamw(double learningRate, double weightDecay) {
-        return new Choice("adamw", learningRate).weightDecay(weightDecay);
+    /** @deprecated use {@link Optimizer#adamw(double, double)} */
+    @Deprecated(since = "0.1.0", forRemoval = true)
+    public static Optimizer.Choice adamw(double learningRate, double weightDecay) {
+        return Optimizer.adamw(learningRate, weightDecay);
     }
 
-    public static Choice sgd(double learningRate) {
-        return new Choice("sgd", learningRate);
+    /** @deprecated use {@link Optimizer#sgd(double)} */
+    @Deprecated(since = "0.1.0", forRemoval = true)
+    public static Optimizer.Choice sgd(double learningRate) {
+        return Optimizer.sgd(learningRate);
     }
 
-    public static Choice adagrad(double learningRate) {
-        return new Choice("adagrad", learningRate);
-    }
-
-    /** Builder of an {@link OptimizerSpec}; values are checked when the model is built. */
-    public static final class Choice {
-        private final String name;
-        private final double learningRate;
-        private double beta1 = Defaults.BETA1;
-        private double beta2 = Defaults.BETA2;
-        private double epsilon = Defaults.EPSILON;
-        private double momentum;
-        private double weightDecay;
-
-        Choice(String name, double learningRate) {
-            this.name = name;
-            this.learningRate = learningRate;
-        }
-
-        public String name() {
-            return name;
-        }
-
-        public Choice betas(double b1, double b2) {
-            this.beta1 = b1;
-            this.beta2 = b2;
-            return this;
-        }
-
-        public Choice epsilon(double e) {
-            this.epsilon = e;
-            return this;
-        }
-
-        public Choice momentum(double m) {
-            this.momentum = m;
-            return this;
-        }
-
-        public Choice weightDecay(double wd) {
-            this.weightDecay = wd;
-            return this;
-        }
-
-        /** The record; throws the record's {@link IllegalArgumentException} on a bad value. */
-        public OptimizerSpec toSpec() {
-            return new OptimizerSpec(name, learningRate, beta1, beta2, epsilon, momentum, weightDecay);
-        }
+    /** @deprecated use {@link Optimizer#adagrad(double)} */
+    @Deprecated(since = "0.1.0", forRemoval = true)
+    public static Optimizer.Choice adagrad(double learningRate) {
+        return Optimizer.adagrad(learningRate);
     }
 }

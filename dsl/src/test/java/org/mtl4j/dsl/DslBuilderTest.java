@@ -33,12 +33,12 @@ class DslBuilderTest {
     void everyBalanceEntryPointNamesARegisteredPluginOfItsRole() {
         for (Balance.Choice c : List.of(Balance.equal(), Balance.fixed(), Balance.fixed(Map.of("a", 2.0)),
                 Balance.uncertainty(), Balance.dwa(), Balance.dwa(3), Balance.rlw(), Balance.schedule(0.9),
-                Balance.gradNorm(1.5))) {
+                Balance.gradnorm(1.5))) {
             assertThat(rt.names(PluginKind.LOSS_WEIGHTING)).as(c.toString()).contains(c.name());
             assertThat(base().balance(c).build(rt).lossWeighting()).isEqualTo(PluginRef.of(c.name(), c.params()));
         }
         for (Balance.Choice c : List.of(Balance.sum(), Balance.pcgrad(), Balance.mgda(), Balance.cagrad(0.4),
-                Balance.imtlG(), Balance.gradVac(0.02), Balance.gradDrop(), Balance.alignedMtl(), Balance.nashMtl())) {
+                Balance.imtlG(), Balance.gradvac(0.02), Balance.graddrop(), Balance.alignedMtl(), Balance.nashMtl())) {
             assertThat(rt.names(PluginKind.GRADIENT_AGGREGATOR)).as(c.toString()).contains(c.name());
             assertThat(base().balance(c).build(rt).gradientAggregation()).isEqualTo(PluginRef.of(c.name(), c.params()));
         }
@@ -83,15 +83,15 @@ class DslBuilderTest {
 
     @Test
     void optimizerAndTrainingSections() {
-        ModelSpec s = base().optimizer(Optimizers.adam(0.01).betas(0.8, 0.99).epsilon(1e-6))
+        ModelSpec s = base().optimizer(Optimizer.adam(0.01).betas(0.8, 0.99).epsilon(1e-6))
                 .training(Training.epochs(3).batchSize(64).seed(9).validationFraction(0.2).diagnosticsEvery(0)
                         .shuffleBuffer(1000).earlyStoppingOnLoss(2))
                 .build(rt);
         assertThat(s.optimizer()).isEqualTo(new OptimizerSpec("adam", 0.01, 0.8, 0.99, 1e-6, 0, 0));
         assertThat(s.training()).isEqualTo(new TrainingSpec(3, 64, 9, 0.2, EarlyStopping.onLoss(2), 0, 1000));
-        assertThat(base().optimizer(Optimizers.sgd(0.1).momentum(0.9)).build(rt).optimizer()).isEqualTo(OptimizerSpec.sgd(0.1, 0.9));
-        assertThat(base().optimizer(Optimizers.adamw(0.1, 0.01)).build(rt).optimizer()).isEqualTo(OptimizerSpec.adamw(0.1, 0.01));
-        assertThat(base().optimizer(Optimizers.adagrad(0.1)).build(rt).optimizer()).isEqualTo(OptimizerSpec.adagrad(0.1));
+        assertThat(base().optimizer(Optimizer.sgd(0.1).momentum(0.9)).build(rt).optimizer()).isEqualTo(OptimizerSpec.sgd(0.1, 0.9));
+        assertThat(base().optimizer(Optimizer.adamw(0.1, 0.01)).build(rt).optimizer()).isEqualTo(OptimizerSpec.adamw(0.1, 0.01));
+        assertThat(base().optimizer(Optimizer.adagrad(0.1)).build(rt).optimizer()).isEqualTo(OptimizerSpec.adagrad(0.1));
         assertThat(base().build(rt).training()).isEqualTo(TrainingSpec.DEFAULT);
     }
 

@@ -190,4 +190,95 @@ class MtlRuntimeTest {
                 .hasMessage("MTL/UnknownPlugin: " + f + " was saved by backend \"dl4j\", which is not installed "
                         + "(none registered)");
     }
+
+    /** A plugin binding declared backends with a rank (one class per instance: plugins are merged by class). */
+    private abstract static class Ranked implements MtlPlugin {
+        private final String plugin;
+        private final int rank;
+        private final String[] backends;
+
+        Ranked(String plugin, int rank, String... backends) {
+            this.plugin = plugin;
+            this.rank = rank;
+            this.backends = backends;
+        }
+
+        @Override
+        public String name() {
+            return plugin;
+        }
+
+        @Override
+        public int rank() {
+            return rank;
+        }
+
+        @Override
+        public com.google.inject.Module module() {
+            return new com.google.inject.AbstractModule() {
+                @Override
+                protected void configure() {
+                    for (String b : backends) {
+                        org.mtl4j.spi.PluginBindings.backends(binder()).addBinding(b)
+                                .toInstance(new DeclaredCapabilities(b, org.mtl4j.api.backend.Capability.all()));
+                    }
+                }
+            };
+        }
+    }
+
+    private static final class Small extends Ranked {
+        Small() {
+            super("small", 0, "tribuo");
+        }
+    }
+
+    private static final class Big extends Ranked {
+        Big() {
+            super("big", 100, "dl4j");
+        }
+    }
+
+    private static final class Mid extends Ranked {
+        Mid() {
+            super("mid", 50, "zeta", "alpha");
+        }
+    }
+
+    private static final class Fm extends Ranked {
+        Fm() {
+            super("fm", 7, "fm");
+        }
+    }
+
+    @Test
+    void theDefaultBackendIsTheHighestRankedOneUnlessThePropertyOrTheEnvironmentNamesAnother() {
+        MtlRuntime rt = Mtl.runtimeBuilder().discover(false)
+                .withPlugins(new Small(), new Big(), new Mid()).build();
+        java.util.function.UnaryOperator<String> none = k -> null;
+        assertThat(rt.defaultBackend(none, none)).isEqualTo("dl4j");
+        assertThat(rt.defaultBackend(k -> k.equals("mtl4j.backend") ? "tribuo" : null, none)).isEqualTo("tribuo");
+        assertThat(rt.defaultBackend(none, k -> k.equals("MTL4J_BACKEND") ? "zeta" : null)).isEqualTo("zeta");
+        // the property wins over the environment, as in DJL
+        assertThat(rt.defaultBackend(k -> "alpha", k -> "zeta")).isEqualTo("alpha");
+        assertThatThrownBy(() -> rt.defaultBackend(k -> "torch", none))
+                .isInstanceOf(UnknownPluginException.class)
+                .hasMessage("MTL/UnknownPlugin: -Dmtl4j.backend = \"torch\" (known: alpha, dl4j, tribuo, zeta)");
+        assertThatThrownBy(() -> rt.defaultBackend(none, k -> "torch"))
+                .hasMessage("MTL/UnknownPlugin: MTL4J_BACKEND = \"torch\" (known: alpha, dl4j, tribuo, zeta)");
+        // a tie goes to the alphabetically first name
+        MtlRuntime tie = Mtl.runtimeBuilder().discover(false).withPlugins(new Mid()).build();
+        assertThat(tie.defaultBackend(none, none)).isEqualTo("alpha");
+        assertThat(Mtl.runtimeBuilder().discover(false).build().defaultBackend(none, none)).isEqualTo("dl4j");
+    }
+
+    @Test
+    void aModelThatNamesNoBackendGetsTheRuntimesDefault() {
+        MtlRuntime rt = Mtl.runtimeBuilder().withPlugins(new Small(), new Fm()).build();
+        ModelBuilder m = Mtl.model("m").inputs(Inputs.categorical("user")).tasks(Tasks.binary("ctr"))
+                .sharing(Sharing.sharedBottom(8));
+        assertThat(m.build(rt).backend()).isEqualTo(System.getProperty("mtl4j.backend") == null
+                && System.getenv("MTL4J_BACKEND") == null ? "fm" : rt.defaultBackend());
+        assertThat(m.backend("tribuo").build(rt).backend()).isEqualTo("tribuo");
+    }
 }

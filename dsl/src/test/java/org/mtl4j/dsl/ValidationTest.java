@@ -48,7 +48,7 @@ class ValidationTest {
                 .sharing(Sharing.mmoe(0, 8))
                 .balance(Balance.of("gradnrom"), Balance.uncertainty(), Balance.dwa(), Balance.cagrad(-1))
                 .clip(Clip.of("global", Map.of()), Clip.value(-1))
-                .optimizer(Optimizers.adam(-1))
+                .optimizer(Optimizer.adam(-1))
                 .training(Training.epochs(0))
                 .backend("tribuo");
         assertThatThrownBy(() -> bad.build(rt))
@@ -89,7 +89,7 @@ class ValidationTest {
 
     @Test
     void everyCapabilityTheBackendLacksIsReportedWithBackendPathAndCapability() {
-        ModelBuilder b = funnel().sharing(Sharing.mmoe(4, 8)).balance(Balance.gradNorm(1.5), Balance.pcgrad())
+        ModelBuilder b = funnel().sharing(Sharing.mmoe(4, 8)).balance(Balance.gradnorm(1.5), Balance.pcgrad())
                 .inputs(Inputs.image("img", 1, 8, 8), Inputs.text("t")).clip(Clip.perTaskNorm(1)).backend("tribuo");
         assertThatThrownBy(() -> b.build(rt)).hasMessage(String.join("\n",
                 "model 'funnel' has 7 problems:",

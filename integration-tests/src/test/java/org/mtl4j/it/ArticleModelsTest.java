@@ -14,7 +14,7 @@ import org.mtl4j.data.FashionMnistReader;
 import org.mtl4j.dsl.Inputs;
 import org.mtl4j.dsl.Mtl;
 import org.mtl4j.dsl.MtlRuntime;
-import org.mtl4j.dsl.Optimizers;
+import org.mtl4j.dsl.Optimizer;
 import org.mtl4j.dsl.Sharing;
 import org.mtl4j.dsl.Tasks;
 import org.mtl4j.dsl.Training;
@@ -41,7 +41,7 @@ class ArticleModelsTest {
         ModelSpec spec = runtime.check(Mtl.model("catalogue")
                 .inputs(Inputs.image("image", 1, 28, 28).conv(8, 16).kernel(3), Inputs.text("caption").maxTokens(12).dim(16))
                 .tasks(Tasks.multiclass("label", 10).metrics("accuracy"), Tasks.multiclass("group", 4).metrics("accuracy"))
-                .sharing(Sharing.sharedBottom(64)).optimizer(Optimizers.adam(2e-3))
+                .sharing(Sharing.sharedBottom(64)).optimizer(Optimizer.adam(2e-3))
                 .training(Training.epochs(2).batchSize(64).seed(4)).build());
         Dataset train = FashionMnistReader.of(dir, FashionMnistReader.Part.TRAIN).limit(12_000).dataset(spec);
         Dataset test = FashionMnistReader.of(dir, FashionMnistReader.Part.TEST).limit(2_000).dataset(spec, train);
@@ -85,7 +85,7 @@ class ArticleModelsTest {
                         Inputs.dense("context", "d0", "d1", "d2", "d3", "d4", "d5", "d6", "d7").standardize(false))
                 .tasks(Tasks.binary("item").label("click").metrics("auc", "logloss").tower(8),
                         Tasks.binary("ad").label("conversion").metrics("auc", "logloss").tower(8))
-                .sharing(Sharing.sharedBottom(113)).optimizer(Optimizers.adam(1e-3))
+                .sharing(Sharing.sharedBottom(113)).optimizer(Optimizer.adam(1e-3))
                 .training(Training.epochs(2).batchSize(256).seed(seed)).build());
         Dataset train = CsvDataset.builder(mtl.funnelCsv(100_000, 31), spec).build();
         Dataset test = CsvDataset.builder(mtl.funnelCsv(20_000, 32), spec).vocabularies(train.vocabularies()).build();

@@ -31,7 +31,7 @@ import org.mtl4j.dsl.Clip;
 import org.mtl4j.dsl.Inputs;
 import org.mtl4j.dsl.Mtl;
 import org.mtl4j.dsl.MtlRuntime;
-import org.mtl4j.dsl.Optimizers;
+import org.mtl4j.dsl.Optimizer;
 import org.mtl4j.dsl.Sharing;
 import org.mtl4j.dsl.Tasks;
 import org.mtl4j.dsl.Training;
@@ -74,7 +74,7 @@ class BalancerEvidenceTest {
     private static org.mtl4j.dsl.ModelBuilder twoRegressions() {
         return Mtl.model("conflict").inputs(Inputs.dense("x", "x0", "x1", "x2", "x3"))
                 .tasks(Tasks.regression("y1").tower(4), Tasks.regression("y2").tower(4))
-                .sharing(Sharing.sharedBottom(8)).optimizer(Optimizers.adam(0.01));
+                .sharing(Sharing.sharedBottom(8)).optimizer(Optimizer.adam(0.01));
     }
 
     private static double minDot(GradientVector g, List<GradientVector> tasks) {
@@ -140,15 +140,15 @@ class BalancerEvidenceTest {
     void uncertaintyAndGradNormRescueATaskDrownedByAThousandfoldLoss() {
         var single = Mtl.model("single").inputs(Inputs.dense("x", "x0", "x1", "x2", "x3"))
                 .tasks(Tasks.binary("click").tower(8)).sharing(Sharing.sharedBottom(16))
-                .optimizer(Optimizers.adam(0.01)).training(Training.epochs(3).batchSize(64).seed(5));
+                .optimizer(Optimizer.adam(0.01)).training(Training.epochs(3).batchSize(64).seed(5));
         double alone = ctrAuc(RUNTIME.check(single.build()), 7);
         java.util.function.Function<Balance.Choice, ModelSpec> drowned = balance -> RUNTIME.check(
                 Mtl.model("drowned").inputs(Inputs.dense("x", "x0", "x1", "x2", "x3"))
                         .tasks(Tasks.binary("click").tower(8), Tasks.regression("big").tower(8))
                         .sharing(Sharing.sharedBottom(16)).balance(balance)
-                        .optimizer(Optimizers.adam(0.01)).training(Training.epochs(3).batchSize(64).seed(5)).build());
+                        .optimizer(Optimizer.adam(0.01)).training(Training.epochs(3).batchSize(64).seed(5)).build());
         System.out.printf("x1000 loss: click AUC alone %.4f, with equal weights %.4f%n", alone, ctrAuc(drowned.apply(Balance.equal()), 7));
-        for (Balance.Choice balance : List.of(Balance.uncertainty(), Balance.gradNorm(1.5))) {
+        for (Balance.Choice balance : List.of(Balance.uncertainty(), Balance.gradnorm(1.5))) {
             ModelSpec spec = drowned.apply(balance);
             double auc = ctrAuc(spec, 7);
             System.out.printf("x1000 loss: click AUC alone %.4f, with %s %.4f%n", alone, spec.lossWeighting().name(), auc);
@@ -161,7 +161,7 @@ class BalancerEvidenceTest {
         return RUNTIME.check(Mtl.model("exploding").inputs(Inputs.dense("x", "x0", "x1", "x2", "x3"))
                 .tasks(Tasks.regression("huge").tower(8), Tasks.regression("y1").tower(8))
                 .sharing(Sharing.sharedBottom(16)).clip(clips)
-                .optimizer(Optimizers.sgd(0.05)).training(Training.epochs(2).batchSize(32).seed(2)).build());
+                .optimizer(Optimizer.sgd(0.05)).training(Training.epochs(2).batchSize(32).seed(2)).build());
     }
 
     @Test

@@ -10,7 +10,7 @@ import org.mtl4j.dsl.Balance;
 import org.mtl4j.dsl.Clip;
 import org.mtl4j.dsl.Inputs;
 import org.mtl4j.dsl.Mtl;
-import org.mtl4j.dsl.Optimizers;
+import org.mtl4j.dsl.Optimizer;
 import org.mtl4j.dsl.Sharing;
 import org.mtl4j.dsl.Tasks;
 import org.mtl4j.dsl.Training;
@@ -32,7 +32,7 @@ class ReadmeExampleTest {
             .sharing(Sharing.mmoe(4, 32))                                        // or sharedBottom, ple, cgc, crossStitch, independent
             .balance(Balance.uncertainty(), Balance.pcgrad())                    // a loss weighting and/or a gradient aggregator
             .clip(Clip.perTaskNorm(5.0), Clip.globalNorm(1.0))
-            .optimizer(Optimizers.adam(1e-3))
+            .optimizer(Optimizer.adam(1e-3))
             .training(Training.epochs(3).batchSize(512).seed(7))
             .backend("dl4j")
             .build();

@@ -21,7 +21,7 @@ import org.mtl4j.data.InMemoryDataset;
 import org.mtl4j.dsl.Inputs;
 import org.mtl4j.dsl.Mtl;
 import org.mtl4j.dsl.MtlRuntime;
-import org.mtl4j.dsl.Optimizers;
+import org.mtl4j.dsl.Optimizer;
 import org.mtl4j.dsl.Sharing;
 import org.mtl4j.dsl.Tasks;
 import org.mtl4j.dsl.Training;
@@ -74,7 +74,7 @@ class SequenceModelTest {
                 .inputs(Inputs.categorical("item").column("item_id").dim(16).table("items"),
                         Inputs.sequence("history").column("history").maxLength(10).table("items").transformer(1, 2, 16))
                 .tasks(Tasks.binary("recent").tower(8), Tasks.binary("seen").tower(8))
-                .sharing(Sharing.mmoe(3, 16)).optimizer(Optimizers.adam(3e-3))
+                .sharing(Sharing.mmoe(3, 16)).optimizer(Optimizer.adam(3e-3))
                 .training(Training.epochs(4).batchSize(128).seed(8)).backend("dl4j").build());
         Dataset train = InMemoryDataset.fromRows(spec, rows(16_000, 1));
         Dataset test = InMemoryDataset.builder(spec, rows(4_000, 2)).vocabularies(train.vocabularies()).build();

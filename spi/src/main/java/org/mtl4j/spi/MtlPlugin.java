@@ -12,6 +12,12 @@ public interface MtlPlugin {
 
     String name();
 
+    /**
+     * Higher wins when a default must be picked, as DJL ranks its engines: a spec that names no
+     * backend gets the backend of the highest-ranked plugin, unless the system property
+     * {@code mtl4j.backend} or the environment variable {@code MTL4J_BACKEND} names one
+     * ({@code MtlRuntime.defaultBackend()}). The dl4j backend ranks 100, tribuo 0.
+     */
     default int rank() {
         return 0;
     }

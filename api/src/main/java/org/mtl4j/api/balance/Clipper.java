@@ -1,6 +1,5 @@
 package org.mtl4j.api.balance;
 
-import java.util.Map;
 
 /** Clips gradients against exploding updates. Clippers never increase a norm. */
 public interface Clipper {
@@ -20,15 +19,8 @@ public interface Clipper {
     ClipReport clip(ClippingContext ctx);
 
     /** Makes a clipper from its spec parameters. Bound by name in the plugin registry. */
-    interface Factory {
+    interface Factory extends PluginFactory<Clipper> {
+        @Override
         Clipper create(BalancerContext ctx);
-
-        default String description() {
-            return "";
-        }
-
-        default Map<String, Double> defaults() {
-            return Map.of();
-        }
     }
 }

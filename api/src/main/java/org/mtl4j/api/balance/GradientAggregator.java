@@ -1,7 +1,6 @@
 package org.mtl4j.api.balance;
 
 import java.util.List;
-import java.util.Map;
 import org.mtl4j.api.backend.GradientVector;
 
 /**
@@ -25,15 +24,8 @@ public interface GradientAggregator {
     }
 
     /** Makes an aggregator from its spec parameters. Bound by name in the plugin registry. */
-    interface Factory {
+    interface Factory extends PluginFactory<GradientAggregator> {
+        @Override
         GradientAggregator create(BalancerContext ctx);
-
-        default String description() {
-            return "";
-        }
-
-        default Map<String, Double> defaults() {
-            return Map.of();
-        }
     }
 }

@@ -38,17 +38,8 @@ public interface LossWeighting {
     }
 
     /** Makes a weighting from its spec parameters. Bound by name in the plugin registry. */
-    interface Factory {
+    interface Factory extends PluginFactory<LossWeighting> {
+        @Override
         LossWeighting create(BalancerContext ctx);
-
-        /** One line for `mtl4j plugins` and the README table. */
-        default String description() {
-            return "";
-        }
-
-        /** The parameters it reads, with defaults. */
-        default Map<String, Double> defaults() {
-            return Map.of();
-        }
     }
 }

@@ -30,6 +30,8 @@ public final class Defaults {
     // sharing
     public static final int PLE_LEVELS = 1;
     public static final double CROSS_STITCH_SELF_WEIGHT = 0.9;
+    // backend (a spec naming none; the DSL asks the runtime, which picks by plugin rank)
+    public static final String BACKEND = "dl4j";
     // balancing
     public static final String LOSS_WEIGHTING = "equal";
     // optimiser

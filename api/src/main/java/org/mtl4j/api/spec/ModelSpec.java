@@ -29,7 +29,7 @@ public record ModelSpec(String name, List<InputSpec> inputs, List<TaskSpec> task
         clipping = List.copyOf(clipping == null ? List.of() : clipping);
         optimizer = optimizer == null ? Defaults.optimizer() : optimizer;
         training = training == null ? TrainingSpec.DEFAULT : training;
-        backend = backend == null || backend.isBlank() ? "dl4j" : backend;
+        backend = backend == null || backend.isBlank() ? Defaults.BACKEND : backend;
     }
 
     public Optional<TaskSpec> task(String taskName) {
