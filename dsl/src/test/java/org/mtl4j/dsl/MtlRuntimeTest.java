@@ -23,6 +23,7 @@ import org.mtl4j.api.spec.TaskKind;
 import org.mtl4j.api.spec.TaskSpec;
 import org.mtl4j.api.spec.Topology;
 import org.mtl4j.balancers.BalancersPlugin;
+import org.mtl4j.spi.PluginKind;
 import org.mtl4j.spi.io.ModelArchive;
 import org.mtl4j.spi.DuplicatePluginException;
 import org.mtl4j.spi.MtlPlugin;
@@ -38,8 +39,7 @@ class MtlRuntimeTest {
         MtlRuntime rt = Mtl.runtime();
         assertThat(rt.plugins()).extracting(MtlPlugin::name).contains("balancers", "tasks");
         Map<String, java.util.SortedSet<String>> c = rt.catalogue();
-        assertThat(c.keySet()).containsExactly("backend", "loss-weighting", "gradient-aggregator", "clipper", "metric",
-                "task-kind");
+        assertThat(c.keySet()).containsExactly("backend", "loss-weighting", "gradient-aggregator", "clipper", "metric");
         assertThat(c.get("loss-weighting")).containsExactly("dwa", "equal", "fixed", "gradnorm", "rlw", "schedule",
                 "uncertainty");
         assertThat(c.get("gradient-aggregator")).containsExactly("aligned-mtl", "cagrad", "graddrop", "gradvac", "imtl-g",
@@ -47,7 +47,6 @@ class MtlRuntimeTest {
         assertThat(c.get("clipper")).containsExactly("adaptive", "global-norm", "per-task-norm", "value");
         assertThat(c.get("metric")).containsExactly("accuracy", "auc", "calibration", "ece", "gauc", "logloss", "mae",
                 "ndcg", "recall", "rmse", "top-k-accuracy");
-        assertThat(c.get("task-kind")).containsExactly("binary", "multiclass", "regression");
         assertThat(Mtl.runtime()).isSameAs(rt);
     }
 
@@ -58,8 +57,8 @@ class MtlRuntimeTest {
                 Key.get(new TypeLiteral<Map<String, LossWeighting.Factory>>() { }));
         assertThat(w).containsKey("uncertainty");
         assertThat(rt.lossWeighting("equal")).isSameAs(w.get("equal"));
-        Map<String, TaskKind> kinds = rt.injector().getInstance(Key.get(new TypeLiteral<Map<String, TaskKind>>() { }));
-        assertThat(kinds).containsEntry("multiclass", TaskKind.MULTICLASS);
+        // task kinds are a closed enum, not a plugin kind: nothing binds a map of them
+        assertThat(PluginKind.forValueType(TaskKind.class)).isNull();
     }
 
     @Test

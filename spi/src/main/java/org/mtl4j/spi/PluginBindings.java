@@ -7,7 +7,6 @@ import org.mtl4j.api.balance.Clipper;
 import org.mtl4j.api.balance.GradientAggregator;
 import org.mtl4j.api.balance.LossWeighting;
 import org.mtl4j.api.metric.Metric;
-import org.mtl4j.api.spec.TaskKind;
 
 /**
  * The named extension points. A plugin module calls, e.g.,
@@ -35,10 +34,5 @@ public final class PluginBindings {
 
     public static MapBinder<String, Metric> metrics(Binder binder) {
         return MapBinder.newMapBinder(binder, String.class, Metric.class);
-    }
-
-    /** Task kinds by id; the built-in plugin binds binary, multiclass and regression. */
-    public static MapBinder<String, TaskKind> taskKinds(Binder binder) {
-        return MapBinder.newMapBinder(binder, String.class, TaskKind.class);
     }
 }

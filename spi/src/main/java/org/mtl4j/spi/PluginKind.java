@@ -7,14 +7,18 @@ import org.mtl4j.api.balance.LossWeighting;
 import org.mtl4j.api.metric.Metric;
 import org.mtl4j.api.spec.TaskKind;
 
-/** The kinds of things a plugin can bind by name, each with the type of its {@code MapBinder} values. */
+/**
+ * The kinds of things a plugin can bind by name, each with the type of its {@code MapBinder} values.
+ * Task kinds are not among them: binary, multiclass and regression are a closed set that every
+ * backend, loss and metric is written against ({@link TaskKind}), so a plugin could bind a name but
+ * never make a new kind work; the old {@code task-kind} plugin kind was removed for that reason.
+ */
 public enum PluginKind {
     BACKEND("backend", "backend", Backend.class),
     LOSS_WEIGHTING("loss-weighting", "lossWeighting", LossWeighting.Factory.class),
     GRADIENT_AGGREGATOR("gradient-aggregator", "gradientAggregation", GradientAggregator.Factory.class),
     CLIPPER("clipper", "clipping", Clipper.Factory.class),
-    METRIC("metric", "metrics", Metric.class),
-    TASK_KIND("task-kind", "kind", TaskKind.class);
+    METRIC("metric", "metrics", Metric.class);
 
     private final String id;
     private final String specField;

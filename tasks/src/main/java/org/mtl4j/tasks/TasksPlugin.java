@@ -2,14 +2,12 @@ package org.mtl4j.tasks;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Module;
-import org.mtl4j.api.spec.TaskKind;
 import org.mtl4j.spi.MtlPlugin;
 import org.mtl4j.spi.PluginBindings;
 
 /**
- * The built-in metrics and task kinds as a plugin, found through
- * {@code META-INF/services/org.mtl4j.spi.MtlPlugin}: every metric of {@link Metrics#builtIn()} and the
- * three task kinds of {@link TaskKind}.
+ * The built-in metrics as a plugin, found through {@code META-INF/services/org.mtl4j.spi.MtlPlugin}:
+ * every metric of {@link Metrics#builtIn()}. (Task kinds are a closed enum, not a plugin kind.)
  */
 public final class TasksPlugin implements MtlPlugin {
     public static final String NAME = "tasks";
@@ -25,9 +23,6 @@ public final class TasksPlugin implements MtlPlugin {
             @Override
             protected void configure() {
                 Metrics.builtIn().forEach((n, m) -> PluginBindings.metrics(binder()).addBinding(n).toInstance(m));
-                for (TaskKind k : TaskKind.values()) {
-                    PluginBindings.taskKinds(binder()).addBinding(k.id()).toInstance(k);
-                }
             }
         };
     }

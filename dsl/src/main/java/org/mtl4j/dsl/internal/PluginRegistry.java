@@ -59,7 +59,6 @@ public final class PluginRegistry {
                 PluginBindings.gradientAggregators(binder());
                 PluginBindings.clippers(binder());
                 PluginBindings.metrics(binder());
-                PluginBindings.taskKinds(binder());
             }
         });
         for (MtlPlugin p : plugins) {

@@ -44,6 +44,15 @@ public final class PluginsCommand implements Callable<Integer> {
                 w.println("  " + line);
             }
         }
+        w.println();
+        w.println("task kinds (built in, not pluggable) (" + TaskKind.values().length + "):");
+        Table kinds = new Table(2, "name", "description");
+        for (TaskKind k : TaskKind.values()) {
+            kinds.row(k.id(), taskKind(k.id()));
+        }
+        for (String line : kinds.toString().split("\n")) {
+            w.println("  " + line);
+        }
         w.flush();
         return ExitCodes.OK;
     }
@@ -55,7 +64,6 @@ public final class PluginsCommand implements Callable<Integer> {
             case "gradient-aggregator" -> "gradient aggregators";
             case "clipper" -> "clippers";
             case "metric" -> "metrics";
-            case "task-kind" -> "task kinds";
             default -> kind;
         };
     }
@@ -68,7 +76,6 @@ public final class PluginsCommand implements Callable<Integer> {
             case "gradient-aggregator" -> withDefaults(rt.gradientAggregator(name).description(), rt.gradientAggregator(name).defaults());
             case "clipper" -> withDefaults(rt.clipper(name).description(), rt.clipper(name).defaults());
             case "metric" -> metric(rt.metric(name));
-            case "task-kind" -> taskKind(name);
             default -> "";
         };
         return d == null || d.isBlank() ? "-" : d;
