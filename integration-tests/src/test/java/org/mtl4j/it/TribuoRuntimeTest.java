@@ -35,6 +35,10 @@ class TribuoRuntimeTest {
         assertThat(names).contains("tribuo");
         MtlRuntime rt = Mtl.runtimeBuilder().discover(true).build();
         assertThat(rt.backend("tribuo")).isInstanceOf(TribuoBackend.class);
+        // both backends installed: dl4j ranks 100, tribuo 0, so dl4j is the default (unless overridden)
+        if (System.getProperty(MtlRuntime.BACKEND_PROPERTY) == null && System.getenv(MtlRuntime.BACKEND_ENV) == null) {
+            assertThat(rt.defaultBackend()).isEqualTo("dl4j");
+        }
     }
 
     @Test
