@@ -3,7 +3,7 @@ package org.mtl4j.api.balance;
 import java.util.Map;
 
 /** Clips gradients against exploding updates. Clippers never increase a norm. */
-public interface Clipper {
+public interface Clipper extends Stateful {
 
     /** When it runs. */
     enum Stage {
