@@ -224,14 +224,16 @@ public abstract class BackendContract {
     
     /**
      * Central finite differences of sum_k w_k L_k (inference-mode losses, {@code model.losses}) against
-     * {@code backward(w)}: for every parameter block, the coordinates with the largest analytic
-     * gradient are perturbed by +-eps through the block's writable values. A backend whose backward pass
-     * is wrong (a sign, a factor, a missing term) fails here.
+     * {@code backward(w)}: for every parameter block, the derivative along a random unit direction inside
+     * the block (the block's values are written through {@link org.mtl4j.api.backend.ParameterBlock#values()}).
+     * Directions average over many coordinates, so a ReLU kink near one of them barely matters, while a
+     * wrong backward pass (a sign, a factor, a missing term) in any block fails. Step 1e-3 (larger steps straddle ReLU kinks), tolerance
+     * 5 % relative + 2e-4 + 1e-3 x |gradient| absolute (float32 backends round the loss to about 1e-7).
      */
     Stream<DynamicTest> gradientsMatchFiniteDifferences() {
         return supportedSpecs().map(spec -> DynamicTest.dynamicTest(label(spec), () -> {
             try (TrainableModel model = compile(spec)) {
-                for (int s = 0; s < 3; s++) { // leave the initial point (zero biases, symmetric heads)
+                for (int s = 0; s < 3; s++) { // leave the initial point (zero biases sit on ReLU kinks)
                     model.step(TinyData.batch(spec, 32, 100 + s, 0.0)).backward(ones(spec.tasks().size()));
                     model.applyUpdate();
                 }
@@ -243,38 +245,47 @@ public abstract class BackendContract {
                 }
                 TrainingStep step = model.step(b);
                 step.backward(w);
+                double gnorm = step.gradient().norm();
+                assertThat(gnorm).as("gradient norm").isPositive();
                 List<org.mtl4j.api.backend.ParameterBlock> blocks = step.parameterBlocks();
                 assertThat(blocks).as("parameter blocks").isNotEmpty();
                 List<double[]> analytic = new ArrayList<>();
                 for (org.mtl4j.api.backend.ParameterBlock pb : blocks) {
                     analytic.add(pb.gradient().toArray());
                 }
-                int checked = 0;
-                double eps = 1e-3;
+                java.util.Random rng = new java.util.Random(17);
+                double eps = Double.parseDouble(System.getProperty("mtl4j.fd.eps", "1e-3"));
                 for (int bi = 0; bi < blocks.size(); bi++) {
                     org.mtl4j.api.backend.ParameterBlock pb = blocks.get(bi);
                     double[] g = analytic.get(bi);
-                    for (int i : largest(g, 2)) {
-                        if (Math.abs(g[i]) < 1e-3) {
-                            continue;
-                        }
-                        double[] v = pb.values().toArray();
-                        double orig = v[i];
-                        v[i] = orig + eps;
-                        pb.values().set(v);
-                        double up = weighted(model.losses(b).losses(), w);
-                        v[i] = orig - eps;
-                        pb.values().set(v);
-                        double down = weighted(model.losses(b).losses(), w);
-                        v[i] = orig;
-                        pb.values().set(v);
-                        double fd = (up - down) / (2 * eps);
-                        assertThat(g[i]).as("d loss / d %s[%d]: backward %s, finite difference %s", pb.name(), i, g[i], fd)
-                                .isCloseTo(fd, within(0.05 * Math.max(Math.abs(fd), Math.abs(g[i])) + 2e-4));
-                        checked++;
+                    double[] v0 = pb.values().toArray();
+                    double[] d = new double[v0.length];
+                    double nn = 0;
+                    for (int i = 0; i < d.length; i++) {
+                        d[i] = rng.nextGaussian();
+                        nn += d[i] * d[i];
                     }
+                    double directional = 0;
+                    for (int i = 0; i < d.length; i++) {
+                        d[i] /= Math.sqrt(nn);
+                        directional += g[i] * d[i];
+                    }
+                    double[] v = v0.clone();
+                    for (int i = 0; i < v.length; i++) {
+                        v[i] = v0[i] + eps * d[i];
+                    }
+                    pb.values().set(v);
+                    double up = weighted(model.losses(b).losses(), w);
+                    for (int i = 0; i < v.length; i++) {
+                        v[i] = v0[i] - eps * d[i];
+                    }
+                    pb.values().set(v);
+                    double down = weighted(model.losses(b).losses(), w);
+                    pb.values().set(v0);
+                    double fd = (up - down) / (2 * eps);
+                    assertThat(directional).as("derivative along a direction in block %s: backward %s, finite difference %s",
+                            pb.name(), directional, fd).isCloseTo(fd, within(0.05 * Math.abs(fd) + 2e-4 + 1e-3 * gnorm));
                 }
-                assertThat(checked).as("coordinates checked").isGreaterThanOrEqualTo(Math.min(blocks.size(), 4));
             }
         }));
     }
@@ -287,10 +298,5 @@ public abstract class BackendContract {
         return s;
     }
 
-    /** Indices of the n largest |g|. */
-    private static int[] largest(double[] g, int n) {
-        return java.util.stream.IntStream.range(0, g.length).boxed()
-                .sorted((a, c) -> Double.compare(Math.abs(g[c]), Math.abs(g[a]))).limit(n).mapToInt(Integer::intValue).toArray();
-    }
 }
 }
