@@ -35,7 +35,7 @@ import org.openjdk.jmh.infra.IterationParams;
  * The cost of one training step with each balancer, through the real loop: every invocation runs
  * {@link Trainer#fit} for one epoch of {@value #STEPS} preloaded batches of {@value #BATCH} rows, so a
  * step is exactly what training does ({@code model.step}, the loss weighting, and either one backward
- * pass or {@code taskGradients} + copies + {@code aggregate}, then {@code applyUpdate}). The model is
+ * pass or {@code taskGradients} into reused buffers + {@code aggregate}, then {@code applyUpdate}). The model is
  * the MMoE paper's (8 experts of 16 units, towers of 8) over T = {@code tasks} regression tasks of the
  * paper's synthetic recipe ({@link MultiTaskSynthetic}); diagnostics are off.
  *

@@ -109,7 +109,7 @@ class BalancerEvidenceTest {
             for (int b = 0; s.hasNext() && b < 60; b++) {
                 Batch batch = s.next();
                 TrainingStep step = model.step(batch);
-                List<GradientVector> grads = step.taskGradients(new double[] {1, 1}, ParameterScope.SHARED).stream()
+                List<GradientVector> grads = step.taskGradients(ParameterScope.SHARED).stream()
                         .map(g -> (GradientVector) new ArrayGradientVector(g.toArray())).toList();
                 Map<String, Double> worst = new HashMap<>();
                 for (var e : aggs.entrySet()) {

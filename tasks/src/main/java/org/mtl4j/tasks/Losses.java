@@ -6,7 +6,8 @@ import org.mtl4j.api.spec.TaskSpec;
 /**
  * The per-task losses with their gradients with respect to the pre-activation (the logit for
  * binary, the class logits for multiclass, the output for regression), for any backend that does
- * its own arithmetic (the Tribuo backend, the plain-Java test model).
+ * its own arithmetic (the Tribuo backend, the plain-Java test model). The formulas themselves are
+ * {@link LossKernels}, which the DL4J backend's heads call too.
  *
  * <p>Every loss is the mean over the task's labelled rows (PLE, Tang et al. RecSys 2020, eq. 9:
  * L_k = (1 / sum_i delta_k^i) sum_i delta_k^i loss_k(y_k^i, yhat_k^i), where delta is the label
@@ -15,9 +16,9 @@ import org.mtl4j.api.spec.TaskSpec;
  */
 public final class Losses {
     /** Probabilities are clipped into [EPS, 1 - EPS] before a log (evaluation from outputs). */
-    public static final double EPS = 1e-7;
+    public static final double EPS = LossKernels.EPS;
     /** The Huber loss's delta. */
-    public static final double HUBER_DELTA = 1.0;
+    public static final double HUBER_DELTA = LossKernels.HUBER_DELTA;
 
     private Losses() {
     }
@@ -82,9 +83,9 @@ public final class Losses {
                 s += Math.exp(logits[off + c] - max);
             }
             double lse = max + Math.log(s);
-            sum += lse - logits[off + y];
+            sum += LossKernels.softmaxCrossEntropy(lse, logits[off + y]);
             for (int c = 0; c < classes; c++) {
-                g[off + c] = (Math.exp(logits[off + c] - lse) - (c == y ? 1 : 0)) / n;
+                g[off + c] = LossKernels.softmaxCrossEntropyGradient(Math.exp(logits[off + c] - lse), c == y) / n;
             }
         }
         return new Value(sum / n, n, g);
@@ -108,35 +109,34 @@ public final class Losses {
         BCE {
             @Override
             double loss(double z, double y) {
-                return Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
+                return LossKernels.bceWithLogit(z, y);
             }
 
             @Override
             double grad(double z, double y) {
-                return TaskKinds.sigmoid(z) - y;
+                return LossKernels.bceWithLogitGradient(TaskKinds.sigmoid(z), y);
             }
         },
         MSE {
             @Override
             double loss(double z, double y) {
-                return (z - y) * (z - y);
+                return LossKernels.squaredError(z, y);
             }
 
             @Override
             double grad(double z, double y) {
-                return 2 * (z - y);
+                return LossKernels.squaredErrorGradient(z, y);
             }
         },
         HUBER {
             @Override
             double loss(double z, double y) {
-                double a = Math.abs(z - y);
-                return a <= HUBER_DELTA ? 0.5 * a * a : HUBER_DELTA * (a - 0.5 * HUBER_DELTA);
+                return LossKernels.huber(z, y);
             }
 
             @Override
             double grad(double z, double y) {
-                return Math.max(-HUBER_DELTA, Math.min(HUBER_DELTA, z - y));
+                return LossKernels.huberGradient(z, y);
             }
         };
 
@@ -170,27 +170,17 @@ public final class Losses {
      */
     public static double rowLoss(LossKind loss, int width, float[] outputs, int row, float label) {
         switch (loss) {
-            case BCE: {
-                double p = clip(outputs[row]);
-                return label > 0.5f ? -Math.log(p) : -Math.log(1 - p);
-            }
+            case BCE:
+                return LossKernels.bce(outputs[row], label);
             case CROSS_ENTROPY:
-                return -Math.log(clip(outputs[row * width + (int) label]));
-            case MSE: {
-                double r = outputs[row] - (double) label;
-                return r * r;
-            }
-            case HUBER: {
-                double a = Math.abs(outputs[row] - (double) label);
-                return a <= HUBER_DELTA ? 0.5 * a * a : HUBER_DELTA * (a - 0.5 * HUBER_DELTA);
-            }
+                return LossKernels.crossEntropy(outputs[row * width + (int) label]);
+            case MSE:
+                return LossKernels.squaredError(outputs[row], label);
+            case HUBER:
+                return LossKernels.huber(outputs[row], label);
             default:
                 throw new AssertionError(loss);
         }
-    }
-
-    static double clip(double p) {
-        return Math.max(EPS, Math.min(1 - EPS, p));
     }
 
     private static boolean labelled(float[] mask, int i) {

@@ -32,7 +32,9 @@ import org.mtl4j.api.spec.Topology;
  * The contract every backend meets: extend it and implement {@link #backend}. For each topology and
  * task kind the backend declares, it compiles, trains a tiny model until the loss falls, ignores
  * unlabelled rows, and save/load round-trips predictions bit-exactly; with per-task gradients, the
- * weighted per-task gradients sum to the full gradient. Combinations the backend does not declare are
+ * weighted per-task gradients sum to the full gradient (written back by an explicit {@code setGradient}, the
+ * gradient buffer untouched by {@code taskGradients}), and every backend's gradients match central finite
+ * differences of its losses. Combinations the backend does not declare are
  * skipped with an explicit assumption (refusal at {@code build()} is the DSL's job, tested against
  * the same capabilities).
  */
@@ -57,7 +59,8 @@ public abstract class BackendContract {
                 DynamicContainer.dynamicContainer("trains until the loss falls", c.trainsUntilTheLossFalls()),
                 DynamicContainer.dynamicContainer("unlabelled rows change nothing", c.unlabelledRowsChangeNothing()),
                 DynamicContainer.dynamicContainer("save and load round-trip predictions bit-exactly", c.saveAndLoadRoundTripPredictionsBitExactly()),
-                DynamicContainer.dynamicContainer("per-task gradients sum to the full gradient", c.perTaskGradientsSumToTheFullGradient()));
+                DynamicContainer.dynamicContainer("per-task gradients sum to the full gradient", c.perTaskGradientsSumToTheFullGradient()),
+                DynamicContainer.dynamicContainer("gradients match finite differences", c.gradientsMatchFiniteDifferences()));
     }
 
     private record Checks(Backend backend, Path tmp) {
@@ -182,8 +185,14 @@ public abstract class BackendContract {
                         double[] expectedShared = full.sharedGradient().toArray();
                         double[] expectedAll = full.gradient().toArray();
                         TrainingStep per = model.step(b);
-                        List<GradientVector> grads = per.taskGradients(w, ParameterScope.SHARED);
-                        assertThat(grads).hasSize(t);
+                        List<GradientVector> buffers = new ArrayList<>();
+                        for (int k = 0; k < t; k++) {
+                            buffers.add(per.newGradient());
+                        }
+                        per.taskGradients(buffers);
+                        assertThat(per.gradient().norm()).as("gradient buffer after taskGradients (not a side effect)")
+                                .isZero();
+                        List<GradientVector> grads = buffers.stream().map(g -> per.view(g, ParameterScope.SHARED)).toList();
                         double[] sum = new double[expectedShared.length];
                         for (int k = 0; k < t; k++) {
                             double[] g = grads.get(k).toArray();
@@ -194,16 +203,100 @@ public abstract class BackendContract {
                         }
                         double scale = 1e-4 * Math.max(1e-3, java.util.Arrays.stream(expectedShared).map(Math::abs).max().orElse(1));
                         assertThat(sum).containsExactly(expectedShared, within(scale));
+                        // the explicit write-back of the weighted per-task gradients equals backward()
+                        per.setGradient(w, buffers);
                         assertThat(per.gradient().toArray()).containsExactly(expectedAll, within(scale));
-                        // whatever the scope, the whole buffer holds the full weighted gradient
-                        TrainingStep last = model.step(b);
-                        List<GradientVector> lastLayer = last.taskGradients(w, ParameterScope.LAST_SHARED_LAYER);
-                        assertThat(lastLayer).hasSize(t);
+                        // the last shared layer is a slice of the shared per-task gradient
+                        List<GradientVector> lastLayer = buffers.stream().map(g -> per.view(g, ParameterScope.LAST_SHARED_LAYER))
+                                .toList();
                         assertThat(lastLayer.get(0).length()).isPositive().isLessThanOrEqualTo(expectedShared.length);
-                        assertThat(last.gradient().toArray()).as("buffer after LAST_SHARED_LAYER task gradients")
-                                .containsExactly(expectedAll, within(scale));
+                        for (int k = 0; k < t; k++) {
+                            double[] all = grads.get(k).toArray();
+                            double[] tail = java.util.Arrays.copyOfRange(all, all.length - lastLayer.get(k).length(), all.length);
+                            double[] head = java.util.Arrays.copyOfRange(all, 0, lastLayer.get(k).length());
+                            double[] got = lastLayer.get(k).toArray();
+                            assertThat(java.util.Arrays.equals(got, tail) || java.util.Arrays.equals(got, head))
+                                    .as("LAST_SHARED_LAYER of task %d is a contiguous end of SHARED", k).isTrue();
+                        }
                     }
                 }));
     }
+    
+    /**
+     * Central finite differences of sum_k w_k L_k (inference-mode losses, {@code model.losses}) against
+     * {@code backward(w)}: for every parameter block, the derivative along a random unit direction inside
+     * the block (the block's values are written through {@link org.mtl4j.api.backend.ParameterBlock#values()}).
+     * Directions average over many coordinates, so a ReLU kink near one of them barely matters, while a
+     * wrong backward pass (a sign, a factor, a missing term) in any block fails. Step 1e-3 (larger steps straddle ReLU kinks), tolerance
+     * 5 % relative + 2e-4 + 1e-3 x |gradient| absolute (float32 backends round the loss to about 1e-7).
+     */
+    Stream<DynamicTest> gradientsMatchFiniteDifferences() {
+        return supportedSpecs().map(spec -> DynamicTest.dynamicTest(label(spec), () -> {
+            try (TrainableModel model = compile(spec)) {
+                for (int s = 0; s < 3; s++) { // leave the initial point (zero biases sit on ReLU kinks)
+                    model.step(TinyData.batch(spec, 32, 100 + s, 0.0)).backward(ones(spec.tasks().size()));
+                    model.applyUpdate();
+                }
+                Batch b = TinyData.batch(spec, 24, 31, 0.25);
+                int t = spec.tasks().size();
+                double[] w = new double[t];
+                for (int k = 0; k < t; k++) {
+                    w[k] = 0.6 + 0.3 * k;
+                }
+                TrainingStep step = model.step(b);
+                step.backward(w);
+                double gnorm = step.gradient().norm();
+                assertThat(gnorm).as("gradient norm").isPositive();
+                List<org.mtl4j.api.backend.ParameterBlock> blocks = step.parameterBlocks();
+                assertThat(blocks).as("parameter blocks").isNotEmpty();
+                List<double[]> analytic = new ArrayList<>();
+                for (org.mtl4j.api.backend.ParameterBlock pb : blocks) {
+                    analytic.add(pb.gradient().toArray());
+                }
+                java.util.Random rng = new java.util.Random(17);
+                double eps = Double.parseDouble(System.getProperty("mtl4j.fd.eps", "1e-3"));
+                for (int bi = 0; bi < blocks.size(); bi++) {
+                    org.mtl4j.api.backend.ParameterBlock pb = blocks.get(bi);
+                    double[] g = analytic.get(bi);
+                    double[] v0 = pb.values().toArray();
+                    double[] d = new double[v0.length];
+                    double nn = 0;
+                    for (int i = 0; i < d.length; i++) {
+                        d[i] = rng.nextGaussian();
+                        nn += d[i] * d[i];
+                    }
+                    double directional = 0;
+                    for (int i = 0; i < d.length; i++) {
+                        d[i] /= Math.sqrt(nn);
+                        directional += g[i] * d[i];
+                    }
+                    double[] v = v0.clone();
+                    for (int i = 0; i < v.length; i++) {
+                        v[i] = v0[i] + eps * d[i];
+                    }
+                    pb.values().set(v);
+                    double up = weighted(model.losses(b).losses(), w);
+                    for (int i = 0; i < v.length; i++) {
+                        v[i] = v0[i] - eps * d[i];
+                    }
+                    pb.values().set(v);
+                    double down = weighted(model.losses(b).losses(), w);
+                    pb.values().set(v0);
+                    double fd = (up - down) / (2 * eps);
+                    assertThat(directional).as("derivative along a direction in block %s: backward %s, finite difference %s",
+                            pb.name(), directional, fd).isCloseTo(fd, within(0.05 * Math.abs(fd) + 2e-4 + 1e-3 * gnorm));
+                }
+            }
+        }));
     }
+
+    private static double weighted(double[] losses, double[] w) {
+        double s = 0;
+        for (int k = 0; k < w.length; k++) {
+            s += w[k] * (Double.isNaN(losses[k]) ? 0 : losses[k]);
+        }
+        return s;
+    }
+
+}
 }

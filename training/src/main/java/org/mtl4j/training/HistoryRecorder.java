@@ -49,7 +49,8 @@ public final class HistoryRecorder implements TrainingListener {
         stopReason = history.stopReason();
     }
 
-    synchronized void stopReason(String reason) {
+    /** Records why the run stopped (the loop calls it). */
+    public synchronized void stopReason(String reason) {
         stopReason = reason;
     }
 

@@ -1,37 +1,18 @@
 package org.mtl4j.training;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.NotSerializableException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.Serializable;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.mtl4j.api.Checks;
-import org.mtl4j.api.MtlException;
-import org.mtl4j.api.backend.GradientVector;
-import org.mtl4j.api.backend.ParameterBlock;
-import org.mtl4j.api.backend.ParameterScope;
 import org.mtl4j.api.backend.Provenance;
-import org.mtl4j.api.backend.TaskLosses;
 import org.mtl4j.api.backend.TrainableModel;
-import org.mtl4j.api.backend.TrainingStep;
-import org.mtl4j.api.balance.AggregationContext;
-import org.mtl4j.api.balance.ClipReport;
 import org.mtl4j.api.balance.Clipper;
-import org.mtl4j.api.balance.ClippingContext;
 import org.mtl4j.api.balance.GradientAggregator;
 import org.mtl4j.api.balance.LossWeighting;
 import org.mtl4j.api.balance.WeightingContext;
@@ -40,61 +21,41 @@ import org.mtl4j.api.data.BatchStream;
 import org.mtl4j.api.data.Dataset;
 import org.mtl4j.api.metric.Evaluation;
 import org.mtl4j.api.metric.Metric;
-import org.mtl4j.api.spec.EarlyStopping;
 import org.mtl4j.api.spec.ModelSpec;
-import org.mtl4j.api.spec.TaskSpec;
 import org.mtl4j.api.spec.TrainingSpec;
 import org.mtl4j.api.train.EpochSummary;
-import org.mtl4j.api.train.StepDiagnostics;
 import org.mtl4j.api.train.TrainingDivergedException;
 import org.mtl4j.api.train.TrainingHistory;
 import org.mtl4j.api.train.TrainingListener;
 import org.mtl4j.tasks.Metrics;
-import org.mtl4j.training.internal.BalancerStateFilter;
 import org.mtl4j.training.internal.Checkpoint;
+import org.mtl4j.training.internal.CheckpointStore;
+import org.mtl4j.training.internal.EarlyStopper;
+import org.mtl4j.training.internal.EpochLoop;
+import org.mtl4j.training.internal.GradientPipeline;
 
 /**
- * The one backend-agnostic training loop. Per batch:
- * <ol>
- * <li>{@code step = model.step(batch)}; a non-finite task loss stops the run with a
- * {@link TrainingDivergedException} naming the task and the step, before any update (the model keeps
- * its last parameters);</li>
- * <li>the loss weighting chooses this step's weights w_k;</li>
- * <li>with a gradient aggregator or a {@link Clipper.Stage#TASK_GRADIENTS} clipper: the per-task
- * gradients g_k of the shared parameters are taken, copied and multiplied by w_k, clipped per task,
- * and combined by the aggregator (or summed) into the shared gradient; the task towers keep their
- * own weighted gradients. Otherwise one backward pass of sum_k w_k L_k;</li>
- * <li>a weighting that asks for them (GradNorm) gets the unweighted per-task gradients of the last
- * shared layer;</li>
- * <li>{@link Clipper.Stage#FINAL} clippers run on the whole gradient; a non-finite gradient stops
- * the run naming the task when it can be told; then the optimiser update.</li>
- * </ol>
- * Every {@code training.diagnosticsEvery} steps the per-task shared gradients are also taken (they
- * leave the same gradient buffer as the backward pass, so the update is unchanged) to record each
- * task's loss, weight and gradient norm, pairwise cosines and the fraction of conflicting pairs
- * (cos &lt; 0; Yu et al., "Gradient Surgery for Multi-Task Learning", NeurIPS 2020, def. 1), the
- * global gradient norm before clipping, which clippers clipped, and gate utilisation.
- *
- * <p>Each epoch end: the mean training loss per task (over batches, weighted by labelled rows), the
- * weighting's {@code onEpochEnd}, validation through {@link Evaluator}, early stopping
- * ({@link EarlyStopping}; task {@code "*"} = the mean validation loss of the non-auxiliary tasks;
- * the best state is kept in memory and restored at the end), and a checkpoint. Without a validation
- * set, {@code training.validationFraction} holds rows out through {@link HoldoutDataset}.
+ * The one backend-agnostic training loop. Per batch, {@code model.step(batch)} then the
+ * {@link GradientPipeline} (loss weighting, per-task gradients when something needs them, per-task
+ * clipping, aggregation, final clipping, divergence checks, diagnostics every
+ * {@code training.diagnosticsEvery} steps), the optimiser update and the listeners. Each epoch end:
+ * the mean training loss per task (over batches, weighted by labelled rows), the weighting's
+ * {@code onEpochEnd}, validation through {@link Evaluator}, the {@link EarlyStopper} and a checkpoint
+ * ({@link CheckpointStore}). Without a validation set, {@code training.validationFraction} holds rows
+ * out through {@link HoldoutDataset}.
  *
  * <p>Epoch e's shuffle seed is a mix of (training.seed, e), so a run resumed from a checkpoint
- * replays the same batches and, single-threaded, reaches the same parameters. Balancers that are
- * {@link Serializable} are saved in checkpoints with their whole state and restored on resume, through
- * a {@link BalancerStateFilter} that admits only the classes a balancer's state needs; others restart
- * from their initial state (documented in the README).
+ * replays the same batches and, single-threaded, reaches the same parameters; the balancers' states
+ * travel in checkpoints as plain data ({@link org.mtl4j.api.balance.Stateful}).
  *
- * <p>A trainer serves one run: its balancers are stateful.
+ * <p>A trainer holds balancer factories and runs any number of times, each run with fresh
+ * balancers (as Tribuo's trainers do). Built with balancer instances instead, it runs once.
  */
 public final class Trainer {
-    private static final String LATEST = "latest.ckpt";
-
-    private LossWeighting weighting;
-    private GradientAggregator aggregator;
-    private List<Clipper> clippers;
+    private final Supplier<? extends LossWeighting> weighting;
+    private final Supplier<? extends GradientAggregator> aggregator;
+    private final List<Supplier<? extends Clipper>> clippers;
+    private final boolean reusable;
     private final Function<String, Metric> metrics;
     private final List<TrainingListener> listeners;
     private final Path checkpointDir;
@@ -104,9 +65,10 @@ public final class Trainer {
     private boolean used;
 
     private Trainer(Builder b) {
-        this.weighting = b.weighting == null ? new EqualWeighting() : b.weighting;
-        this.aggregator = b.aggregator;
+        this.weighting = b.weighting == null ? EqualWeighting::new : b.weighting;
+        this.aggregator = b.aggregator == null ? () -> null : b.aggregator;
         this.clippers = List.copyOf(b.clippers);
+        this.reusable = b.reusable;
         this.metrics = b.metrics;
         this.listeners = List.copyOf(b.listeners);
         this.checkpointDir = b.checkpointDir;
@@ -121,9 +83,10 @@ public final class Trainer {
 
     /** Configures a {@link Trainer}; everything is optional. */
     public static final class Builder {
-        private LossWeighting weighting;
-        private GradientAggregator aggregator;
-        private List<Clipper> clippers = List.of();
+        private Supplier<? extends LossWeighting> weighting;
+        private Supplier<? extends GradientAggregator> aggregator;
+        private List<Supplier<? extends Clipper>> clippers = List.of();
+        private boolean reusable = true;
         private Function<String, Metric> metrics = Metrics::resolve;
         private final List<TrainingListener> listeners = new ArrayList<>();
         private Path checkpointDir;
@@ -134,22 +97,49 @@ public final class Trainer {
         private Builder() {
         }
 
-        /** The loss weighting (default: every weight 1). */
+        /** A fresh loss weighting for each run (default: every weight 1). */
+        public Builder lossWeighting(Supplier<? extends LossWeighting> factory) {
+            this.weighting = Checks.notNull("loss weighting factory", factory);
+            return this;
+        }
+
+        /** One loss weighting instance: the trainer then runs once (the instance is stateful). */
         public Builder lossWeighting(LossWeighting w) {
-            this.weighting = w;
+            this.weighting = w == null ? null : once(w);
             return this;
         }
 
-        /** The gradient aggregator, or null for none (then one backward pass per step). */
+        /** A fresh gradient aggregator for each run (the supplier may return null: none). */
+        public Builder gradientAggregator(Supplier<? extends GradientAggregator> factory) {
+            this.aggregator = Checks.notNull("gradient aggregator factory", factory);
+            return this;
+        }
+
+        /** One aggregator instance, or null for none (then one backward pass per step); see {@link #lossWeighting(LossWeighting)}. */
         public Builder gradientAggregator(GradientAggregator a) {
-            this.aggregator = a;
+            this.aggregator = a == null ? null : once(a);
             return this;
         }
 
-        /** Clippers, applied in order within their stage. */
-        public Builder clippers(List<Clipper> c) {
-            this.clippers = List.copyOf(Checks.notNull("clippers", c));
+        /** Fresh clippers for each run, applied in order within their stage. */
+        public Builder clipperFactories(List<? extends Supplier<? extends Clipper>> factories) {
+            this.clippers = List.copyOf(Checks.notNull("clipper factories", factories));
             return this;
+        }
+
+        /** Clipper instances, applied in order within their stage; see {@link #lossWeighting(LossWeighting)}. */
+        public Builder clippers(List<Clipper> c) {
+            List<Supplier<? extends Clipper>> s = new ArrayList<>();
+            for (Clipper x : Checks.notNull("clippers", c)) {
+                s.add(once(x));
+            }
+            this.clippers = List.copyOf(s);
+            return this;
+        }
+
+        private <T> Supplier<T> once(T instance) {
+            reusable = false;
+            return () -> instance;
         }
 
         /** Resolves metric names for validation (default: the built-in metrics, {@link Metrics#resolve}). */
@@ -199,17 +189,6 @@ public final class Trainer {
         }
     }
 
-    /** What changes while a run goes on; saved in checkpoints. */
-    private static final class RunState {
-        int epoch;
-        long stepInEpoch;
-        long globalStep;
-        Checkpoint.EpochState epochState;
-        Checkpoint.EarlyStop stop = Checkpoint.EarlyStop.NONE;
-        final Deque<Path> stepFiles = new ArrayDeque<>();
-        final Deque<Path> epochFiles = new ArrayDeque<>();
-    }
-
     /**
      * Trains the model.
      *
@@ -218,14 +197,13 @@ public final class Trainer {
      * @throws TrainingDivergedException when a loss or gradient becomes NaN or infinite
      */
     public TrainingResult fit(TrainableModel model, Dataset train, Dataset validation) {
-        if (used) {
-            throw new IllegalStateException("a Trainer runs once (its balancers are stateful): build a new one");
+        if (used && !reusable) {
+            throw new IllegalStateException("a Trainer built with balancer instances runs once (they are stateful): "
+                    + "build a new one, or pass balancer factories (Supplier) to run it again");
         }
         used = true;
         ModelSpec spec = model.spec();
         TrainingSpec ts = spec.training();
-        List<String> tasks = spec.taskNames();
-        int nTasks = tasks.size();
         Dataset trainData = train;
         Dataset validData = validation;
         if (validData == null && ts.validationFraction() > 0) {
@@ -233,489 +211,16 @@ public final class Trainer {
             trainData = split.train();
             validData = split.validation();
         }
-        EarlyStopping es = ts.earlyStopping();
-        if (es != null && validData == null) {
-            throw new MtlException("early stopping on " + ("*".equals(es.task()) ? "the mean validation loss"
-                    : "task '" + es.task() + "' " + es.metric()) + " needs validation data: pass a validation set or set "
-                    + "training.validationFraction > 0");
-        }
-        if (es != null && !"*".equals(es.task())) {
-            if (!tasks.contains(es.task())) {
-                throw new MtlException("early stopping names task '" + es.task() + "', the model has " + tasks);
-            }
-            List<String> watched = org.mtl4j.tasks.TaskKinds.metricsOf(spec.task(es.task()).orElseThrow());
-            if (!"loss".equals(es.metric()) && !watched.contains(es.metric())) {
-                throw new MtlException("early stopping watches " + es.metric() + " of task '" + es.task()
-                        + "', which is not among its metrics " + watched + " (or \"loss\")");
-            }
-        }
-        HistoryRecorder recorder = new HistoryRecorder();
-        recorder.onStart(spec, -1);
-        RunState st = new RunState();
-        st.epochState = Checkpoint.EpochState.zero(nTasks);
+        EarlyStopper stopper = EarlyStopper.of(spec, validData, metrics);
+        List<Clipper> clips = new ArrayList<>();
+        clippers.forEach(c -> clips.add(c.get()));
+        EpochLoop run = new EpochLoop(model, new GradientPipeline(spec.taskNames(), weighting.get(), aggregator.get(), clips),
+                stopper, listeners, metrics, checkpointEvery);
         if (resumeFrom != null) {
-            resume(model, tasks, recorder, st);
+            run.resume(CheckpointStore.read(resumeFrom, spec.taskNames()), CheckpointStore.file(resumeFrom));
         }
-        if (checkpointDir != null) {
-            existing(checkpointDir, "step-", st.stepFiles);
-            existing(checkpointDir, "epoch-", st.epochFiles);
-        }
-        long rowsPerEpoch = trainData.size();
-        for (TrainingListener l : listeners) {
-            l.onStart(spec, rowsPerEpoch);
-        }
-        String stopReason = recorder.history().stopReason();
-        Evaluation lastEval = null;
-        int lastEvalEpoch = -1;
-        while (st.epoch < ts.epochs() && stopReason == null) {
-            int epoch = st.epoch;
-            long skip = st.stepInEpoch;
-            long t0 = System.nanoTime();
-            double secondsBefore = st.epochState.seconds();
-            try (BatchStream stream = trainData.batches(ts.batchSize(), true, epochSeed(ts.seed(), epoch))) {
-                long index = 0;
-                while (stream.hasNext()) {
-                    Batch b = stream.next();
-                    if (index++ < skip) {
-                        continue;
-                    }
-                    if (b.size() > 0) {
-                        trainStep(model, b, st, tasks, recorder);
-                    }
-                    st.stepInEpoch = index;
-                    if (checkpointDir != null && checkpointEvery > 0 && b.size() > 0 && st.globalStep % checkpointEvery == 0) {
-                        st.epochState = withSeconds(st.epochState, secondsBefore + (System.nanoTime() - t0) / 1e9);
-                        writeCheckpoint(model, tasks, recorder, st, "step-" + st.globalStep + ".ckpt", st.stepFiles);
-                    }
-                }
-            }
-            Checkpoint.EpochState e = st.epochState;
-            double seconds = secondsBefore + (System.nanoTime() - t0) / 1e9;
-            double[] meanLoss = new double[nTasks];
-            Map<String, Double> trainLoss = new LinkedHashMap<>();
-            Map<String, Double> meanWeights = new LinkedHashMap<>();
-            for (int k = 0; k < nTasks; k++) {
-                meanLoss[k] = e.labelled()[k] == 0 ? Double.NaN : e.lossSum()[k] / e.labelled()[k];
-                trainLoss.put(tasks.get(k), meanLoss[k]);
-                meanWeights.put(tasks.get(k), e.batches() == 0 ? Double.NaN : e.weightSum()[k] / e.batches());
-            }
-            weighting.onEpochEnd(epoch, meanLoss.clone());
-            Map<String, Double> validLoss = Map.of();
-            Map<String, Map<String, Double>> validMetrics = Map.of();
-            if (validData != null) {
-                lastEval = Evaluator.evaluate(model, validData, metrics);
-                lastEvalEpoch = epoch;
-                validLoss = lastEval.losses();
-                validMetrics = lastEval.metrics();
-            }
-            EpochSummary summary = new EpochSummary(epoch, trainLoss, meanWeights, validLoss, validMetrics, e.rows(), seconds);
-            recorder.onEpochEnd(summary);
-            for (TrainingListener l : listeners) {
-                l.onEpochEnd(summary);
-            }
-            if (es != null) {
-                stopReason = earlyStopping(es, spec, lastEval, epoch, model, st);
-                if (stopReason != null) {
-                    recorder.stopReason(stopReason);
-                }
-            }
-            st.epoch = epoch + 1;
-            st.stepInEpoch = 0;
-            st.epochState = Checkpoint.EpochState.zero(nTasks);
-            if (checkpointDir != null) {
-                writeCheckpoint(model, tasks, recorder, st, "epoch-" + epoch + ".ckpt", st.epochFiles);
-            }
-        }
-        if (stopReason == null) {
-            stopReason = "completed " + ts.epochs() + " epochs";
-            recorder.stopReason(stopReason);
-        }
-        List<EpochSummary> done = recorder.history().epochs();
-        int lastEpoch = done.isEmpty() ? -1 : done.get(done.size() - 1).epoch();
-        if (es != null && st.stop.bestState() != null && st.stop.bestEpoch() != lastEpoch) {
-            readState(model, st.stop.bestState());
-            lastEval = null;
-        }
-        Evaluation finalEval = null;
-        if (validData != null) {
-            finalEval = lastEval != null && lastEvalEpoch == lastEpoch ? lastEval : Evaluator.evaluate(model, validData, metrics);
-        }
-        TrainingHistory history = recorder.history();
-        updateProvenance(model, ts, train, validData, history, st.globalStep);
-        for (TrainingListener l : listeners) {
-            l.onEnd(history);
-        }
-        return new TrainingResult(model, history, finalEval);
-    }
-
-    private void trainStep(TrainableModel model, Batch batch, RunState st, List<String> tasks, HistoryRecorder recorder) {
-        int nTasks = tasks.size();
-        long step = st.globalStep;
-        TrainingStep ts = model.step(batch);
-        TaskLosses tl = ts.losses();
-        for (int k = 0; k < nTasks; k++) {
-            if (!Double.isFinite(tl.losses()[k])) {
-                throw new TrainingDivergedException(tasks.get(k), step, "loss");
-            }
-        }
-        WeightingContext wc = new WeightingContext(step, st.epoch, tl.losses().clone(), tl.labelled().clone());
-        double[] w = checkWeights(weighting.weights(wc), tasks, step);
-        TrainingSpec spec = model.spec().training();
-        boolean diag = spec.diagnosticsEvery() > 0 && step % spec.diagnosticsEvery() == 0;
-        List<Clipper> taskClippers = clippers.stream().filter(c -> c.stage() == Clipper.Stage.TASK_GRADIENTS).toList();
-        List<Clipper> finalClippers = clippers.stream().filter(c -> c.stage() != Clipper.Stage.TASK_GRADIENTS).toList();
-        boolean perTask = aggregator != null || !taskClippers.isEmpty();
-        List<String> clipped = new ArrayList<>();
-
-        List<GradientVector> lastLayer = null;
-        if (weighting.needsTaskGradients()) {
-            List<GradientVector> g = ts.taskGradients(w, ParameterScope.LAST_SHARED_LAYER);
-            checkFinite(g, tasks, step);
-            lastLayer = perTask || diag ? copies(g, null) : g;
-        }
-        double[] norms = null;
-        double[][] cos = null;
-        if (perTask || diag) {
-            List<GradientVector> shared = ts.taskGradients(w, ParameterScope.SHARED);
-            checkFinite(shared, tasks, step);
-            if (diag) {
-                norms = new double[nTasks];
-                cos = cosines(shared, norms);
-            }
-            if (perTask) {
-                List<GradientVector> weighted = copies(shared, w);
-                GradientVector out = ts.sharedGradient();
-                for (Clipper c : taskClippers) {
-                    ClipReport r = c.clip(new ClippingContext(step, tasks, out, List.of(), weighted));
-                    if (r != null && r.clipped()) {
-                        clipped.add(r.clipper());
-                    }
-                }
-                if (aggregator != null) {
-                    aggregator.aggregate(weighted, out, new AggregationContext(step, st.epoch, tl.losses().clone(), w.clone()));
-                } else {
-                    out.zero();
-                    for (GradientVector g : weighted) {
-                        out.axpy(1.0, g);
-                    }
-                }
-            }
-        } else if (lastLayer == null) {
-            ts.backward(w);
-        }
-        if (weighting.needsTaskGradients()) {
-            weighting.afterBackward(wc, w.clone(), lastLayer);
-        }
-        double normBefore = diag ? ts.gradient().norm() : Double.NaN;
-        if (!finalClippers.isEmpty()) {
-            List<ParameterBlock> blocks = ts.parameterBlocks();
-            for (Clipper c : finalClippers) {
-                ClipReport r = c.clip(new ClippingContext(step, tasks, ts.gradient(), blocks, List.of()));
-                if (r != null && r.clipped()) {
-                    clipped.add(r.clipper());
-                }
-            }
-        }
-        if (!ts.gradient().isFinite()) {
-            throw new TrainingDivergedException(culprit(ts, w, tasks, perTask), step, "gradient");
-        }
-        if (diag) {
-            int conflicts = 0;
-            int pairs = 0;
-            for (int i = 0; i < nTasks; i++) {
-                for (int j = i + 1; j < nTasks; j++) {
-                    pairs++;
-                    if (cos[i][j] < 0) {
-                        conflicts++;
-                    }
-                }
-            }
-            StepDiagnostics d = new StepDiagnostics(step, st.epoch, tl.losses().clone(), w.clone(), norms, cos,
-                    pairs == 0 ? 0 : (double) conflicts / pairs, normBefore, List.copyOf(clipped),
-                    Map.copyOf(ts.gateUtilisation()));
-            recorder.onDiagnostics(d);
-            for (TrainingListener l : listeners) {
-                l.onDiagnostics(d);
-            }
-        }
-        model.applyUpdate();
-        st.globalStep++;
-        Checkpoint.EpochState e = st.epochState;
-        for (int k = 0; k < nTasks; k++) {
-            e.lossSum()[k] += tl.losses()[k] * tl.labelled()[k];
-            e.labelled()[k] += tl.labelled()[k];
-            e.weightSum()[k] += w[k];
-        }
-        st.epochState = new Checkpoint.EpochState(e.lossSum(), e.labelled(), e.weightSum(), e.batches() + 1,
-                e.rows() + batch.size(), e.seconds());
-        for (TrainingListener l : listeners) {
-            l.onStep(step, st.epoch, batch.size(), tl, w.clone());
-        }
-    }
-
-    private static double[] checkWeights(double[] w, List<String> tasks, long step) {
-        if (w == null || w.length != tasks.size()) {
-            throw new MtlException("loss weighting returned " + (w == null ? "null" : w.length + " weights") + " for "
-                    + tasks.size() + " tasks " + tasks + " at step " + step);
-        }
-        for (int k = 0; k < w.length; k++) {
-            if (!Double.isFinite(w[k])) {
-                throw new TrainingDivergedException(tasks.get(k), step, "loss weight");
-            }
-            if (w[k] < 0) {
-                throw new MtlException("loss weighting returned weight " + w[k] + " for task '" + tasks.get(k) + "' at step "
-                        + step + " (weights must be >= 0)");
-            }
-        }
-        return w;
-    }
-
-    private static void checkFinite(List<GradientVector> grads, List<String> tasks, long step) {
-        for (int k = 0; k < grads.size(); k++) {
-            if (!grads.get(k).isFinite()) {
-                throw new TrainingDivergedException(tasks.get(k), step, "gradient");
-            }
-        }
-    }
-
-    private static List<GradientVector> copies(List<GradientVector> grads, double[] scale) {
-        List<GradientVector> out = new ArrayList<>(grads.size());
-        for (int k = 0; k < grads.size(); k++) {
-            GradientVector c = grads.get(k).copy();
-            if (scale != null) {
-                c.scale(scale[k]);
-            }
-            out.add(c);
-        }
-        return out;
-    }
-
-    /** Pairwise cosines (0 where a gradient is zero; 1 on the diagonal of non-zero ones); fills {@code norms}. */
-    static double[][] cosines(List<GradientVector> g, double[] norms) {
-        int n = g.size();
-        for (int k = 0; k < n; k++) {
-            norms[k] = g.get(k).norm();
-        }
-        double[][] cos = new double[n][n];
-        for (int i = 0; i < n; i++) {
-            cos[i][i] = norms[i] > 0 ? 1 : 0;
-            for (int j = i + 1; j < n; j++) {
-                double c = norms[i] > 0 && norms[j] > 0 ? g.get(i).dot(g.get(j)) / (norms[i] * norms[j]) : 0;
-                cos[i][j] = c;
-                cos[j][i] = c;
-            }
-        }
-        return cos;
-    }
-
-    /** The task to blame for a non-finite final gradient: a task block, else a task gradient, else "*". */
-    private static String culprit(TrainingStep ts, double[] w, List<String> tasks, boolean perTaskDone) {
-        for (ParameterBlock b : ts.parameterBlocks()) {
-            if (b.task() != null && !b.gradient().isFinite()) {
-                return b.task();
-            }
-        }
-        if (!perTaskDone) {
-            try {
-                List<GradientVector> g = ts.taskGradients(w, ParameterScope.SHARED);
-                for (int k = 0; k < g.size(); k++) {
-                    if (!g.get(k).isFinite()) {
-                        return tasks.get(k);
-                    }
-                }
-            } catch (RuntimeException e) {
-                // the backend cannot give per-task gradients: the task stays unknown
-            }
-        }
-        return "*";
-    }
-
-    private String earlyStopping(EarlyStopping es, ModelSpec spec, Evaluation eval, int epoch, TrainableModel model,
-            RunState st) {
-        double value;
-        boolean higherIsBetter;
-        String what;
-        if ("*".equals(es.task())) {
-            double sum = 0;
-            int n = 0;
-            for (TaskSpec t : spec.tasks()) {
-                Double l = eval.losses().get(t.name());
-                if (!t.auxiliary() && l != null && !l.isNaN()) {
-                    sum += l;
-                    n++;
-                }
-            }
-            value = n == 0 ? Double.NaN : sum / n;
-            higherIsBetter = false;
-            what = "the mean validation loss";
-        } else if ("loss".equals(es.metric())) {
-            value = eval.losses().getOrDefault(es.task(), Double.NaN);
-            higherIsBetter = false;
-            what = "the validation loss of task '" + es.task() + "'";
-        } else {
-            value = eval.metric(es.task(), es.metric());
-            higherIsBetter = metrics.apply(es.metric()).higherIsBetter();
-            what = "validation " + es.metric() + " of task '" + es.task() + "'";
-        }
-        Checkpoint.EarlyStop s = st.stop;
-        boolean improved = !Double.isNaN(value) && (s.bestEpoch() < 0
-                || (higherIsBetter ? value > s.best() + es.minDelta() : value < s.best() - es.minDelta()));
-        if (improved) {
-            st.stop = new Checkpoint.EarlyStop(value, epoch, 0, writeState(model));
-            return null;
-        }
-        st.stop = new Checkpoint.EarlyStop(s.best(), s.bestEpoch(), s.sinceBest() + 1, s.bestState());
-        if (st.stop.sinceBest() >= es.patience()) {
-            return String.format(Locale.ROOT, "early stopping after epoch %d: %s did not improve for %d epochs (best %.6f at epoch %d)",
-                    epoch + 1, what, es.patience(), s.best(), s.bestEpoch() + 1); // numbered from 1 for people
-        }
-        return null;
-    }
-
-    private static byte[] writeState(TrainableModel model) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        try {
-            model.writeState(buf);
-        } catch (IOException e) {
-            throw new MtlException("could not snapshot the state of model '" + model.spec().name() + "': " + e.getMessage(), e);
-        }
-        return buf.toByteArray();
-    }
-
-    private static void readState(TrainableModel model, byte[] state) {
-        try {
-            model.readState(new ByteArrayInputStream(state));
-        } catch (IOException e) {
-            throw new MtlException("could not restore the state of model '" + model.spec().name() + "': " + e.getMessage(), e);
-        }
-    }
-
-    private void writeCheckpoint(TrainableModel model, List<String> tasks, HistoryRecorder recorder, RunState st,
-            String name, Deque<Path> kept) {
-        Checkpoint.EpochState e = st.epochState;
-        Checkpoint c = new Checkpoint(tasks, st.epoch, st.stepInEpoch, st.globalStep,
-                new Checkpoint.EpochState(e.lossSum().clone(), e.labelled().clone(), e.weightSum().clone(), e.batches(),
-                        e.rows(), e.seconds()),
-                st.stop, recorder.history(), balancerStates(), writeState(model));
-        Path file = checkpointDir.resolve(name);
-        try {
-            c.write(file, checkpointDir.resolve(LATEST));
-            kept.remove(file);
-            kept.addLast(file);
-            while (kept.size() > keepCheckpoints) {
-                Files.deleteIfExists(kept.removeFirst());
-            }
-        } catch (IOException ex) {
-            throw new MtlException("could not write checkpoint " + file + ": " + ex, ex);
-        }
-    }
-
-    /** Checkpoints of one kind already in the folder (a resumed run), oldest first, so pruning covers them too. */
-    private static void existing(Path dir, String prefix, Deque<Path> kept) {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
-            files.filter(p -> p.getFileName().toString().matches(java.util.regex.Pattern.quote(prefix) + "\\d+\\.ckpt"))
-                    .sorted(java.util.Comparator.comparingLong(p -> Long.parseLong(
-                            p.getFileName().toString().substring(prefix.length()).replace(".ckpt", ""))))
-                    .forEach(kept::addLast);
-        } catch (IOException e) {
-            throw new MtlException("could not list checkpoint folder " + dir + ": " + e, e);
-        }
-    }
-
-    private List<byte[]> balancerStates() {
-        List<byte[]> out = new ArrayList<>();
-        out.add(serialize(weighting));
-        out.add(serialize(aggregator));
-        for (Clipper c : clippers) {
-            out.add(serialize(c));
-        }
-        return out;
-    }
-
-    private static byte[] serialize(Object o) {
-        if (!(o instanceof Serializable)) {
-            return null;
-        }
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(buf)) {
-            out.writeObject(o);
-        } catch (NotSerializableException e) {
-            return null;
-        } catch (IOException e) {
-            throw new MtlException("could not save the state of balancer " + o.getClass().getName() + ": " + e, e);
-        }
-        return buf.toByteArray();
-    }
-
-    private static Object deserialize(byte[] b, Object current, Path file) {
-        if (b == null || !(current instanceof Serializable)) {
-            return current;
-        }
-        BalancerStateFilter filter = new BalancerStateFilter(current.getClass());
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(b))) {
-            in.setObjectInputFilter(filter);
-            Object o;
-            try {
-                o = in.readObject();
-            } catch (java.io.InvalidClassException e) {
-                if (filter.rejected() == null) {
-                    throw e;
-                }
-                throw new MtlException("checkpoint " + file + ": the state of balancer " + current.getClass().getName()
-                        + " holds " + filter.rejected() + ", which a balancer's state may not contain (allowed: its own"
-                        + " package, org.mtl4j, java.lang boxes and strings, java.util collections, java.math); not resumed", e);
-            }
-            if (o.getClass() != current.getClass()) {
-                throw new MtlException("checkpoint " + file + " holds a balancer of class " + o.getClass().getName()
-                        + ", this run uses " + current.getClass().getName());
-            }
-            return o;
-        } catch (IOException | ClassNotFoundException e) {
-            throw new MtlException("checkpoint " + file + ": could not restore balancer " + current.getClass().getName() + ": " + e, e);
-        }
-    }
-
-    private void resume(TrainableModel model, List<String> tasks, HistoryRecorder recorder, RunState st) {
-        Path file = Files.isDirectory(resumeFrom) ? resumeFrom.resolve(LATEST) : resumeFrom;
-        if (!Files.isRegularFile(file)) {
-            throw new MtlException("resume checkpoint " + file + " does not exist");
-        }
-        Checkpoint c;
-        try {
-            c = Checkpoint.read(file);
-        } catch (IOException e) {
-            throw new MtlException("could not read checkpoint " + file + ": " + e, e);
-        }
-        if (!c.tasks().equals(tasks)) {
-            throw new MtlException("checkpoint " + file + " was written for tasks " + c.tasks() + ", the model has " + tasks);
-        }
-        readState(model, c.modelState());
-        st.epoch = c.epoch();
-        st.stepInEpoch = c.stepInEpoch();
-        st.globalStep = c.globalStep();
-        st.epochState = c.epochState();
-        st.stop = c.earlyStop();
-        recorder.restore(c.history());
-        List<byte[]> b = c.balancers();
-        if (b.size() == 2 + clippers.size()) {
-            weighting = (LossWeighting) deserialize(b.get(0), weighting, file);
-            aggregator = (GradientAggregator) deserialize(b.get(1), aggregator, file);
-            List<Clipper> restored = new ArrayList<>();
-            for (int i = 0; i < clippers.size(); i++) {
-                restored.add((Clipper) deserialize(b.get(2 + i), clippers.get(i), file));
-            }
-            clippers = List.copyOf(restored);
-        } else {
-            throw new MtlException("checkpoint " + file + " was written with " + (b.size() - 2) + " clippers, this run has "
-                    + clippers.size());
-        }
-    }
-
-    private static Checkpoint.EpochState withSeconds(Checkpoint.EpochState e, double seconds) {
-        return new Checkpoint.EpochState(e.lossSum(), e.labelled(), e.weightSum(), e.batches(), e.rows(), seconds);
+        CheckpointStore store = checkpointDir == null ? null : new CheckpointStore(checkpointDir, keepCheckpoints);
+        return run.train(trainData, validData, store, train);
     }
 
     /** The shuffle seed of an epoch: SplitMix64 of (seed, epoch), so every epoch differs and replays exactly. */
@@ -726,27 +231,8 @@ public final class Trainer {
         return z ^ (z >>> 31);
     }
 
-    private static void updateProvenance(TrainableModel model, TrainingSpec ts, Dataset train, Dataset valid,
-            TrainingHistory history, long steps) {
-        Provenance p = model.provenance();
-        Map<String, String> summary = new LinkedHashMap<>(p == null ? Map.of() : p.summary());
-        summary.put("epochs", Integer.toString(history.epochs().size()));
-        summary.put("steps", Long.toString(steps));
-        summary.put("stopReason", history.stopReason());
-        if (!history.epochs().isEmpty()) {
-            EpochSummary last = history.epochs().get(history.epochs().size() - 1);
-            last.trainLoss().forEach((k, v) -> summary.put("trainLoss." + k, Double.toString(v)));
-        }
-        String version = Trainer.class.getPackage().getImplementationVersion();
-        model.setProvenance(new Provenance(p == null ? model.backendName() : p.backend(), p == null ? "" : p.backendVersion(),
-                p == null ? (version == null ? "dev" : version) : p.mtl4jVersion(), p == null ? Map.of() : p.libraries(),
-                ts.seed(), train.description(), valid == null ? null : valid.description(), Instant.now().toString(), summary));
-    }
-
     /** Every task weighs 1: the default when no loss weighting is given. */
-    private static final class EqualWeighting implements LossWeighting, Serializable {
-        private static final long serialVersionUID = 1L;
-
+    private static final class EqualWeighting implements LossWeighting {
         @Override
         public double[] weights(WeightingContext ctx) {
             double[] w = new double[ctx.losses().length];

@@ -1,6 +1,5 @@
 package org.mtl4j.training;
 
-import java.io.Serializable;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -13,6 +12,7 @@ import org.mtl4j.api.balance.Clipper;
 import org.mtl4j.api.balance.ClippingContext;
 import org.mtl4j.api.balance.GradientAggregator;
 import org.mtl4j.api.balance.LossWeighting;
+import org.mtl4j.api.balance.PlainState;
 import org.mtl4j.api.balance.WeightingContext;
 import org.mtl4j.api.spec.DenseInput;
 import org.mtl4j.api.spec.EarlyStopping;
@@ -102,8 +102,7 @@ final class Fixtures {
     }
 
     /** A stateful weighting whose weights depend on every call so far: w_k = 1 / (1 + 0.1 * sum of past losses_k). */
-    static final class HistoryWeights implements LossWeighting, Serializable {
-        private static final long serialVersionUID = 1L;
+    static class HistoryWeights implements LossWeighting {
         private double[] sum;
         private int epochsSeen;
 
@@ -123,6 +122,21 @@ final class Fixtures {
         @Override
         public void onEpochEnd(int epoch, double[] meanLosses) {
             epochsSeen++;
+        }
+
+        @Override
+        public PlainState saveState() {
+            PlainState.Builder b = PlainState.builder().put("epochsSeen", epochsSeen);
+            if (sum != null) {
+                b.put("sum", sum);
+            }
+            return b.build();
+        }
+
+        @Override
+        public void restoreState(PlainState s) {
+            epochsSeen = (int) s.getLong("epochsSeen");
+            sum = s.has("sum") ? s.getDoubles("sum") : null;
         }
     }
 

@@ -109,6 +109,70 @@ class TrainerTest {
         assertThat(maxAbsDiff(clipped, backward)).isGreaterThan(1e-3);
     }
 
+    /** A weighting that, like GradNorm, learns from the last shared layer's per-task gradients. */
+    private static final class LastLayerWeights extends Fixtures.HistoryWeights {
+        int calls;
+        int length;
+
+        @Override
+        public boolean needsTaskGradients() {
+            return true;
+        }
+
+        @Override
+        public void afterBackward(org.mtl4j.api.balance.WeightingContext ctx, double[] used,
+                List<org.mtl4j.api.backend.GradientVector> g) {
+            calls++;
+            length = g.get(0).length();
+        }
+    }
+
+    @Test
+    void aGradNormLikeWeightingWithAnAggregatorAndDiagnosticsCostsTBackwardPasses() {
+        ArrayDataset ds = twoTasks(200, 4, 0.5, 4);
+        ModelSpec spec = spec(4, 3, clickAndValue(), OptimizerSpec.adam(0.01), training(2, 16, 5, null, 1));
+        LinearMtlModel m = new LinearMtlModel(spec);
+        LastLayerWeights w = new LastLayerWeights();
+        Fixtures.SumAggregator sum = new Fixtures.SumAggregator();
+        Trainer.builder().lossWeighting(w).gradientAggregator(sum).build().fit(m, ds, null);
+        long steps = m.updates();
+        assertThat(steps).isEqualTo(26);
+        assertThat(w.calls).isEqualTo(26);
+        assertThat(sum.calls).isEqualTo(26);
+        assertThat(w.length).isEqualTo(3 * 4 + 3); // the last (only) shared layer, a view of the shared gradient
+        assertThat(m.backwardPasses()).isEqualTo(2 * steps); // T = 2 passes per step, not 2T
+        LinearMtlModel plain = new LinearMtlModel(spec(4, 3, clickAndValue(), OptimizerSpec.adam(0.01),
+                training(2, 16, 5, null, 0)));
+        Trainer.builder().build().fit(plain, ds, null);
+        assertThat(plain.backwardPasses()).isEqualTo(plain.updates()); // a plain weighting: one pass per step
+    }
+
+    @Test
+    void oneTrainerWithFactoriesRunsTwiceWithTheSameResult() {
+        ArrayDataset ds = twoTasks(200, 4, 0.5, 4);
+        ArrayDataset valid = twoTasks(100, 4, 0.5, 5);
+        ModelSpec spec = spec(4, 3, clickAndValue(), OptimizerSpec.adam(0.01), training(3, 16, 5, null, 2));
+        Trainer trainer = Trainer.builder().lossWeighting(Fixtures.HistoryWeights::new)
+                .gradientAggregator(Fixtures.SumAggregator::new)
+                .clipperFactories(List.of(() -> new Fixtures.GlobalNormClipper(0.5))).build();
+        LinearMtlModel first = new LinearMtlModel(spec);
+        TrainingResult a = trainer.fit(first, ds, valid);
+        LinearMtlModel second = new LinearMtlModel(spec);
+        TrainingResult b = trainer.fit(second, ds, valid);
+        assertThat(second.parameters()).containsExactly(first.parameters());
+        assertThat(b.history().epochs()).hasSize(3);
+        for (int e = 0; e < 3; e++) {
+            assertThat(b.history().epochs().get(e).trainLoss()).isEqualTo(a.history().epochs().get(e).trainLoss());
+            assertThat(b.history().epochs().get(e).weights()).isEqualTo(a.history().epochs().get(e).weights());
+        }
+        // the stateful weighting really changed the weights: a trainer sharing one instance would differ
+        assertThat(a.history().epochs().get(2).weights().get("click")).isNotEqualTo(1.0);
+        Trainer once = Trainer.builder().lossWeighting(new Fixtures.HistoryWeights()).build();
+        once.fit(new LinearMtlModel(spec), ds, null);
+        assertThatThrownBy(() -> once.fit(new LinearMtlModel(spec), ds, null)).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("a Trainer built with balancer instances runs once");
+    }
+
     @Test
     void diagnosticsDoNotChangeTheUpdate() {
         ArrayDataset ds = twoTasks(200, 4, 0.5, 4);

@@ -2,7 +2,7 @@ package org.mtl4j.api.balance;
 
 
 /** Clips gradients against exploding updates. Clippers never increase a norm. */
-public interface Clipper {
+public interface Clipper extends Stateful {
 
     /** When it runs. */
     enum Stage {

@@ -8,7 +8,7 @@ import org.mtl4j.api.backend.GradientVector;
  * applies (gradient surgery, multiple-gradient descent ...). Task-specific parameters keep their
  * own task's gradient; only shared parameters come through here. Stateful: one instance per run.
  */
-public interface GradientAggregator {
+public interface GradientAggregator extends Stateful {
 
     /**
      * Writes the combined gradient into {@code out}.

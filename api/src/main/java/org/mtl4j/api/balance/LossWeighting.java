@@ -8,7 +8,7 @@ import org.mtl4j.api.backend.GradientVector;
  * Chooses the task weights w_k of the total loss sum_k w_k L_k, once per step (one backward pass).
  * Stateful: an instance serves one training run.
  */
-public interface LossWeighting {
+public interface LossWeighting extends Stateful {
 
     /** Weights for this step, task order. Must be finite and >= 0. */
     double[] weights(WeightingContext ctx);

@@ -20,7 +20,6 @@ import org.mtl4j.balancers.internal.SmallLinAlg;
  * is the cyclic Jacobi solver. T identical gradients g give T g; all-zero gradients give 0.
  */
 public final class AlignedMtl extends CoefficientAggregator {
-    private static final long serialVersionUID = 1L;
     public static final String NAME = "aligned-mtl";
     private static final double RANK_TOL = 1.1920929e-7;
 

@@ -1,5 +1,6 @@
 package org.mtl4j.balancers.aggregation;
 
+import org.mtl4j.api.balance.PlainState;
 import java.util.Map;
 import org.mtl4j.api.balance.AggregationContext;
 import org.mtl4j.api.balance.GradientAggregator;
@@ -25,7 +26,6 @@ import org.mtl4j.balancers.internal.SmallLinAlg;
  * g0, and T identical gradients g give {@code g (1 + c) / (1 + c^2)} (1.2 g for c = 0.5).
  */
 public final class CaGrad extends CoefficientAggregator {
-    private static final long serialVersionUID = 1L;
     public static final String NAME = "cagrad";
     static final Map<String, Double> DEFAULTS = Factories.defaults("c", 0.5, "maxIterations", 500);
     private final double c;
@@ -151,5 +151,15 @@ public final class CaGrad extends CoefficientAggregator {
             }
         }
         return w;
+    }
+
+    @Override
+    protected void saveMore(PlainState.Builder b) {
+        b.put("dualWeights", dualWeights);
+    }
+
+    @Override
+    protected void restoreMore(PlainState s) {
+        dualWeights = s.getDoubles("dualWeights");
     }
 }

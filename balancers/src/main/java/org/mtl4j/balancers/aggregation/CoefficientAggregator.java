@@ -1,5 +1,6 @@
 package org.mtl4j.balancers.aggregation;
 
+import org.mtl4j.api.balance.PlainState;
 import java.util.List;
 import org.mtl4j.api.backend.GradientVector;
 import org.mtl4j.api.balance.AggregationContext;
@@ -18,8 +19,7 @@ import org.mtl4j.balancers.internal.Grams;
  * per-task state is left alone. Otherwise a zero gradient would, e.g., make MGDA's min-norm point 0 and
  * stop every task for that step.
  */
-public abstract class CoefficientAggregator implements GradientAggregator, java.io.Serializable {
-    private static final long serialVersionUID = 1L;
+public abstract class CoefficientAggregator implements GradientAggregator {
     private final String name;
     private final int tasks;
     private double[] last = new double[0];
@@ -112,5 +112,28 @@ public abstract class CoefficientAggregator implements GradientAggregator, java.
             order[j] = t;
         }
         return order;
+    }
+
+    /** The last coefficients and what {@link #saveMore} adds. */
+    @Override
+    public final PlainState saveState() {
+        PlainState.Builder b = PlainState.builder().put("last", last);
+        saveMore(b);
+        return b.build();
+    }
+
+    @Override
+    public final void restoreState(PlainState s) {
+        double[] l = s.getDoubles("last");
+        restoreMore(s);
+        last = l;
+    }
+
+    /** A subclass's own state (random generator, targets ...); the default keeps none. */
+    protected void saveMore(PlainState.Builder b) {
+    }
+
+    /** Restores what {@link #saveMore} wrote. */
+    protected void restoreMore(PlainState s) {
     }
 }

@@ -1,14 +1,15 @@
 package org.mtl4j.balancers.aggregation;
 
+import org.mtl4j.api.balance.PlainState;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.mtl4j.api.backend.GradientVector;
 import org.mtl4j.api.balance.AggregationContext;
 import org.mtl4j.api.balance.GradientAggregator;
 import org.mtl4j.balancers.internal.Factories;
 import org.mtl4j.balancers.internal.Grams;
 import org.mtl4j.balancers.internal.Params;
+import org.mtl4j.balancers.internal.ResumableRandom;
 
 /**
  * {@code graddrop}: gradient sign dropout (Chen, Ngiam, Huang, Luong, Kretzschmar, Chai &amp; Anguelov, "Just
@@ -24,13 +25,12 @@ import org.mtl4j.balancers.internal.Params;
  * GradDrop is inherently element-wise, so it copies the task gradients out with {@code toArray()} once per
  * step and writes the result with {@code set}. Identical gradients come back as their sum, T g.
  */
-public final class GradDrop implements GradientAggregator, java.io.Serializable {
-    private static final long serialVersionUID = 1L;
+public final class GradDrop implements GradientAggregator {
     public static final String NAME = "graddrop";
     static final Map<String, Double> DEFAULTS = Factories.defaults("leak", 0.0);
     private final int tasks;
     private final double leak;
-    private final Random rng;
+    private final ResumableRandom rng;
 
     public GradDrop(int tasks, double leak, long seed) {
         if (!(leak >= 0 && leak <= 1)) {
@@ -38,7 +38,7 @@ public final class GradDrop implements GradientAggregator, java.io.Serializable 
         }
         this.tasks = tasks;
         this.leak = leak;
-        this.rng = new Random(seed);
+        this.rng = new ResumableRandom(seed);
     }
 
     public static GradientAggregator.Factory factory() {
@@ -82,5 +82,15 @@ public final class GradDrop implements GradientAggregator, java.io.Serializable 
             result[e] = r;
         }
         out.set(result);
+    }
+
+    @Override
+    public PlainState saveState() {
+        return rng.saveState();
+    }
+
+    @Override
+    public void restoreState(PlainState s) {
+        rng.restoreState(s);
     }
 }

@@ -1,11 +1,12 @@
 package org.mtl4j.balancers.aggregation;
 
+import org.mtl4j.api.balance.PlainState;
 import java.util.Map;
-import java.util.Random;
 import org.mtl4j.api.balance.AggregationContext;
 import org.mtl4j.api.balance.GradientAggregator;
 import org.mtl4j.balancers.internal.Factories;
 import org.mtl4j.balancers.internal.Params;
+import org.mtl4j.balancers.internal.ResumableRandom;
 
 /**
  * {@code gradvac}: Gradient Vaccine (Wang, Tsvetkov, Firat &amp; Cao, "Gradient Vaccine: Investigating and
@@ -23,12 +24,11 @@ import org.mtl4j.balancers.internal.Params;
  * gradient (the paper also allows per-layer targets).
  */
 public final class GradVac extends CoefficientAggregator {
-    private static final long serialVersionUID = 1L;
     public static final String NAME = "gradvac";
     static final Map<String, Double> DEFAULTS = Factories.defaults("beta", 0.01);
     private static final double MAX_TARGET = 1 - 1e-6;
     private final double beta;
-    private final Random rng;
+    private final ResumableRandom rng;
     private final double[][] targets;
 
     public GradVac(int tasks, double beta, long seed) {
@@ -37,7 +37,7 @@ public final class GradVac extends CoefficientAggregator {
             throw new IllegalArgumentException("gradvac beta must be in [0, 1], found " + beta);
         }
         this.beta = beta;
-        this.rng = new Random(seed);
+        this.rng = new ResumableRandom(seed);
         this.targets = new double[tasks][tasks];
     }
 
@@ -86,5 +86,27 @@ public final class GradVac extends CoefficientAggregator {
             }
         }
         return total;
+    }
+
+    @Override
+    protected void saveMore(PlainState.Builder b) {
+        b.put("rng", rng.saveState()).put("targets", targets);
+    }
+
+    @Override
+    protected void restoreMore(PlainState s) {
+        double[][] t = s.getMatrix("targets");
+        if (t.length != targets.length) {
+            throw new IllegalArgumentException("saved gradvac targets are " + t.length + " x .., expected " + targets.length);
+        }
+        for (int i = 0; i < t.length; i++) {
+            if (t[i].length != targets[i].length) {
+                throw new IllegalArgumentException("saved gradvac targets row " + i + " has " + t[i].length + " values");
+            }
+        }
+        rng.restoreState(s.getState("rng"));
+        for (int i = 0; i < t.length; i++) {
+            System.arraycopy(t[i], 0, targets[i], 0, t[i].length);
+        }
     }
 }

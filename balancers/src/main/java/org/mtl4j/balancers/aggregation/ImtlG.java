@@ -22,7 +22,6 @@ import org.mtl4j.balancers.internal.SmallLinAlg;
  * <p><b>Scale:</b> the alphas sum to 1 as in the paper, so T identical gradients g give g (the mean).
  */
 public final class ImtlG extends CoefficientAggregator {
-    private static final long serialVersionUID = 1L;
     public static final String NAME = "imtl-g";
 
     public ImtlG(int tasks) {

@@ -1,5 +1,6 @@
 package org.mtl4j.balancers.aggregation;
 
+import org.mtl4j.api.balance.PlainState;
 import org.mtl4j.api.balance.AggregationContext;
 import org.mtl4j.api.balance.GradientAggregator;
 import org.mtl4j.balancers.internal.Factories;
@@ -32,7 +33,6 @@ import org.mtl4j.balancers.internal.SmallLinAlg;
  * pass, and a learning rate tuned with loss weighting carries over.
  */
 public final class Mgda extends CoefficientAggregator {
-    private static final long serialVersionUID = 1L;
     public static final String NAME = "mgda";
     static final java.util.Map<String, Double> DEFAULTS = Factories.defaults("maxIterations", 1000);
     private final int maxIterations;
@@ -140,5 +140,15 @@ public final class Mgda extends CoefficientAggregator {
 
     private static double clip01(double x) {
         return Math.max(0, Math.min(1, x));
+    }
+
+    @Override
+    protected void saveMore(PlainState.Builder b) {
+        b.put("alphas", alphas);
+    }
+
+    @Override
+    protected void restoreMore(PlainState s) {
+        alphas = s.getDoubles("alphas");
     }
 }

@@ -28,7 +28,6 @@ import org.slf4j.LoggerFactory;
  * {@code sqrt(T) g / ||g||}, and orthogonal ones give {@code sum_k g_k / ||g_k||}.
  */
 public final class NashMtl extends CoefficientAggregator {
-    private static final long serialVersionUID = 1L;
     public static final String NAME = "nash-mtl";
     static final Map<String, Double> DEFAULTS = Factories.defaults("damping", 1e-8);
     private static final Logger LOG = LoggerFactory.getLogger(NashMtl.class);

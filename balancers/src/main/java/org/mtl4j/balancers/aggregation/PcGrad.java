@@ -1,10 +1,12 @@
 package org.mtl4j.balancers.aggregation;
 
+import org.mtl4j.api.balance.PlainState;
 import java.util.Random;
 import org.mtl4j.api.balance.AggregationContext;
 import org.mtl4j.api.balance.GradientAggregator;
 import org.mtl4j.balancers.internal.Factories;
 import org.mtl4j.balancers.internal.Params;
+import org.mtl4j.balancers.internal.ResumableRandom;
 
 /**
  * {@code pcgrad}: projecting conflicting gradients (Yu et al., "Gradient Surgery for Multi-Task
@@ -19,13 +21,12 @@ import org.mtl4j.balancers.internal.Params;
  * conflicts the result is the plain sum (T g for T identical gradients).
  */
 public final class PcGrad extends CoefficientAggregator {
-    private static final long serialVersionUID = 1L;
     public static final String NAME = "pcgrad";
-    private final Random rng;
+    private final ResumableRandom rng;
 
     public PcGrad(int tasks, long seed) {
         super(NAME, tasks);
-        this.rng = new Random(seed);
+        this.rng = new ResumableRandom(seed);
     }
 
     public static GradientAggregator.Factory factory() {
@@ -54,5 +55,15 @@ public final class PcGrad extends CoefficientAggregator {
             }
         }
         return total;
+    }
+
+    @Override
+    protected void saveMore(PlainState.Builder b) {
+        b.put("rng", rng.saveState());
+    }
+
+    @Override
+    protected void restoreMore(PlainState s) {
+        rng.restoreState(s.getState("rng"));
     }
 }

@@ -10,7 +10,6 @@ import org.mtl4j.balancers.internal.Factories;
  * compared against.
  */
 public final class SumAggregator extends CoefficientAggregator {
-    private static final long serialVersionUID = 1L;
     public static final String NAME = "sum";
 
     public SumAggregator(int tasks) {

@@ -20,8 +20,7 @@ import org.mtl4j.balancers.internal.Params;
  * all blocks' gradients before and after and the number of elements in clipped units. Units with a
  * non-finite gradient norm are left alone (the loop reports the divergence).
  */
-public final class AdaptiveClipper implements Clipper, java.io.Serializable {
-    private static final long serialVersionUID = 1L;
+public final class AdaptiveClipper implements Clipper {
     public static final String NAME = "adaptive";
     static final Map<String, Double> DEFAULTS = Factories.defaults("clipping", 0.01, "eps", 1e-3);
     private final double lambda;

@@ -14,8 +14,7 @@ import org.mtl4j.balancers.internal.Params;
  * Alg. 1). A non-finite norm is left alone and reported unclipped: the training loop reports the divergence.
  * {@code elementsClipped} is the vector's length when it was rescaled.
  */
-public final class GlobalNormClipper implements Clipper, java.io.Serializable {
-    private static final long serialVersionUID = 1L;
+public final class GlobalNormClipper implements Clipper {
     public static final String NAME = "global-norm";
     static final Map<String, Double> DEFAULTS = Factories.defaults("maxNorm", 1.0);
     private final double maxNorm;

@@ -14,8 +14,7 @@ import org.mtl4j.balancers.internal.Params;
  * swamp the others. The report gives the largest task-gradient norm before and after, and the total
  * length of the task gradients that were rescaled.
  */
-public final class PerTaskNormClipper implements Clipper, java.io.Serializable {
-    private static final long serialVersionUID = 1L;
+public final class PerTaskNormClipper implements Clipper {
     public static final String NAME = "per-task-norm";
     static final Map<String, Double> DEFAULTS = Factories.defaults("maxNorm", 1.0);
     private final double maxNorm;

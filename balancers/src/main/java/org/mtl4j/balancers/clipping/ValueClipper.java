@@ -12,8 +12,7 @@ import org.mtl4j.balancers.internal.Params;
  * {@code value}: clamps every gradient element into {@code [-limit, limit]} (element-wise clipping, as
  * Keras' {@code clipvalue}); reports how many elements changed.
  */
-public final class ValueClipper implements Clipper, java.io.Serializable {
-    private static final long serialVersionUID = 1L;
+public final class ValueClipper implements Clipper {
     public static final String NAME = "value";
     static final Map<String, Double> DEFAULTS = Factories.defaults("limit", 1.0);
     private final double limit;

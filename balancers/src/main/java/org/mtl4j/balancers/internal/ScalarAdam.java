@@ -1,12 +1,13 @@
 package org.mtl4j.balancers.internal;
 
+import org.mtl4j.api.balance.PlainState;
+
 /**
  * Adam (Kingma &amp; Ba, ICLR 2015, Alg. 1) on a handful of scalars, each with its own step count so that a
  * scalar skipped in a step (a task without labels) keeps its moments untouched. With {@code adam = false}
  * it is plain SGD.
  */
-public final class ScalarAdam implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
+public final class ScalarAdam {
     private static final double BETA1 = 0.9;
     private static final double BETA2 = 0.999;
     private static final double EPS = 1e-8;
@@ -35,5 +36,23 @@ public final class ScalarAdam implements java.io.Serializable {
         double mHat = m[i] / (1 - Math.pow(BETA1, steps[i]));
         double vHat = v[i] / (1 - Math.pow(BETA2, steps[i]));
         return -lr * mHat / (Math.sqrt(vHat) + EPS);
+    }
+
+    /** The moments and step counts. */
+    public PlainState saveState() {
+        return PlainState.builder().put("m", m).put("v", v).put("steps", steps).build();
+    }
+
+    /** Restores a {@link #saveState()} of an optimiser of the same size. */
+    public void restoreState(PlainState s) {
+        double[] nm = s.getDoubles("m", m.length);
+        double[] nv = s.getDoubles("v", v.length);
+        long[] ns = s.getLongs("steps");
+        if (ns.length != steps.length) {
+            throw new IllegalArgumentException("saved optimiser has " + ns.length + " step counts, expected " + steps.length);
+        }
+        System.arraycopy(nm, 0, m, 0, m.length);
+        System.arraycopy(nv, 0, v, 0, v.length);
+        System.arraycopy(ns, 0, steps, 0, steps.length);
     }
 }

@@ -1,5 +1,6 @@
 package org.mtl4j.balancers.weighting;
 
+import org.mtl4j.api.balance.PlainState;
 import java.util.Map;
 import org.mtl4j.api.balance.LossWeighting;
 import org.mtl4j.api.balance.WeightingContext;
@@ -16,8 +17,7 @@ import org.mtl4j.balancers.internal.Params;
  * T. In the first two epochs (no two previous epochs yet) every weight is 1. A task whose earlier
  * mean loss is missing, zero or not finite (no labels in that epoch) counts as r = 1.
  */
-public final class DwaWeighting implements LossWeighting, java.io.Serializable {
-    private static final long serialVersionUID = 1L;
+public final class DwaWeighting implements LossWeighting {
     public static final String NAME = "dwa";
     static final Map<String, Double> DEFAULTS = Factories.defaults("temperature", 2.0);
     private final double temperature;
@@ -83,5 +83,27 @@ public final class DwaWeighting implements LossWeighting, java.io.Serializable {
         double[] w = new double[n];
         java.util.Arrays.fill(w, 1.0);
         return w;
+    }
+
+    @Override
+    public PlainState saveState() {
+        PlainState.Builder b = PlainState.builder().put("current", current);
+        if (previous != null) {
+            b.put("previous", previous);
+        }
+        if (beforePrevious != null) {
+            b.put("beforePrevious", beforePrevious);
+        }
+        return b.build();
+    }
+
+    @Override
+    public void restoreState(PlainState s) {
+        double[] c = s.getDoubles("current", tasks);
+        double[] p = s.has("previous") ? s.getDoubles("previous", tasks) : null;
+        double[] bp = s.has("beforePrevious") ? s.getDoubles("beforePrevious", tasks) : null;
+        current = c;
+        previous = p;
+        beforePrevious = bp;
     }
 }

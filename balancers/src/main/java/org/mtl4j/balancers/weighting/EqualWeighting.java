@@ -7,8 +7,7 @@ import org.mtl4j.balancers.internal.Factories;
 import org.mtl4j.balancers.internal.Params;
 
 /** {@code equal}: w_k = 1 for every task, the total loss is the plain sum (PLE eq. 9 with unit weights). */
-public final class EqualWeighting implements LossWeighting, java.io.Serializable {
-    private static final long serialVersionUID = 1L;
+public final class EqualWeighting implements LossWeighting {
     public static final String NAME = "equal";
     private final int tasks;
 

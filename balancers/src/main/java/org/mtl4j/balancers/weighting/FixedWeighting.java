@@ -10,8 +10,7 @@ import org.mtl4j.balancers.internal.Params;
  * {@code fixed}: static weights, L = sum_k w_k L_k. Parameters are keyed by task name
  * ({@code fixed {ctr: 1.0, cvr: 0.5}}); a task without a parameter takes its {@code TaskSpec.weight}.
  */
-public final class FixedWeighting implements LossWeighting, java.io.Serializable {
-    private static final long serialVersionUID = 1L;
+public final class FixedWeighting implements LossWeighting {
     public static final String NAME = "fixed";
     private final double[] weights;
 

@@ -1,5 +1,6 @@
 package org.mtl4j.balancers.weighting;
 
+import org.mtl4j.api.balance.PlainState;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +26,7 @@ import org.mtl4j.balancers.internal.ScalarAdam;
  * gradient) takes no part: its weight stays put and the others are renormalised among themselves so the
  * total stays T.
  */
-public final class GradNormWeighting implements LossWeighting, java.io.Serializable {
-    private static final long serialVersionUID = 1L;
+public final class GradNormWeighting implements LossWeighting {
     public static final String NAME = "gradnorm";
     static final Map<String, Double> DEFAULTS = Factories.defaults("alpha", 1.5, "lr", 0.025, "adam", 1);
     private static final double MIN_WEIGHT = 1e-4;
@@ -132,5 +132,19 @@ public final class GradNormWeighting implements LossWeighting, java.io.Serializa
             m.put("weight." + names.get(k), w[k]);
         }
         return m;
+    }
+
+    @Override
+    public PlainState saveState() {
+        return PlainState.builder().put("w", w).put("initialLoss", initialLoss).put("optimiser", optimiser.saveState()).build();
+    }
+
+    @Override
+    public void restoreState(PlainState s) {
+        double[] nw = s.getDoubles("w", w.length);
+        double[] nl = s.getDoubles("initialLoss", initialLoss.length);
+        optimiser.restoreState(s.getState("optimiser"));
+        System.arraycopy(nw, 0, w, 0, w.length);
+        System.arraycopy(nl, 0, initialLoss, 0, initialLoss.length);
     }
 }

@@ -1,10 +1,12 @@
 package org.mtl4j.balancers.weighting;
 
+import org.mtl4j.api.balance.PlainState;
 import java.util.Random;
 import org.mtl4j.api.balance.LossWeighting;
 import org.mtl4j.api.balance.WeightingContext;
 import org.mtl4j.balancers.internal.Factories;
 import org.mtl4j.balancers.internal.Params;
+import org.mtl4j.balancers.internal.ResumableRandom;
 
 /**
  * {@code rlw}: random loss weighting (Lin, Ye, Xu, Shi &amp; Zhang, "Reasonable Effectiveness of Random
@@ -14,15 +16,14 @@ import org.mtl4j.balancers.internal.Params;
  * here so that, like {@code equal}, {@code dwa} and {@code gradnorm}, they sum to T and the learning rate
  * keeps its meaning.
  */
-public final class RandomLossWeighting implements LossWeighting, java.io.Serializable {
-    private static final long serialVersionUID = 1L;
+public final class RandomLossWeighting implements LossWeighting {
     public static final String NAME = "rlw";
     private final int tasks;
-    private final Random rng;
+    private final ResumableRandom rng;
 
     public RandomLossWeighting(int tasks, long seed) {
         this.tasks = tasks;
-        this.rng = new Random(seed);
+        this.rng = new ResumableRandom(seed);
     }
 
     public static LossWeighting.Factory factory() {
@@ -50,5 +51,15 @@ public final class RandomLossWeighting implements LossWeighting, java.io.Seriali
             z[k] = tasks * z[k] / sum;
         }
         return z;
+    }
+
+    @Override
+    public PlainState saveState() {
+        return rng.saveState();
+    }
+
+    @Override
+    public void restoreState(PlainState s) {
+        rng.restoreState(s);
     }
 }

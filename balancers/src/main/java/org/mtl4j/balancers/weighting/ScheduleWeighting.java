@@ -13,8 +13,7 @@ import org.mtl4j.balancers.internal.Params;
  * w_k0 the task's {@code TaskSpec.weight}. {@code gamma} sets every task's decay, {@code gamma.<task>} one
  * task's (it wins over {@code gamma}); the default 1 keeps the weights fixed.
  */
-public final class ScheduleWeighting implements LossWeighting, java.io.Serializable {
-    private static final long serialVersionUID = 1L;
+public final class ScheduleWeighting implements LossWeighting {
     public static final String NAME = "schedule";
     static final Map<String, Double> DEFAULTS = Factories.defaults("gamma", 1.0);
     private final double[] initial;

@@ -1,5 +1,6 @@
 package org.mtl4j.balancers.weighting;
 
+import org.mtl4j.api.balance.PlainState;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +27,7 @@ import org.mtl4j.balancers.internal.ScalarAdam;
  * with the MSE loss this is {@code sigma_k^2 = E[MSE]}, the residual variance. A task without labelled
  * rows in a batch is not updated. Initial s_k = {@code init} (0: weights 1/2 and 1).
  */
-public final class UncertaintyWeighting implements LossWeighting, java.io.Serializable {
-    private static final long serialVersionUID = 1L;
+public final class UncertaintyWeighting implements LossWeighting {
     public static final String NAME = "uncertainty";
     static final Map<String, Double> DEFAULTS = Factories.defaults("lr", 0.01, "init", 0.0, "adam", 1);
     private final List<String> names;
@@ -93,5 +93,17 @@ public final class UncertaintyWeighting implements LossWeighting, java.io.Serial
             m.put("logVariance." + names.get(k), logVariances[k]);
         }
         return m;
+    }
+
+    @Override
+    public PlainState saveState() {
+        return PlainState.builder().put("logVariances", logVariances).put("optimiser", optimiser.saveState()).build();
+    }
+
+    @Override
+    public void restoreState(PlainState s) {
+        double[] lv = s.getDoubles("logVariances", logVariances.length);
+        optimiser.restoreState(s.getState("optimiser"));
+        System.arraycopy(lv, 0, logVariances, 0, lv.length);
     }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 import org.mtl4j.api.MtlException;
+import org.mtl4j.api.balance.PlainState;
 import org.mtl4j.api.internal.AtomicFiles;
 import org.mtl4j.api.train.EpochSummary;
 import org.mtl4j.api.train.StepDiagnostics;
@@ -21,24 +22,42 @@ import org.mtl4j.api.train.TrainingHistory;
 /**
  * Everything needed to continue a run exactly: the model's state (parameters and optimiser), where
  * the loop stood (epoch, batches done in it, global step), the epoch's running sums, early stopping,
- * the history so far, and the serialised balancers (those that are {@link java.io.Serializable}).
+ * the history so far, and the balancers' states as plain data ({@link PlainState}: no Java serialisation).
  *
  * <p>File format: the UTF string {@value #MAGIC}, an int version, a long payload length, the
  * payload, and the CRC-32 of the payload (so a truncated or corrupted file is detected and named).
  *
- * @param balancers serialised loss weighting, aggregator and clippers in that order; null entries
- *     for balancers that are absent or not serialisable
+ * <p>Format 1 (mtl4j before the plain balancer state) held Java-serialised balancers; it is refused,
+ * not read.
+ *
+ * @param balancers the states of the loss weighting, aggregator and clippers in that order
+ *     ({@link PlainState#EMPTY} for an absent or stateless one)
  */
 public record Checkpoint(List<String> tasks, int epoch, long stepInEpoch, long globalStep, EpochState epochState,
-        EarlyStop earlyStop, TrainingHistory history, List<byte[]> balancers, byte[] modelState) {
+        EarlyStop earlyStop, TrainingHistory history, List<PlainState> balancers, byte[] modelState) {
 
     public static final String MAGIC = "mtl4j-checkpoint";
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     /** Running sums of the current epoch. */
     public record EpochState(double[] lossSum, long[] labelled, double[] weightSum, long batches, long rows, double seconds) {
         public static EpochState zero(int tasks) {
             return new EpochState(new double[tasks], new long[tasks], new double[tasks], 0, 0, 0);
+        }
+
+        /** The same sums with another elapsed time. */
+        public EpochState withSeconds(double s) {
+            return new EpochState(lossSum, labelled, weightSum, batches, rows, s);
+        }
+
+        /** Adds one batch's losses (weighted by labelled rows), weights and rows, in place; returns the new state. */
+        public EpochState add(org.mtl4j.api.backend.TaskLosses tl, double[] w, int batchRows) {
+            for (int k = 0; k < lossSum.length; k++) {
+                lossSum[k] += tl.losses()[k] * tl.labelled()[k];
+                labelled[k] += tl.labelled()[k];
+                weightSum[k] += w[k];
+            }
+            return new EpochState(lossSum, labelled, weightSum, batches + 1, rows + batchRows, seconds);
         }
     }
 
@@ -93,6 +112,11 @@ public record Checkpoint(List<String> tasks, int epoch, long stepInEpoch, long g
                 throw new MtlException("checkpoint " + file + " is not an mtl4j checkpoint (no \"" + MAGIC + "\" header)");
             }
             int version = d.readInt();
+            if (version < VERSION && version >= 1) {
+                throw new MtlException("checkpoint " + file + " was written by an older mtl4j (checkpoint format " + version
+                        + ", with Java-serialised balancers); this mtl4j reads format " + VERSION
+                        + " only and does not deserialise balancers: start the run again");
+            }
             if (version != VERSION) {
                 throw new MtlException("checkpoint " + file + " has format version " + version + ", this mtl4j reads version " + VERSION);
             }
@@ -134,8 +158,8 @@ public record Checkpoint(List<String> tasks, int epoch, long stepInEpoch, long g
         writeBytes(d, earlyStop.bestState());
         writeHistory(d, history);
         d.writeInt(balancers.size());
-        for (byte[] b : balancers) {
-            writeBytes(d, b);
+        for (PlainState b : balancers) {
+            b.write(d);
         }
         writeBytes(d, modelState);
     }
@@ -155,9 +179,12 @@ public record Checkpoint(List<String> tasks, int epoch, long stepInEpoch, long g
         EarlyStop stop = new EarlyStop(d.readDouble(), d.readInt(), d.readInt(), readBytes(d));
         TrainingHistory history = readHistory(d);
         int nb = d.readInt();
-        List<byte[]> balancers = new ArrayList<>();
+        if (nb < 0 || nb > 4096) {
+            throw new IOException("corrupt balancer count " + nb);
+        }
+        List<PlainState> balancers = new ArrayList<>();
         for (int i = 0; i < nb; i++) {
-            balancers.add(readBytes(d));
+            balancers.add(PlainState.read(d));
         }
         byte[] model = readBytes(d);
         return new Checkpoint(tasks, epoch, stepInEpoch, globalStep, es, stop, history, balancers, model);

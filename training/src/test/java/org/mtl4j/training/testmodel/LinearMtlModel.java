@@ -195,6 +195,13 @@ public final class LinearMtlModel implements TrainableModel {
         return b.hasLabels(t.name()) ? b.mask(t.name()) : new float[b.size()];
     }
 
+    private long backwardPasses;
+
+    /** Backward passes so far: one per {@code backward}, T per {@code taskGradients} (what a step costs). */
+    public long backwardPasses() {
+        return backwardPasses;
+    }
+
     @Override
     public TrainingStep step(Batch batch) {
         Forward f = new Forward(batch);
@@ -283,27 +290,38 @@ public final class LinearMtlModel implements TrainableModel {
 
         @Override
         public void backward(double[] taskWeights) {
-            taskGradients(taskWeights, ParameterScope.SHARED);
-        }
-
-        @Override
-        public List<GradientVector> taskGradients(double[] taskWeights, ParameterScope scope) {
+            backwardPasses++;
             java.util.Arrays.fill(grad, 0, shared, 0);
-            List<GradientVector> out = new ArrayList<>();
             for (int k = 0; k < tasks.size(); k++) {
                 double[] g = sharedGrad(k);
                 for (int i = 0; i < shared; i++) {
                     grad[i] += taskWeights[k] * g[i];
                 }
                 headGrad(k, taskWeights[k]);
-                out.add(new ArrayGradientVector(g));
             }
-            return out;
         }
 
         @Override
-        public GradientVector sharedGradient() {
-            return new SliceVector(grad, 0, shared);
+        public GradientVector newGradient() {
+            return new SliceVector(new double[grad.length], 0, grad.length);
+        }
+
+        @Override
+        public void taskGradients(List<? extends GradientVector> out) {
+            backwardPasses += tasks.size();
+            for (int k = 0; k < tasks.size(); k++) {
+                double[] full = new double[grad.length];
+                System.arraycopy(sharedGrad(k), 0, full, 0, shared);
+                headGrad(k, 1.0);
+                System.arraycopy(grad, offset[k], full, offset[k], offset[k + 1] - offset[k]);
+                out.get(k).set(full);
+            }
+            java.util.Arrays.fill(grad, 0);
+        }
+
+        @Override
+        public GradientVector view(GradientVector full, ParameterScope scope) {
+            return ((SliceVector) full).slice(0, shared);
         }
 
         @Override

@@ -18,6 +18,14 @@ public final class SliceVector implements GradientVector {
         this.length = length;
     }
 
+    /** A view of {@code len} values of this slice from {@code from} (writes go through). */
+    public SliceVector slice(int from, int len) {
+        if (from < 0 || len < 0 || from + len > length) {
+            throw new IllegalArgumentException("slice [" + from + ", " + (from + len) + ") outside a vector of " + length);
+        }
+        return new SliceVector(data, offset + from, len);
+    }
+
     @Override
     public int length() {
         return length;

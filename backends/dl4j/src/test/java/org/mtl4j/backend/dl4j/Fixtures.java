@@ -11,15 +11,19 @@ import org.mtl4j.api.data.Feature;
 import org.mtl4j.api.data.Vocabulary;
 import org.mtl4j.api.spec.CategoricalInput;
 import org.mtl4j.api.spec.DenseInput;
+import org.mtl4j.api.spec.ImageInput;
 import org.mtl4j.api.spec.InputSpec;
 import org.mtl4j.api.spec.LossKind;
 import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.api.spec.MultiHotInput;
 import org.mtl4j.api.spec.OptimizerSpec;
 import org.mtl4j.api.spec.Pooling;
+import org.mtl4j.api.spec.SequenceInput;
 import org.mtl4j.api.spec.TaskKind;
 import org.mtl4j.api.spec.TaskSpec;
+import org.mtl4j.api.spec.TextInput;
 import org.mtl4j.api.spec.Topology;
+import org.mtl4j.api.spec.TransformerSpec;
 import org.mtl4j.api.spec.TrainingSpec;
 import org.mtl4j.api.backend.TrainableModel;
 
@@ -28,6 +32,7 @@ final class Fixtures {
     static final int DENSE = 5;
     static final int USERS = 12;
     static final int TAGS = 7;
+    static final int WORDS = 9;
 
     private Fixtures() {
     }
@@ -36,6 +41,19 @@ final class Fixtures {
         return List.of(new DenseInput("x", List.of("x0", "x1", "x2", "x3", "x4"), true),
                 new CategoricalInput("user", "user", 3, null, null),
                 new MultiHotInput("tags", "tags", "|", 2, Pooling.MEAN, null, null));
+    }
+
+    /**
+     * {@link #inputs()} plus every other encoder kind: an id sequence through a Transformer, a
+     * grey image through a conv branch, a bag-of-words text and a token-sequence text.
+     */
+    static List<InputSpec> richInputs() {
+        List<InputSpec> in = new ArrayList<>(inputs());
+        in.add(new SequenceInput("history", "history", "|", 4, null, "items", TransformerSpec.of(1, 2, 8)));
+        in.add(new ImageInput("img", "img", 1, 4, 4, List.of(2), 3));
+        in.add(new TextInput("title", "title", TextInput.Encoding.BAG_OF_WORDS, 5, 3, null, null));
+        in.add(new TextInput("body", "body", TextInput.Encoding.SEQUENCE, 4, 8, null, TransformerSpec.of(1, 2, 8)));
+        return in;
     }
 
     static Map<String, Vocabulary> vocabularies() {
@@ -47,7 +65,12 @@ final class Fixtures {
         for (int i = 0; i < TAGS - 2; i++) {
             tags.add("t" + i);
         }
-        return Map.of("user", Vocabulary.of("user", users), "tags", Vocabulary.of("tags", tags));
+        List<String> words = new ArrayList<>();
+        for (int i = 0; i < WORDS - 2; i++) {
+            words.add("w" + i);
+        }
+        return Map.of("user", Vocabulary.of("user", users), "tags", Vocabulary.of("tags", tags), "items",
+                Vocabulary.of("items", words), "title", Vocabulary.of("title", words), "body", Vocabulary.of("body", words));
     }
 
     static Map<String, Dataset.DenseStats> stats() {
@@ -73,7 +96,11 @@ final class Fixtures {
     }
 
     static ModelSpec spec(Topology topology, List<TaskSpec> tasks, OptimizerSpec opt) {
-        return new ModelSpec("m", inputs(), tasks, topology, null, null, null, opt, new TrainingSpec(1, 32, 7L, 0, null, 0, 1000),
+        return spec(inputs(), topology, tasks, opt);
+    }
+
+    static ModelSpec spec(List<InputSpec> inputs, Topology topology, List<TaskSpec> tasks, OptimizerSpec opt) {
+        return new ModelSpec("m", inputs, tasks, topology, null, null, null, opt, new TrainingSpec(1, 32, 7L, 0, null, 0, 1000),
                 "dl4j");
     }
 
@@ -114,6 +141,32 @@ final class Fixtures {
         f.put("x", new Feature.Dense(DENSE, x));
         f.put("user", new Feature.Ids(users));
         f.put("tags", new Feature.Bag(offsets, tagIds.stream().mapToInt(Integer::intValue).toArray()));
+        for (InputSpec in : spec.inputs()) {
+            if (in instanceof SequenceInput seq) {
+                f.put(seq.name(), sequence(rng, n, seq.maxLength()));
+            } else if (in instanceof TextInput text) {
+                if (text.encoding() == TextInput.Encoding.SEQUENCE) {
+                    f.put(text.name(), sequence(rng, n, text.maxTokens()));
+                } else {
+                    int[] off = new int[n + 1];
+                    List<Integer> ids = new ArrayList<>();
+                    for (int r = 0; r < n; r++) {
+                        int len = 1 + rng.nextInt(text.maxTokens());
+                        for (int i = 0; i < len; i++) {
+                            ids.add(2 + rng.nextInt(WORDS - 2));
+                        }
+                        off[r + 1] = ids.size();
+                    }
+                    f.put(text.name(), new Feature.Bag(off, ids.stream().mapToInt(Integer::intValue).toArray()));
+                }
+            } else if (in instanceof ImageInput img) {
+                float[] px = new float[n * img.pixels()];
+                for (int i = 0; i < px.length; i++) {
+                    px[i] = rng.nextFloat();
+                }
+                f.put(img.name(), new Feature.Image(img.channels(), img.height(), img.width(), px));
+            }
+        }
         Map<String, float[]> labels = new HashMap<>();
         Map<String, float[]> masks = new HashMap<>();
         boolean first = true;
@@ -134,6 +187,18 @@ final class Fixtures {
             first = false;
         }
         return new Batch(n, f, labels, masks, Map.of());
+    }
+
+    /** Right-aligned id sequences, left-padded with 0, of 1..maxLength tokens. */
+    private static Feature.Sequence sequence(Random rng, int n, int maxLength) {
+        int[] ids = new int[n * maxLength];
+        for (int r = 0; r < n; r++) {
+            int len = 1 + rng.nextInt(maxLength);
+            for (int i = maxLength - len; i < maxLength; i++) {
+                ids[r * maxLength + i] = 2 + rng.nextInt(WORDS - 2);
+            }
+        }
+        return new Feature.Sequence(maxLength, ids);
     }
 
     static double weighted(double[] losses, double[] w) {

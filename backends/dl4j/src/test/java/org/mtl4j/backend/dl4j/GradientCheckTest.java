@@ -22,7 +22,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Finite-difference checks of the hand-derived backward passes, for every topology with every head
- * (sigmoid/BCE, ESMM product, softmax/CE, Huber), every encoder kind and masked labels. In float32
+ * (sigmoid/BCE, ESMM product, softmax/CE, Huber), every encoder kind (dense, categorical, multi-hot;
+ * a Transformer over an id sequence, a conv branch over an image, bag-of-words and token-sequence text,
+ * all inside full models) and masked labels. In float32
  * we compare directional derivatives along random unit directions (central differences, step 3e-3:
  * truncation error O(1e-5), rounding about 1e-7 x loss / step) and single coordinates of the
  * largest gradients; tolerance 2% relative + 2e-4 + 1e-3 x |gradient| absolute (a unit direction's
@@ -45,6 +47,24 @@ class GradientCheckTest {
         check(Fixtures.spec(topology, Fixtures.mixedTasks(), OptimizerSpec.adam(1e-3)), new double[] {1.0, 0.7, 0.5, 1.3});
     }
 
+    /**
+     * Every other encoder kind inside a full model, next to dense, categorical and multi-hot inputs:
+     * an id sequence through a Transformer (shared item table), a conv branch over an image, a
+     * bag-of-words text and a token-sequence text (its own Transformer), fused below each topology.
+     */
+    @ParameterizedTest
+    @MethodSource("topologies")
+    void sequenceImageAndTextEncodersInsideFullModels(Topology topology) {
+        ModelSpec rich = Fixtures.spec(Fixtures.richInputs(), topology, Fixtures.mixedTasks(), OptimizerSpec.adam(1e-3));
+        List<String> names = Fixtures.compile(rich).step(Fixtures.batch(rich, 4, 1, 0)).parameterBlocks().stream()
+                .map(org.mtl4j.api.backend.ParameterBlock::name).toList();
+        for (String encoder : List.of("sequence:history", "image:img", "embedding:title", "text:body")) {
+            assertThat(names).as("parameters of %s", encoder).anyMatch(n -> n.startsWith(encoder));
+        }
+        check(Fixtures.spec(Fixtures.richInputs(), topology, Fixtures.mixedTasks(), OptimizerSpec.adam(1e-3)),
+                new double[] {0.8, 1.1, 0.6, 1.2}, true);
+    }
+
     /** MSE regression and a chain of three binary tasks (ESMM applied twice). */
     @ParameterizedTest
     @MethodSource("topologies")
@@ -57,9 +77,33 @@ class GradientCheckTest {
     }
 
     private void check(ModelSpec spec, double[] w) {
+        check(spec, w, false);
+    }
+
+    /**
+     * @param spreadTransformers replace the Transformers' parameters and token tables by uniform(-1, 1)
+     *     values (as {@code GradCheck.randomise} does for the encoder's own check): at the default
+     *     initialisation the layer norms see variances of ~1e-3, where the loss curves too fast for a
+     *     float32 central difference
+     */
+    private void check(ModelSpec spec, double[] w, boolean spreadTransformers) {
         Topology topology = spec.topology();
         Dl4jModel model = (Dl4jModel) Fixtures.compile(spec);
         Batch batch = Fixtures.batch(spec, 24, 11, 3);
+        if (spreadTransformers) {
+            Random spread = new Random(5);
+            for (org.mtl4j.api.backend.ParameterBlock block : model.step(batch).parameterBlocks()) {
+                String name = block.name();
+                if (name.startsWith("sequence:") || name.startsWith("text:body") || name.equals("embedding:items")
+                        || name.equals("embedding:body")) {
+                    double[] v = new double[block.values().length()];
+                    for (int i = 0; i < v.length; i++) {
+                        v[i] = spread.nextDouble() * 2 - 1;
+                    }
+                    block.values().set(v);
+                }
+            }
+        }
         // Finite differences need pre-activations away from the ReLU kinks: the default fan-in
         // uniform init is small enough that float32 probes often straddle one, so the check runs on
         // weights scaled up to He-like magnitude (the gradient code does not depend on the values).
@@ -109,7 +153,7 @@ class GradientCheckTest {
             float[] d = new float[n];
             d[idx[j]] = 1f;
             double numeric = directional(model, batch, w, p0, d, EPS);
-            assertThat(numeric).as("%s coordinate %d", topology.id(), idx[j]).isCloseTo(g[idx[j]],
+            assertThat(numeric).as("%s coordinate %d (%s)", topology.id(), idx[j], nameOf(step, idx[j])).isCloseTo(g[idx[j]],
                     org.assertj.core.data.Offset.offset(0.02 * Math.abs(g[idx[j]]) + 2e-4 + 1e-3 * gnorm));
         }
     }
@@ -130,6 +174,18 @@ class GradientCheckTest {
         double minus = loss(model, batch, w);
         pm.put(p0);
         return (plus - minus) / (2 * eps);
+    }
+
+    /** The parameter block holding flat coordinate {@code i} (blocks lie in buffer order). */
+    private static String nameOf(TrainingStep step, int i) {
+        int from = 0;
+        for (org.mtl4j.api.backend.ParameterBlock b : step.parameterBlocks()) {
+            if (i < from + b.values().length()) {
+                return b.name() + "[" + (i - from) + "]";
+            }
+            from += b.values().length();
+        }
+        return "?";
     }
 
     private static double norm(float[] g) {

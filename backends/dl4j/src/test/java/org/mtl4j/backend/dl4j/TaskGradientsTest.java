@@ -18,7 +18,7 @@ import org.mtl4j.api.spec.Topology;
 import org.mtl4j.backend.dl4j.internal.model.Dl4jModel;
 import org.mtl4j.backend.dl4j.internal.nn.Mat;
 
-/** Per-task gradients: T backward passes whose weighted sum is the one-pass gradient. */
+/** Per-task gradients: T backward passes into caller buffers, whose weighted sum is the one-pass gradient. */
 class TaskGradientsTest {
 
     static Stream<Arguments> cases() {
@@ -39,12 +39,28 @@ class TaskGradientsTest {
         float[] full = Mat.of(model.gradients()).get(new float[n]);
 
         TrainingStep step = model.step(batch);
-        List<GradientVector> per = step.taskGradients(w, scope);
-        float[] buffer = Mat.of(model.gradients()).get(new float[n]);
+        List<GradientVector> buffers = List.of(step.newGradient(), step.newGradient(), step.newGradient(), step.newGradient());
+        long passes = model.backwardPasses();
+        step.taskGradients(buffers);
+        assertThat(model.backwardPasses() - passes).isEqualTo(4); // T passes, whatever the scope
+        // the gradient buffer is not a side effect: it holds zeros until setGradient writes it
+        float[] untouched = Mat.of(model.gradients()).get(new float[n]);
+        for (float f : untouched) {
+            assertThat(f).isZero();
+        }
+        List<GradientVector> per = buffers.stream().map(b -> step.view(b, scope)).toList();
         long shared = model.sharedLength();
-        int expected = scope == ParameterScope.SHARED ? (int) shared : step.sharedGradient().length();
-        assertThat(per).hasSize(4);
+        int expected = per.get(0).length();
         int lo = (int) shared - expected;
+        if (scope == ParameterScope.SHARED) {
+            assertThat(expected).isEqualTo((int) shared);
+        } else {
+            // a slice at the end of the SHARED view: the same numbers, not another set of passes
+            for (int k = 0; k < 4; k++) {
+                double[] all = step.view(buffers.get(k), ParameterScope.SHARED).toArray();
+                assertThat(per.get(k).toArray()).containsExactly(java.util.Arrays.copyOfRange(all, lo, (int) shared));
+            }
+        }
         for (GradientVector v : per) {
             assertThat(v.length()).isEqualTo(expected);
         }
@@ -68,7 +84,9 @@ class TaskGradientsTest {
                 assertThat(sum[i]).as("shared %d", lo + i).isCloseTo(full[lo + i], within(1e-5 * scale + 1e-7));
             }
         }
-        // the buffer holds exactly what backward() gives: weighted tower gradients, weighted shared sum
+        // the explicit write-back of the weighted per-task gradients is what backward() gives, towers included
+        step.setGradient(w, buffers);
+        float[] buffer = Mat.of(model.gradients()).get(new float[n]);
         double scale = 0;
         for (float f : full) {
             scale = Math.max(scale, Math.abs(f));
@@ -76,6 +94,6 @@ class TaskGradientsTest {
         for (int i = 0; i < n; i++) {
             assertThat((double) buffer[i]).as("buffer %d", i).isCloseTo(full[i], within(1e-5 * scale + 1e-7));
         }
-        assertThat(step.sharedGradient().length()).isEqualTo(expected);
+        assertThat(step.sharedGradient().length()).isEqualTo((int) shared);
     }
 }

@@ -80,7 +80,6 @@ public final class TribuoFmModel implements TrainableModel {
     private final List<TribuoGradientVector.Cell> cells;
     private final TribuoGradientVector gradAll;
     private final TribuoGradientVector gradShared;
-    private final TribuoGradientVector[] taskShared;
     private final List<ParameterBlock> blocks = new ArrayList<>();
 
     private long updates;
@@ -108,12 +107,6 @@ public final class TribuoFmModel implements TrainableModel {
             this.gradShared = new TribuoGradientVector(one(net.sharedGradientRows()), List.of(cells.get(0)));
         } else {
             this.gradShared = new TribuoGradientVector(List.of());
-        }
-        this.taskShared = new TribuoGradientVector[taskNames.size()];
-        for (int t = 0; t < taskShared.length; t++) {
-            taskShared[t] = net.sharedWidth() > 0
-                    ? new TribuoGradientVector(one(new double[features.size()][net.sharedWidth()]))
-                    : new TribuoGradientVector(List.of());
         }
         for (int i = 0; i < net.blockCount(); i++) {
             int owner = net.owner(i);
@@ -347,28 +340,52 @@ public final class TribuoFmModel implements TrainableModel {
         }
 
         @Override
-        public List<GradientVector> taskGradients(double[] taskWeights, ParameterScope scope) {
-            checkCurrent(taskWeights);
+        public GradientVector newGradient() {
+            return gradAll.zerosLike();
+        }
+
+        @Override
+        public void taskGradients(List<? extends GradientVector> out) {
+            if (generation != stepGeneration) {
+                throw new IllegalStateException("tribuo backend: this training step is stale (a later step() was taken)");
+            }
+            if (out.size() != taskNames.size()) {
+                throw new IllegalArgumentException("tribuo backend: " + out.size() + " task gradient buffers for "
+                        + taskNames.size() + " tasks " + taskNames);
+            }
             int[] support = fw.x().support();
+            for (int t = 0; t < out.size(); t++) {
+                prepareGradient(support);
+                net.backprop(fw, lp.dz[t], 1.0, net.sharedGradientRows());
+                own(out.get(t)).assign(gradAll);
+            }
             prepareGradient(support);
-            List<GradientVector> out = new ArrayList<>(taskShared.length);
-            for (int t = 0; t < taskShared.length; t++) {
-                TribuoGradientVector v = taskShared[t];
-                if (v.blockCount() > 0) {
-                    v.zero();
-                    v.setSupport(0, support);
-                }
-                net.backprop(fw, lp.dz[t], taskWeights[t], v.blockCount() > 0 ? v.block(0) : null);
-                out.add(v);
+        }
+
+        @Override
+        public GradientVector view(GradientVector full, ParameterScope scope) {
+            TribuoGradientVector v = own(full);
+            // The FM's shared parameters are one block, the shared factors V_0 (block 0): it is also the last shared layer.
+            return net.sharedWidth() > 0 ? v.blocks(0, 1) : new TribuoGradientVector(List.of());
+        }
+
+        private TribuoGradientVector own(GradientVector g) {
+            if (!(g instanceof TribuoGradientVector v) || v.blockCount() != net.blockCount() || v.length() != gradAll.length()) {
+                throw new IllegalArgumentException("tribuo backend: expected a gradient from newGradient() (" + gradAll.length()
+                        + " values), found " + (g == null ? "null" : g.getClass().getSimpleName() + " of length " + g.length()));
             }
-            if (net.sharedWidth() > 0) {
-                for (int t = 0; t < taskShared.length; t++) {
-                    if (taskWeights[t] != 0) {
-                        gradShared.axpy(taskWeights[t], taskShared[t]);
-                    }
+            return v;
+        }
+
+        @Override
+        public void setGradient(double[] taskWeights, List<? extends GradientVector> taskGradients) {
+            checkCurrent(taskWeights);
+            prepareGradient(fw.x().support());
+            for (int t = 0; t < taskWeights.length; t++) {
+                if (taskWeights[t] != 0) {
+                    gradAll.axpy(taskWeights[t], own(taskGradients.get(t)));
                 }
             }
-            return out;
         }
 
         @Override

@@ -82,6 +82,18 @@ public final class TribuoGradientVector implements GradientVector {
         return blocks[b];
     }
 
+    /** A view of blocks [from, to) of this vector: the same rows and supports, writes go through. */
+    public TribuoGradientVector blocks(int from, int to) {
+        double[][][] b = java.util.Arrays.copyOfRange(blocks, from, to);
+        int n = 0;
+        for (double[][] block : b) {
+            for (double[] row : block) {
+                n += row.length;
+            }
+        }
+        return new TribuoGradientVector(b, java.util.Arrays.copyOfRange(cells, from, to), n);
+    }
+
     public int blockCount() {
         return blocks.length;
     }

@@ -73,8 +73,7 @@ public final class Dl4jModel implements TrainableModel {
     private final Nd4jGradientVector whole;
     private final Nd4jGradientVector sharedAll;
     private List<ParameterBlock> blocks;
-    private INDArray accumulator;
-    private Nd4jGradientVector[] taskVectors;
+    private long backwardPasses;
 
     public Dl4jModel(ModelSpec spec, Map<String, Vocabulary> vocabularies, Map<String, Dataset.DenseStats> denseStats, String version) {
         this.spec = spec;
@@ -157,6 +156,7 @@ public final class Dl4jModel implements TrainableModel {
 
     /** Gradient of sum_k w_k L_k into the (zeroed) gradient buffer: one backward pass. */
     private void backwardPass(double[] weights) {
+        backwardPasses++;
         store.zeroGrads();
         boolean[] active = heads.gradients(weights);
         Mat[] dH = new Mat[t];
@@ -209,7 +209,6 @@ public final class Dl4jModel implements TrainableModel {
     private final class Step implements TrainingStep {
         private final long gen;
         private final TaskLosses losses;
-        private Nd4jGradientVector sharedView;
 
         Step(long gen, TaskLosses losses) {
             this.gen = gen;
@@ -240,45 +239,72 @@ public final class Dl4jModel implements TrainableModel {
             check();
             checkWeights(taskWeights);
             backwardPass(taskWeights);
-            sharedView = sharedAll;
         }
 
         @Override
-        public List<GradientVector> taskGradients(double[] taskWeights, ParameterScope scope) {
+        public GradientVector newGradient() {
+            return new Nd4jGradientVector(Nd4j.create(DataType.FLOAT, store.grads().length()));
+        }
+
+        @Override
+        public void taskGradients(List<? extends GradientVector> out) {
             check();
-            checkWeights(taskWeights);
-            long hi = store.sharedLength();
-            long lo = scope == ParameterScope.LAST_SHARED_LAYER ? Math.min(store.lastSharedOffset(), hi) : 0;
-            if (accumulator == null) {
-                accumulator = Nd4j.create(DataType.FLOAT, store.grads().length());
+            if (out.size() != t) {
+                throw new IllegalArgumentException("expected " + t + " task gradient buffers (" + spec.taskNames()
+                        + "), found " + out.size());
             }
-            Mat acc = Mat.of(accumulator);
             Mat grads = Mat.of(store.grads());
-            // (two small wrapper objects per call; the ND4J memory behind them is allocated once)
-            acc.zero();
-            List<GradientVector> out = new ArrayList<>(t);
             double[] onehot = new double[t];
             for (int k = 0; k < t; k++) {
                 Arrays.fill(onehot, 0);
                 onehot[k] = 1;
                 backwardPass(onehot);
-                Nd4jGradientVector v = taskVector(k, hi - lo);
-                if (hi > lo) {
-                    v.assign(new Nd4jGradientVector(slice(store.grads(), lo, hi)));
-                }
-                out.add(v);
-                if (taskWeights[k] != 0) {
-                    Blas.axpy((float) taskWeights[k], grads, acc);
+                Blas.copy(grads, Mat.of(own(out.get(k)).array()));
+            }
+            store.zeroGrads();
+        }
+
+        @Override
+        public GradientVector view(GradientVector full, ParameterScope scope) {
+            INDArray a = own(full).array();
+            long hi = store.sharedLength();
+            long lo = scope == ParameterScope.LAST_SHARED_LAYER ? Math.min(store.lastSharedOffset(), hi) : 0;
+            if (a == store.grads()) {
+                if (lo == 0) {
+                    return sharedAll;
                 }
             }
-            Blas.copy(acc, grads);
-            sharedView = lo == 0 ? sharedAll : new Nd4jGradientVector(slice(store.grads(), lo, hi));
-            return out;
+            return new Nd4jGradientVector(slice(a, lo, hi));
+        }
+
+        @Override
+        public void setGradient(double[] taskWeights, List<? extends GradientVector> taskGradients) {
+            check();
+            checkWeights(taskWeights);
+            if (taskGradients.size() != t) {
+                throw new IllegalArgumentException("expected " + t + " task gradients, found " + taskGradients.size());
+            }
+            Mat grads = Mat.of(store.grads());
+            grads.zero();
+            for (int k = 0; k < t; k++) {
+                if (taskWeights[k] != 0) {
+                    Blas.axpy((float) taskWeights[k], Mat.of(own(taskGradients.get(k)).array()), grads);
+                }
+            }
+        }
+
+        private Nd4jGradientVector own(GradientVector g) {
+            if (!(g instanceof Nd4jGradientVector n) || n.length() != store.grads().length()) {
+                throw new IllegalArgumentException("dl4j model '" + spec.name() + "': expected a gradient from newGradient() ("
+                        + store.grads().length() + " floats), found " + (g == null ? "null" : g.getClass().getSimpleName()
+                        + " of length " + g.length()));
+            }
+            return n;
         }
 
         @Override
         public GradientVector sharedGradient() {
-            return sharedView == null ? sharedAll : sharedView;
+            return sharedAll;
         }
 
         @Override
@@ -295,17 +321,6 @@ public final class Dl4jModel implements TrainableModel {
         public Map<String, double[]> gateUtilisation() {
             return trunk.gateUtilisation();
         }
-    }
-
-    /** Per-task gradient buffers, reused from step to step (valid until the next step, as the SPI allows). */
-    private Nd4jGradientVector taskVector(int task, long length) {
-        if (taskVectors == null || taskVectors[task] == null || taskVectors[task].length() != length) {
-            if (taskVectors == null) {
-                taskVectors = new Nd4jGradientVector[t];
-            }
-            taskVectors[task] = new Nd4jGradientVector(Nd4j.create(DataType.FLOAT, length));
-        }
-        return taskVectors[task];
     }
 
     List<ParameterBlock> parameterBlocks() {
@@ -374,6 +389,14 @@ public final class Dl4jModel implements TrainableModel {
     /** The flat gradient buffer (a view). */
     public INDArray gradients() {
         return store.grads();
+    }
+
+    /**
+     * Backward passes run since this model was built (one per {@code backward}, T per
+     * {@code taskGradients}): tests count them to show what a step costs.
+     */
+    public long backwardPasses() {
+        return backwardPasses;
     }
 
     /** Length of the shared prefix of the flat buffers. */

@@ -9,6 +9,7 @@ import org.mtl4j.api.spec.EsmmChains;
 import org.mtl4j.api.spec.LossKind;
 import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.api.spec.TaskSpec;
+import org.mtl4j.tasks.LossKernels;
 
 /**
  * Output heads and losses of every task on the towers' [batch, classes] outputs: sigmoid + BCE,
@@ -16,11 +17,12 @@ import org.mtl4j.api.spec.TaskSpec;
  * mean over its labelled rows, PLE eq. 9) and ESMM chains (Ma et al., SIGIR 2018, eq. 1-3:
  * p(ctcvr) = p(ctr) x p(cvr), the loss on the product only, over all rows).
  *
- * <p>These per-row formulas touch B x C numbers per task; they run on heap copies of the tower
- * outputs (one copy in, one out) because ND4J's per-op cost would exceed the arithmetic.
+ * <p>The loss formulas and their derivatives are the {@code tasks} module's {@link LossKernels}
+ * (written once for every backend); this class loops over rows, masks and chains. The loops touch
+ * B x C numbers per task; they run on heap copies of the tower outputs (one copy in, one out) because
+ * ND4J's per-op cost would exceed the arithmetic.
  */
 final class TaskHeads {
-    private static final float EPS = 1e-7f;
 
     private final List<TaskSpec> tasks;
     private final int t;
@@ -33,6 +35,7 @@ final class TaskHeads {
     final float[][] prob;
     final float[][] grad;
     private final float[][] gradProb;
+    private final double[][] logSumExp;
     private final float[][] labels;
     private final float[][] masks;
     final double[] losses;
@@ -56,6 +59,7 @@ final class TaskHeads {
         prob = new float[t][];
         grad = new float[t][];
         gradProb = new float[t][];
+        logSumExp = new double[t][];
         labels = new float[t][];
         masks = new float[t][];
         losses = new double[t];
@@ -82,6 +86,7 @@ final class TaskHeads {
                 prob[k] = new float[n * width[k]];
                 grad[k] = new float[n * width[k]];
                 gradProb[k] = new float[n];
+                logSumExp[k] = new double[n];
             }
         }
     }
@@ -121,6 +126,7 @@ final class TaskHeads {
                         for (int j = 0; j < c; j++) {
                             prob[k][r * c + j] /= (float) s;
                         }
+                        logSumExp[k][r] = max + Math.log(s);
                     }
                 }
                 case REGRESSION -> System.arraycopy(zk, 0, prob[k], 0, rows);
@@ -173,12 +179,7 @@ final class TaskHeads {
                 if (!(y >= 0f && y <= 1f)) {
                     throw new MtlException("task '" + ts.name() + "': label " + y + " at row " + r + " is outside [0, 1]");
                 }
-                if (parent[k] < 0) {
-                    float x = z[k][r];
-                    return Math.max(x, 0) - x * y + Math.log1p(Math.exp(-Math.abs(x)));
-                }
-                double p = Math.min(Math.max(prob[k][r], EPS), 1 - EPS);
-                return -(y * Math.log(p) + (1 - y) * Math.log(1 - p));
+                return parent[k] < 0 ? LossKernels.bceWithLogit(z[k][r], y) : LossKernels.bce(prob[k][r], y);
             }
             case MULTICLASS -> {
                 int c = width[k];
@@ -186,18 +187,13 @@ final class TaskHeads {
                 if (cls != y || cls < 0 || cls >= c) {
                     throw new MtlException("task '" + ts.name() + "': label " + y + " at row " + r + " is not a class index in [0, " + c + ")");
                 }
-                return -Math.log(Math.max(prob[k][r * c + cls], 1e-30f));
+                return LossKernels.softmaxCrossEntropy(logSumExp[k][r], z[k][r * c + cls]);
             }
             default -> {
                 if (!Float.isFinite(y)) {
                     throw new MtlException("task '" + ts.name() + "': label " + y + " at row " + r + " is not a finite number");
                 }
-                double d = z[k][r] - y;
-                if (ts.loss() == LossKind.HUBER) {
-                    double a = Math.abs(d);
-                    return a <= 1 ? 0.5 * d * d : a - 0.5;
-                }
-                return d * d;
+                return ts.loss() == LossKind.HUBER ? LossKernels.huber(z[k][r], y) : LossKernels.squaredError(z[k][r], y);
             }
         }
     }
@@ -231,7 +227,7 @@ final class TaskHeads {
                             continue;
                         }
                         for (int r = 0; r < rows; r++) {
-                            float d = ownLoss ? scale * m[r] * (s[r] - y[r]) : 0f;
+                            float d = ownLoss ? scale * m[r] * (float) LossKernels.bceWithLogitGradient(s[r], y[r]) : 0f;
                             g[r] = d + gradProb[k][r] * s[r] * (1 - s[r]);
                         }
                     } else {
@@ -243,8 +239,7 @@ final class TaskHeads {
                         for (int r = 0; r < rows; r++) {
                             float dp = gradProb[k][r];
                             if (ownLoss && m[r] != 0f) {
-                                float p = Math.min(Math.max(prob[k][r], EPS), 1 - EPS);
-                                dp += scale * m[r] * (p - y[r]) / (p * (1 - p));
+                                dp += scale * m[r] * (float) LossKernels.bceGradient(prob[k][r], y[r]);
                             }
                             g[r] = dp * pp[r] * s[r] * (1 - s[r]);
                             gp[r] += dp * s[r];
@@ -262,10 +257,10 @@ final class TaskHeads {
                             continue;
                         }
                         float a = scale * m[r];
+                        int label = (int) y[r];
                         for (int j = 0; j < c; j++) {
-                            g[r * c + j] = a * prob[k][r * c + j];
+                            g[r * c + j] = a * (float) LossKernels.softmaxCrossEntropyGradient(prob[k][r * c + j], j == label);
                         }
-                        g[r * c + (int) y[r]] -= a;
                     }
                 }
                 case REGRESSION -> {
@@ -274,8 +269,8 @@ final class TaskHeads {
                     }
                     boolean huber = ts.loss() == LossKind.HUBER;
                     for (int r = 0; r < rows; r++) {
-                        float d = z[k][r] - y[r];
-                        g[r] = scale * m[r] * (huber ? Math.max(-1f, Math.min(1f, d)) : 2 * d);
+                        double d = huber ? LossKernels.huberGradient(z[k][r], y[r]) : LossKernels.squaredErrorGradient(z[k][r], y[r]);
+                        g[r] = scale * m[r] * (float) d;
                     }
                 }
             }

@@ -1,0 +1,212 @@
+package org.mtl4j.training.internal;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.mtl4j.api.backend.Provenance;
+import org.mtl4j.api.backend.TrainableModel;
+import org.mtl4j.api.data.Batch;
+import org.mtl4j.api.data.BatchStream;
+import org.mtl4j.api.data.Dataset;
+import org.mtl4j.api.metric.Evaluation;
+import org.mtl4j.api.metric.Metric;
+import org.mtl4j.api.spec.TrainingSpec;
+import org.mtl4j.api.train.EpochSummary;
+import org.mtl4j.api.train.TrainingHistory;
+import org.mtl4j.api.train.TrainingListener;
+import org.mtl4j.training.Evaluator;
+import org.mtl4j.training.HistoryRecorder;
+import org.mtl4j.training.Trainer;
+import org.mtl4j.training.TrainingResult;
+
+/**
+ * One training run of the {@link Trainer}: the epoch and batch loop over a {@link GradientPipeline},
+ * epoch ends (mean losses, {@code onEpochEnd}, validation, listeners), the {@link EarlyStopper},
+ * checkpoints through a {@link CheckpointStore}, resume, and the run's provenance.
+ */
+public final class EpochLoop {
+    private final TrainableModel model;
+    private final GradientPipeline pipeline;
+    private final EarlyStopper stopper;
+    private final List<String> tasks;
+    private final HistoryRecorder recorder = new HistoryRecorder();
+    private int epoch;
+    private long stepInEpoch;
+    private long globalStep;
+    private Checkpoint.EpochState sums;
+
+    private final List<TrainingListener> listeners;
+    private final Function<String, Metric> metrics;
+    private final int checkpointEvery;
+
+    public EpochLoop(TrainableModel model, GradientPipeline pipeline, EarlyStopper stopper, List<TrainingListener> listeners,
+            Function<String, Metric> metrics, int checkpointEvery) {
+        this.listeners = listeners;
+        this.metrics = metrics;
+        this.checkpointEvery = checkpointEvery;
+        this.model = model;
+        this.pipeline = pipeline;
+        this.stopper = stopper;
+        this.tasks = model.spec().taskNames();
+        this.sums = Checkpoint.EpochState.zero(tasks.size());
+        recorder.onStart(model.spec(), -1);
+    }
+
+    public void resume(Checkpoint c, Path file) {
+        EarlyStopper.restoreSnapshot(model, c.modelState());
+        epoch = c.epoch();
+        stepInEpoch = c.stepInEpoch();
+        globalStep = c.globalStep();
+        sums = c.epochState();
+        if (stopper != null) {
+            stopper.restore(c.earlyStop());
+        }
+        recorder.restore(c.history());
+        pipeline.restoreStates(c.balancers(), file);
+    }
+
+    public TrainingResult train(Dataset data, Dataset valid, CheckpointStore store, Dataset source) {
+        TrainingSpec ts = model.spec().training();
+        for (TrainingListener l : listeners) {
+            l.onStart(model.spec(), data.size());
+        }
+        String stopReason = recorder.history().stopReason();
+        Evaluation lastEval = null;
+        int lastEvalEpoch = -1;
+        while (epoch < ts.epochs() && stopReason == null) {
+            long skip = stepInEpoch;
+            long t0 = System.nanoTime();
+            double secondsBefore = sums.seconds();
+            try (BatchStream stream = data.batches(ts.batchSize(), true, Trainer.epochSeed(ts.seed(), epoch))) {
+                long index = 0;
+                while (stream.hasNext()) {
+                    Batch b = stream.next();
+                    if (index++ < skip) {
+                        continue;
+                    }
+                    if (b.size() > 0) {
+                        step(b, ts);
+                    }
+                    stepInEpoch = index;
+                    if (store != null && checkpointEvery > 0 && b.size() > 0 && globalStep % checkpointEvery == 0) {
+                        sums = sums.withSeconds(secondsBefore + (System.nanoTime() - t0) / 1e9);
+                        store.writeStep(checkpoint(), globalStep);
+                    }
+                }
+            }
+            sums = sums.withSeconds(secondsBefore + (System.nanoTime() - t0) / 1e9);
+            EpochSummary summary = endEpoch(valid);
+            if (valid != null) {
+                lastEval = lastEvaluation;
+                lastEvalEpoch = epoch;
+            }
+            if (stopper != null) {
+                stopReason = stopper.afterEpoch(lastEval, epoch, model);
+                if (stopReason != null) {
+                    recorder.stopReason(stopReason);
+                }
+            }
+            int done = summary.epoch();
+            epoch = done + 1;
+            stepInEpoch = 0;
+            sums = Checkpoint.EpochState.zero(tasks.size());
+            if (store != null) {
+                store.writeEpoch(checkpoint(), done);
+            }
+        }
+        if (stopReason == null) {
+            recorder.stopReason("completed " + ts.epochs() + " epochs");
+        }
+        List<EpochSummary> done = recorder.history().epochs();
+        int lastEpoch = done.isEmpty() ? -1 : done.get(done.size() - 1).epoch();
+        if (stopper != null && stopper.restoreBest(model, lastEpoch)) {
+            lastEval = null;
+        }
+        Evaluation finalEval = null;
+        if (valid != null) {
+            finalEval = lastEval != null && lastEvalEpoch == lastEpoch ? lastEval : Evaluator.evaluate(model, valid, metrics);
+        }
+        TrainingHistory history = recorder.history();
+        updateProvenance(model, ts, source, valid, history, globalStep);
+        for (TrainingListener l : listeners) {
+            l.onEnd(history);
+        }
+        return new TrainingResult(model, history, finalEval);
+    }
+
+    private Evaluation lastEvaluation;
+
+    private void step(Batch batch, TrainingSpec ts) {
+        long step = globalStep;
+        boolean diagnose = ts.diagnosticsEvery() > 0 && step % ts.diagnosticsEvery() == 0;
+        GradientPipeline.Outcome o = pipeline.run(model.step(batch), step, epoch, diagnose);
+        if (o.diagnostics() != null) {
+            recorder.onDiagnostics(o.diagnostics());
+            for (TrainingListener l : listeners) {
+                l.onDiagnostics(o.diagnostics());
+            }
+        }
+        model.applyUpdate();
+        globalStep++;
+        sums = sums.add(o.losses(), o.weights(), batch.size());
+        for (TrainingListener l : listeners) {
+            l.onStep(step, epoch, batch.size(), o.losses(), o.weights().clone());
+        }
+    }
+
+    private EpochSummary endEpoch(Dataset valid) {
+        Checkpoint.EpochState e = sums;
+        int n = tasks.size();
+        double[] meanLoss = new double[n];
+        Map<String, Double> trainLoss = new LinkedHashMap<>();
+        Map<String, Double> meanWeights = new LinkedHashMap<>();
+        for (int k = 0; k < n; k++) {
+            meanLoss[k] = e.labelled()[k] == 0 ? Double.NaN : e.lossSum()[k] / e.labelled()[k];
+            trainLoss.put(tasks.get(k), meanLoss[k]);
+            meanWeights.put(tasks.get(k), e.batches() == 0 ? Double.NaN : e.weightSum()[k] / e.batches());
+        }
+        pipeline.weighting().onEpochEnd(epoch, meanLoss.clone());
+        Map<String, Double> validLoss = Map.of();
+        Map<String, Map<String, Double>> validMetrics = Map.of();
+        lastEvaluation = null;
+        if (valid != null) {
+            lastEvaluation = Evaluator.evaluate(model, valid, metrics);
+            validLoss = lastEvaluation.losses();
+            validMetrics = lastEvaluation.metrics();
+        }
+        EpochSummary summary = new EpochSummary(epoch, trainLoss, meanWeights, validLoss, validMetrics, e.rows(), e.seconds());
+        recorder.onEpochEnd(summary);
+        for (TrainingListener l : listeners) {
+            l.onEpochEnd(summary);
+        }
+        return summary;
+    }
+
+    private Checkpoint checkpoint() {
+        Checkpoint.EpochState e = sums;
+        return new Checkpoint(tasks, epoch, stepInEpoch, globalStep, new Checkpoint.EpochState(e.lossSum().clone(),
+                e.labelled().clone(), e.weightSum().clone(), e.batches(), e.rows(), e.seconds()),
+                stopper == null ? Checkpoint.EarlyStop.NONE : stopper.state(), recorder.history(), pipeline.saveStates(),
+                EarlyStopper.snapshot(model));
+    }
+
+    private static void updateProvenance(TrainableModel model, TrainingSpec ts, Dataset train, Dataset valid,
+            TrainingHistory history, long steps) {
+        Provenance p = model.provenance();
+        Map<String, String> summary = new LinkedHashMap<>(p == null ? Map.of() : p.summary());
+        summary.put("epochs", Integer.toString(history.epochs().size()));
+        summary.put("steps", Long.toString(steps));
+        summary.put("stopReason", history.stopReason());
+        if (!history.epochs().isEmpty()) {
+            EpochSummary last = history.epochs().get(history.epochs().size() - 1);
+            last.trainLoss().forEach((k, v) -> summary.put("trainLoss." + k, Double.toString(v)));
+        }
+        String version = Trainer.class.getPackage().getImplementationVersion();
+        model.setProvenance(new Provenance(p == null ? model.backendName() : p.backend(), p == null ? "" : p.backendVersion(),
+                p == null ? (version == null ? "dev" : version) : p.mtl4jVersion(), p == null ? Map.of() : p.libraries(),
+                ts.seed(), train.description(), valid == null ? null : valid.description(), Instant.now().toString(), summary));
+    }
+}
