@@ -1,0 +1,98 @@
+package org.mtl4j.onnx;
+
+import ai.onnx.proto.OnnxMl;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import org.mtl4j.api.backend.TrainedModel;
+import org.mtl4j.backend.dl4j.internal.model.Dl4jModel;
+import org.mtl4j.onnx.internal.Dl4jGraphMapper;
+import org.mtl4j.onnx.internal.SideFile;
+import org.tribuo.util.onnx.ONNXOperators;
+
+/**
+ * Exports a trained model to ONNX (opset 13, written with Tribuo's protobuf ONNX writer) plus a JSON
+ * side file with its vocabularies:
+ * <pre>
+ *   OnnxExport.Result r = OnnxExport.export(model, Path.of("funnel.onnx"));   // and funnel.inputs.json
+ * </pre>
+ * The graph has one input per spec input (named as the input: float32 dense features and NCHW images,
+ * int64 row ids for ids, bags, sequences and text) and one float32 output per task (plus
+ * {@code <task>.conditional} for an ESMM child), all with a dynamic batch axis; it computes what the
+ * model's {@code predict} computes. Only the {@code dl4j} backend's models are exportable: any other
+ * model, or a part the exporter cannot map, fails with an {@link OnnxExportException} naming it.
+ */
+public final class OnnxExport {
+    /** The ONNX IR version written (ONNX 1.8+, read by every ONNX Runtime since 1.6). */
+    static final int IR_VERSION = 7;
+
+    private OnnxExport() {
+    }
+
+    /** What an export wrote. */
+    public record Result(Path onnx, Path sideFile, List<String> inputs, List<String> outputs, long bytes) {
+    }
+
+    /** The side file next to {@code onnx}: {@code m.onnx} -> {@code m.inputs.json}. */
+    public static Path sideFile(Path onnx) {
+        String name = onnx.getFileName().toString();
+        String base = name.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx") ? name.substring(0, name.length() - 5) : name;
+        return onnx.resolveSibling(base + ".inputs.json");
+    }
+
+    /**
+     * Writes {@code out} and its side file, each atomically (temp file, then move).
+     *
+     * @throws OnnxExportException naming the backend or the part that has no ONNX mapping
+     */
+    public static Result export(TrainedModel model, Path out) throws IOException {
+        if (!(model instanceof Dl4jModel dl4j)) {
+            throw new OnnxExportException("cannot export model '" + model.spec().name() + "' to ONNX: backend '" + model.backendName()
+                    + "' has no ONNX mapping (exportable backends: " + Dl4jModel.BACKEND + ")");
+        }
+        Dl4jGraphMapper mapper = new Dl4jGraphMapper(dl4j);
+        OnnxMl.GraphProto graph = mapper.map();
+        OnnxMl.ModelProto.Builder m = OnnxMl.ModelProto.newBuilder()
+                .setIrVersion(IR_VERSION)
+                .setProducerName("mtl4j")
+                .setProducerVersion(String.valueOf(model.provenance() == null ? "" : model.provenance().mtl4jVersion()))
+                .setDomain("org.mtl4j")
+                .setModelVersion(1)
+                .setDocString("mtl4j model '" + model.spec().name() + "' (backend " + model.backendName() + "); inputs are row ids: see "
+                        + sideFile(out).getFileName())
+                .addOpsetImport(ONNXOperators.getOpsetProto())
+                .setGraph(graph);
+        meta(m, "mtl4j.model", model.spec().name());
+        meta(m, "mtl4j.backend", model.backendName());
+        meta(m, "mtl4j.tasks", String.join(",", model.spec().taskNames()));
+        meta(m, "mtl4j.sideFile", sideFile(out).getFileName().toString());
+        byte[] bytes = m.build().toByteArray();
+        Path side = sideFile(out);
+        writeAtomically(side, SideFile.json(model.spec(), model.vocabularies(), out.getFileName().toString(), mapper.outputNames()));
+        writeAtomically(out, bytes);
+        return new Result(out, side, mapper.inputNames(), mapper.outputNames(), bytes.length);
+    }
+
+    private static void meta(OnnxMl.ModelProto.Builder m, String key, String value) {
+        m.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(key).setValue(value));
+    }
+
+    private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            try {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

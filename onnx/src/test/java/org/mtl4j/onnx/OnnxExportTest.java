@@ -1,0 +1,136 @@
+package org.mtl4j.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.mtl4j.api.backend.Predictions;
+import org.mtl4j.api.backend.TrainableModel;
+import org.mtl4j.api.data.Batch;
+import org.mtl4j.api.spec.ModelSpec;
+import org.mtl4j.api.spec.TaskSpec;
+import org.mtl4j.api.spec.Topology;
+import org.mtl4j.backend.dl4j.Dl4jBackend;
+import org.mtl4j.backend.tribuo.TribuoBackend;
+
+/**
+ * Every topology x encoder set: a small dl4j model trained for a few steps, exported, loaded in ONNX
+ * Runtime and scored on the same rows as mtl4j's own predict (two batch sizes: the batch axis is
+ * dynamic). Every output must agree within 1e-5.
+ */
+class OnnxExportTest {
+    static final double TOLERANCE = 1e-5;
+    static OrtEnvironment env;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() {
+        env = OrtEnvironment.getEnvironment();
+    }
+
+    @AfterAll
+    static void stop() {
+        // the environment is a process-wide singleton; nothing to release per class
+    }
+
+    static Stream<Arguments> grid() {
+        List<Arguments> l = new ArrayList<>();
+        for (Topology t : ExportFixtures.topologies()) {
+            for (String set : ExportFixtures.encoderSets()) {
+                l.add(Arguments.of(t, set));
+            }
+        }
+        return l.stream();
+    }
+
+    @ParameterizedTest(name = "{0} x {1}")
+    @MethodSource("grid")
+    void onnxRuntimeScoresWhatPredictScores(Topology topology, String set) throws Exception {
+        ModelSpec spec = ExportFixtures.spec(topology, set);
+        TrainableModel model = new Dl4jBackend().compile(spec, ExportFixtures.vocabularies(), ExportFixtures.stats());
+        ExportFixtures.train(model, 3);
+        Path out = dir.resolve("m.onnx");
+        OnnxExport.Result r = OnnxExport.export(model, out);
+        assertThat(r.inputs()).containsExactlyElementsOf(spec.inputs().stream().map(i -> i.name()).toList());
+        assertThat(r.outputs()).containsExactly("ctr", "ctcvr", "ctcvr" + TaskSpec.CONDITIONAL_SUFFIX, "genre", "rating");
+        try (OrtSession session = env.createSession(out.toString(), new OrtSession.SessionOptions())) {
+            for (int n : new int[] {23, 1}) {
+                Batch b = ExportFixtures.batch(spec, n, 7 + n);
+                Predictions expected = model.predict(b);
+                Map<String, OnnxTensor> in = ExportFixtures.tensors(env, spec, b);
+                try (OrtSession.Result res = session.run(in)) {
+                    for (String name : r.outputs()) {
+                        float[] want = expected.output(name);
+                        OnnxValue v = res.get(name).orElseThrow();
+                        FloatBuffer got = ((OnnxTensor) v).getFloatBuffer();
+                        assertThat(got.remaining()).as(name).isEqualTo(want.length);
+                        double worst = 0;
+                        for (int i = 0; i < want.length; i++) {
+                            worst = Math.max(worst, Math.abs(got.get(i) - want[i]));
+                        }
+                        assertThat(worst).as("max |onnx - predict| of output '%s' (%d rows)", name, n).isLessThanOrEqualTo(TOLERANCE);
+                    }
+                } finally {
+                    in.values().forEach(OnnxTensor::close);
+                }
+            }
+        }
+    }
+
+    @Test
+    void sideFileListsEveryVocabularyInRowOrder() throws Exception {
+        ModelSpec spec = ExportFixtures.spec(new Topology.Mmoe(2, List.of(4), List.of()), "ids");
+        TrainableModel model = new Dl4jBackend().compile(spec, ExportFixtures.vocabularies(), ExportFixtures.stats());
+        OnnxExport.Result r = OnnxExport.export(model, dir.resolve("funnel.onnx"));
+        assertThat(r.sideFile()).isEqualTo(dir.resolve("funnel.inputs.json"));
+        JsonNode root = new ObjectMapper().readTree(Files.readAllBytes(r.sideFile()));
+        assertThat(root.get("model").asText()).isEqualTo("export-ids");
+        JsonNode user = root.get("inputs").get(1);
+        assertThat(user.get("name").asText()).isEqualTo("user");
+        assertThat(user.get("dtype").asText()).isEqualTo("int64");
+        JsonNode tokens = user.get("vocabulary").get("tokens");
+        List<String> listed = new ArrayList<>();
+        tokens.forEach(t -> listed.add(t.asText()));
+        assertThat(listed).isEqualTo(ExportFixtures.vocabularies().get("user").tokens());
+        // row of a token = 2 + its position, as Vocabulary.index says
+        assertThat(2 + listed.indexOf("u3")).isEqualTo(ExportFixtures.vocabularies().get("user").index("u3"));
+        JsonNode genres = root.get("inputs").get(4);
+        assertThat(genres.get("vocabulary").get("kind").asText()).isEqualTo("hashed");
+        assertThat(genres.get("vocabulary").get("hashBuckets").asInt()).isEqualTo(5);
+        assertThat(root.get("outputs").get(2).get("name").asText()).isEqualTo("ctcvr.conditional");
+    }
+
+    @Test
+    void aTribuoModelIsRefusedNamingItsBackend() throws Exception {
+        ModelSpec spec = ExportFixtures.spec(new Topology.SharedBottom(List.of(4)), "ids");
+        ModelSpec fm = new ModelSpec(spec.name(), spec.inputs().subList(0, 2), List.of(ExportFixtures.tasks().get(0)), spec.topology(), null,
+                null, null, spec.optimizer(), spec.training(), "tribuo");
+        TrainableModel model = new TribuoBackend().compile(fm, ExportFixtures.vocabularies(), ExportFixtures.stats());
+        Path out = dir.resolve("fm.onnx");
+        assertThatThrownBy(() -> OnnxExport.export(model, out)).isInstanceOf(OnnxExportException.class)
+                .hasMessage("cannot export model 'export-ids' to ONNX: backend 'tribuo' has no ONNX mapping (exportable backends: dl4j)");
+        assertThat(out).doesNotExist();
+        assertThat(OnnxExport.sideFile(out)).doesNotExist();
+    }
+}
