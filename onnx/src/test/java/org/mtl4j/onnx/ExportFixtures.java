@@ -52,7 +52,7 @@ final class ExportFixtures {
     }
 
     static List<Topology> topologies() {
-        return List.of(new Topology.Independent(List.of(6)), new Topology.SharedBottom(List.of(8, 6)),
+        return List.of(new Topology.Independent(List.of(6)), new Topology.Independent(List.of()), new Topology.SharedBottom(List.of(8, 6)),
                 new Topology.Mmoe(3, List.of(5), List.of()), new Topology.Mmoe(3, List.of(6, 4), List.of(5)),
                 new Topology.Ple(1, 2, 1, List.of(5)), new Topology.Ple(2, 2, 1, List.of(5, 4)), new Topology.CrossStitch(List.of(6, 5), 0.8));
     }

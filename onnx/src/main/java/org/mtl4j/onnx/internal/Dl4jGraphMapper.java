@@ -55,7 +55,6 @@ public final class Dl4jGraphMapper {
     private final Set<String> used = new LinkedHashSet<>();
     private final OnnxGraph g = new OnnxGraph();
     private final Map<String, ONNXRef<?>> inputs = new LinkedHashMap<>();
-    private final Map<String, Integer> bagLengths = new HashMap<>();
     private ONNXRef<?> zeroL;
     private ONNXRef<?> oovL;
     private ONNXRef<?> zeroF;
@@ -125,10 +124,6 @@ public final class Dl4jGraphMapper {
         r = g.tensor(safe(name), floats(a), a.shape());
         initialisers.put(name, r);
         return r;
-    }
-
-    private boolean has(String name) {
-        return params.containsKey(name);
     }
 
     private float[] value(String name) {
