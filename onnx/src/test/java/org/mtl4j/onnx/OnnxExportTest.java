@@ -3,6 +3,7 @@ package org.mtl4j.onnx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
@@ -77,7 +78,24 @@ class OnnxExportTest {
         OnnxExport.Result r = OnnxExport.export(model, out);
         assertThat(r.inputs()).containsExactlyElementsOf(spec.inputs().stream().map(i -> i.name()).toList());
         assertThat(r.outputs()).containsExactly("ctr", "ctcvr", "ctcvr" + TaskSpec.CONDITIONAL_SUFFIX, "genre", "rating");
+        assertWellFormed(out);
         assertScoresEqual(model, spec, out, r.outputs());
+    }
+
+    /** Every initialiser is used by a node; every input and output has the symbolic batch axis first. */
+    static void assertWellFormed(Path onnx) throws Exception {
+        OnnxMl.ModelProto m = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(onnx));
+        java.util.Set<String> consumed = new java.util.HashSet<>();
+        m.getGraph().getNodeList().forEach(n -> consumed.addAll(n.getInputList()));
+        for (OnnxMl.TensorProto t : m.getGraph().getInitializerList()) {
+            assertThat(consumed).as("initialiser %s is used", t.getName()).contains(t.getName());
+        }
+        List<OnnxMl.ValueInfoProto> io = new ArrayList<>(m.getGraph().getInputList());
+        io.addAll(m.getGraph().getOutputList());
+        for (OnnxMl.ValueInfoProto v : io) {
+            assertThat(v.getType().getTensorType().getShape().getDim(0).getDimParam()).as(v.getName()).isEqualTo("batch");
+        }
+        assertThat(m.getOpsetImport(0).getVersion()).isEqualTo(13);
     }
 
     /** ONNX Runtime on {@code onnx} vs {@code model.predict} on the same rows, for 23 rows and for 1. */

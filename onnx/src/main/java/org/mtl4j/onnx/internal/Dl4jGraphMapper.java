@@ -68,10 +68,6 @@ public final class Dl4jGraphMapper {
 
     /** Builds the graph; inputs are named as the spec's inputs, outputs as {@link #outputNames}. */
     public OnnxMl.GraphProto map() {
-        zeroL = g.scalar("zero_i64", 0L);
-        oovL = g.scalar("oov_i64", (long) Vocabulary.OOV);
-        zeroF = g.scalar("zero_f", 0f);
-        oneF = g.scalar("one_f", 1f);
         for (InputSpec in : spec.inputs()) {
             inputs.put(in.name(), declareInput(in));
         }
@@ -143,6 +139,36 @@ public final class Dl4jGraphMapper {
         return name.replaceAll("[^A-Za-z0-9_.@:-]", "_");
     }
 
+    // ------------------------------------------------------------------ shared constants (created on first use: no unused initialisers)
+
+    private ONNXRef<?> zeroL() {
+        if (zeroL == null) {
+            zeroL = g.scalar("zero_i64", 0L);
+        }
+        return zeroL;
+    }
+
+    private ONNXRef<?> oovL() {
+        if (oovL == null) {
+            oovL = g.scalar("oov_i64", (long) Vocabulary.OOV);
+        }
+        return oovL;
+    }
+
+    private ONNXRef<?> zeroF() {
+        if (zeroF == null) {
+            zeroF = g.scalar("zero_f", 0f);
+        }
+        return zeroF;
+    }
+
+    private ONNXRef<?> oneF() {
+        if (oneF == null) {
+            oneF = g.scalar("one_f", 1f);
+        }
+        return oneF;
+    }
+
     // ------------------------------------------------------------------ inputs
 
     private ONNXRef<?> declareInput(InputSpec in) {
@@ -167,13 +193,13 @@ public final class Dl4jGraphMapper {
 
     /** Maps ids outside [0, rows) to the OOV row, as the backend's lookups do. */
     private ONNXRef<?> clampIds(String p, ONNXRef<?> ids, int rows) {
-        ONNXRef<?> bad = g.or(p + "_bad", g.less(p + "_neg", ids, zeroL), g.greaterOrEqual(p + "_big", ids, g.scalar(p + "_rows", (long) rows)));
-        return g.where(p + "_ids", bad, oovL, ids);
+        ONNXRef<?> bad = g.or(p + "_bad", g.less(p + "_neg", ids, zeroL()), g.greaterOrEqual(p + "_big", ids, g.scalar(p + "_rows", (long) rows)));
+        return g.where(p + "_ids", bad, oovL(), ids);
     }
 
     /** A [n, l] mask (1 where the clamped id is not padding) as floats. */
     private ONNXRef<?> notPadding(String p, ONNXRef<?> ids) {
-        return g.toFloat(p + "_mask", g.greater(p + "_real", ids, zeroL));
+        return g.toFloat(p + "_mask", g.greater(p + "_real", ids, zeroL()));
     }
 
     /**
@@ -187,7 +213,7 @@ public final class Dl4jGraphMapper {
     /** w / max(rowsum(w), 1): mean weights over the real positions (all-zero rows stay zero). */
     private ONNXRef<?> meanWeights(String p, ONNXRef<?> mask) {
         ONNXRef<?> count = g.reduceSum(p + "_count", mask, 1);
-        ONNXRef<?> denom = g.where(p + "_denom", g.greater(p + "_nonempty", count, zeroF), count, oneF);
+        ONNXRef<?> denom = g.where(p + "_denom", g.greater(p + "_nonempty", count, zeroF()), count, oneF());
         return g.div(p + "_meanw", mask, denom);
     }
 
@@ -274,7 +300,7 @@ public final class Dl4jGraphMapper {
         ONNXRef<?> h = g.reshape(p + "_h0", x0, -1, w);
         // [n, 1, 1, l] mask and additive bias for the [n, heads, l, l] scores
         ONNXRef<?> mask4 = g.reshape(p + "_mask4", mask, -1, 1, 1, length);
-        ONNXRef<?> bias4 = g.mul(p + "_bias4", g.sub(p + "_pad4", oneF, mask4), g.scalar(p + "_maskv", MASK_VALUE));
+        ONNXRef<?> bias4 = g.mul(p + "_bias4", g.sub(p + "_pad4", oneF(), mask4), g.scalar(p + "_maskv", MASK_VALUE));
         ONNXRef<?> scale = g.scalar(p + "_scale", (float) (1.0 / Math.sqrt(dh)));
         for (int i = 0; i < ts.layers(); i++) {
             String b = prefix + ".block" + i;
