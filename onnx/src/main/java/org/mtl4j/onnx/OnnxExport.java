@@ -9,8 +9,11 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.mtl4j.api.backend.TrainedModel;
 import org.mtl4j.backend.dl4j.internal.model.Dl4jModel;
+import org.mtl4j.backend.tribuo.TribuoBackend;
+import org.mtl4j.backend.tribuo.TribuoFmModel;
 import org.mtl4j.onnx.internal.Dl4jGraphMapper;
 import org.mtl4j.onnx.internal.SideFile;
+import org.mtl4j.onnx.internal.TribuoGraphMapper;
 import org.tribuo.util.onnx.ONNXOperators;
 
 /**
@@ -22,8 +25,9 @@ import org.tribuo.util.onnx.ONNXOperators;
  * The graph has one input per spec input (named as the input: float32 dense features and NCHW images,
  * int64 row ids for ids, bags, sequences and text) and one float32 output per task (plus
  * {@code <task>.conditional} for an ESMM child), all with a dynamic batch axis; it computes what the
- * model's {@code predict} computes. Only the {@code dl4j} backend's models are exportable: any other
- * model, or a part the exporter cannot map, fails with an {@link OnnxExportException} naming it.
+ * model's {@code predict} computes. The {@code dl4j} backend's networks and the {@code tribuo}
+ * backend's factorization machines are exportable; any other model, or a part the exporter cannot map,
+ * fails with an {@link OnnxExportException} naming it.
  */
 public final class OnnxExport {
     /** The ONNX IR version written (ONNX 1.8+, read by every ONNX Runtime since 1.6). */
@@ -49,12 +53,23 @@ public final class OnnxExport {
      * @throws OnnxExportException naming the backend or the part that has no ONNX mapping
      */
     public static Result export(TrainedModel model, Path out) throws IOException {
-        if (!(model instanceof Dl4jModel dl4j)) {
+        OnnxMl.GraphProto graph;
+        List<String> inputs;
+        List<String> outputs;
+        if (model instanceof Dl4jModel dl4j) {
+            Dl4jGraphMapper mapper = new Dl4jGraphMapper(dl4j);
+            graph = mapper.map();
+            inputs = mapper.inputNames();
+            outputs = mapper.outputNames();
+        } else if (model instanceof TribuoFmModel fm) {
+            TribuoGraphMapper mapper = new TribuoGraphMapper(fm);
+            graph = mapper.map();
+            inputs = mapper.inputNames();
+            outputs = mapper.outputNames();
+        } else {
             throw new OnnxExportException("cannot export model '" + model.spec().name() + "' to ONNX: backend '" + model.backendName()
-                    + "' has no ONNX mapping (exportable backends: " + Dl4jModel.BACKEND + ")");
+                    + "' has no ONNX mapping (exportable backends: " + Dl4jModel.BACKEND + ", " + TribuoBackend.NAME + ")");
         }
-        Dl4jGraphMapper mapper = new Dl4jGraphMapper(dl4j);
-        OnnxMl.GraphProto graph = mapper.map();
         OnnxMl.ModelProto.Builder m = OnnxMl.ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
                 .setProducerName("mtl4j")
@@ -71,9 +86,9 @@ public final class OnnxExport {
         meta(m, "mtl4j.sideFile", sideFile(out).getFileName().toString());
         byte[] bytes = m.build().toByteArray();
         Path side = sideFile(out);
-        writeAtomically(side, SideFile.json(model.spec(), model.vocabularies(), out.getFileName().toString(), mapper.outputNames()));
+        writeAtomically(side, SideFile.json(model.spec(), model.vocabularies(), out.getFileName().toString(), outputs));
         writeAtomically(out, bytes);
-        return new Result(out, side, mapper.inputNames(), mapper.outputNames(), bytes.length);
+        return new Result(out, side, inputs, outputs, bytes.length);
     }
 
     private static void meta(OnnxMl.ModelProto.Builder m, String key, String value) {

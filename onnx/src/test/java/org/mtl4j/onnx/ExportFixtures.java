@@ -134,8 +134,16 @@ final class ExportFixtures {
         return vocabularies().get(input).size();
     }
 
-    /** Random rows for every input of the spec, labels for every task. */
+    /** Random rows for every input of the spec, labels for every task; ids outside the tables included. */
     static Batch batch(ModelSpec spec, int n, long seed) {
+        return batch(spec, n, seed, true);
+    }
+
+    /**
+     * Random rows for every input of the spec, labels for every task; with {@code outOfRange} some ids
+     * are -1 or past their table (the OOV row for dl4j; the tribuo backend refuses them).
+     */
+    static Batch batch(ModelSpec spec, int n, long seed, boolean outOfRange) {
         Random rng = new Random(seed);
         Map<String, Feature> f = new LinkedHashMap<>();
         for (InputSpec in : spec.inputs()) {
@@ -148,11 +156,11 @@ final class ExportFixtures {
             } else if (in instanceof CategoricalInput) {
                 int[] ids = new int[n];
                 for (int r = 0; r < n; r++) {
-                    ids[r] = rng.nextInt(rows(in.name()) + 3) - 1; // -1 and ids past the table: the OOV row
+                    ids[r] = outOfRange ? rng.nextInt(rows(in.name()) + 3) - 1 : rng.nextInt(rows(in.name()));
                 }
                 f.put(in.name(), new Feature.Ids(ids));
             } else if (in instanceof MultiHotInput) {
-                f.put(in.name(), bag(rng, n, 3, 1, rows(in.name()) + 2));
+                f.put(in.name(), bag(rng, n, 3, 1, rows(in.name()) + (outOfRange ? 2 : 0)));
             } else if (in instanceof TextInput t && t.encoding() == TextInput.Encoding.BAG_OF_WORDS) {
                 f.put(in.name(), bag(rng, n, TOKENS, 2, rows(in.name())));
             } else if (in instanceof SequenceInput || in instanceof TextInput) {
@@ -211,7 +219,7 @@ final class ExportFixtures {
         double[] w = new double[m.spec().tasks().size()];
         java.util.Arrays.fill(w, 1.0);
         for (int s = 0; s < steps; s++) {
-            TrainingStep step = m.step(batch(m.spec(), 32, 100 + s));
+            TrainingStep step = m.step(batch(m.spec(), 32, 100 + s, m.backendName().equals("dl4j")));
             step.backward(w);
             m.applyUpdate();
         }

@@ -26,6 +26,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.mtl4j.api.backend.Predictions;
 import org.mtl4j.api.backend.TrainableModel;
+import org.mtl4j.api.backend.TrainedModel;
 import org.mtl4j.api.data.Batch;
 import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.api.spec.TaskSpec;
@@ -102,7 +103,7 @@ class OnnxExportTest {
     static void assertScoresEqual(TrainableModel model, ModelSpec spec, Path onnx, List<String> outputs) throws Exception {
         try (OrtSession session = env.createSession(onnx.toString(), new OrtSession.SessionOptions())) {
             for (int n : new int[] {23, 1}) {
-                Batch b = ExportFixtures.batch(spec, n, 7 + n);
+                Batch b = ExportFixtures.batch(spec, n, 7 + n, model.backendName().equals("dl4j"));
                 Predictions expected = model.predict(b);
                 Map<String, OnnxTensor> in = ExportFixtures.tensors(env, spec, b);
                 try (OrtSession.Result res = session.run(in)) {
@@ -161,16 +162,71 @@ class OnnxExportTest {
         assertThat(root.get("outputs").get(2).get("name").asText()).isEqualTo("ctcvr.conditional");
     }
 
-    @Test
-    void aTribuoModelIsRefusedNamingItsBackend() throws Exception {
-        ModelSpec spec = ExportFixtures.spec(new Topology.SharedBottom(List.of(4)), "ids");
-        ModelSpec fm = new ModelSpec(spec.name(), spec.inputs().subList(0, 2), List.of(ExportFixtures.tasks().get(0)), spec.topology(), null,
-                null, null, spec.optimizer(), spec.training(), "tribuo");
-        TrainableModel model = new TribuoBackend().compile(fm, ExportFixtures.vocabularies(), ExportFixtures.stats());
+    static Stream<Topology> tribuoTopologies() {
+        return Stream.of(new Topology.Independent(List.of(4)), new Topology.SharedBottom(List.of(4)), new Topology.Ple(1, 2, 1, List.of(4)));
+    }
+
+    /** The tribuo backend's FM: dense, categorical (one table shared by two inputs), mean and hashed sum bags; every task kind, ESMM. */
+    @ParameterizedTest(name = "tribuo {0}")
+    @MethodSource("tribuoTopologies")
+    void aTribuoFactorizationMachineScoresWhatPredictScores(Topology topology) throws Exception {
+        ModelSpec spec = ExportFixtures.spec(topology, "ids").withBackend(TribuoBackend.NAME);
+        TrainableModel model = new TribuoBackend().compile(spec, ExportFixtures.vocabularies(), ExportFixtures.stats());
+        ExportFixtures.train(model, 3);
         Path out = dir.resolve("fm.onnx");
-        assertThatThrownBy(() -> OnnxExport.export(model, out)).isInstanceOf(OnnxExportException.class)
-                .hasMessage("cannot export model 'export-ids' to ONNX: backend 'tribuo' has no ONNX mapping (exportable backends: dl4j)");
+        OnnxExport.Result r = OnnxExport.export(model, out);
+        assertThat(r.outputs()).containsExactly("ctr", "ctcvr", "ctcvr" + TaskSpec.CONDITIONAL_SUFFIX, "genre", "rating");
+        assertWellFormed(out);
+        assertScoresEqual(model, spec, out, r.outputs());
+    }
+
+    @Test
+    void aModelOfAnotherBackendIsRefusedNamingIt() throws Exception {
+        ModelSpec spec = ExportFixtures.spec(new Topology.SharedBottom(List.of(4)), "ids");
+        TrainableModel inner = new Dl4jBackend().compile(spec, ExportFixtures.vocabularies(), ExportFixtures.stats());
+        TrainedModel foreign = new ThirdPartyModel(inner);
+        Path out = dir.resolve("foreign.onnx");
+        assertThatThrownBy(() -> OnnxExport.export(foreign, out)).isInstanceOf(OnnxExportException.class)
+                .hasMessage("cannot export model 'export-ids' to ONNX: backend 'acme' has no ONNX mapping (exportable backends: dl4j, tribuo)");
         assertThat(out).doesNotExist();
         assertThat(OnnxExport.sideFile(out)).doesNotExist();
+    }
+
+    /** A model of a third-party backend ("acme") that mtl4j-onnx knows nothing about; it predicts through another model. */
+    private record ThirdPartyModel(TrainedModel inner) implements TrainedModel {
+        @Override
+        public ModelSpec spec() {
+            return inner.spec();
+        }
+
+        @Override
+        public String backendName() {
+            return "acme";
+        }
+
+        @Override
+        public Map<String, org.mtl4j.api.data.Vocabulary> vocabularies() {
+            return inner.vocabularies();
+        }
+
+        @Override
+        public org.mtl4j.api.backend.Provenance provenance() {
+            return inner.provenance();
+        }
+
+        @Override
+        public Predictions predict(Batch batch) {
+            return inner.predict(batch);
+        }
+
+        @Override
+        public Map<String, Long> parameterCounts() {
+            return inner.parameterCounts();
+        }
+
+        @Override
+        public void save(Path file) {
+            throw new UnsupportedOperationException("acme models are not saved in this test");
+        }
     }
 }

@@ -78,18 +78,7 @@ public final class Dl4jGraphMapper {
             TaskSpec ts = spec.tasks().get(k);
             logits[k] = mlp("tower@" + ts.name(), trunk[k], ts.tower(), ts.outputWidth(), true);
         }
-        ONNXRef<?>[] prob = new ONNXRef<?>[t];
-        ONNXRef<?>[] own = new ONNXRef<?>[t];
-        for (int k = 0; k < t; k++) {
-            head(k, logits, own, prob);
-        }
-        for (int k = 0; k < t; k++) {
-            TaskSpec ts = spec.tasks().get(k);
-            g.output(ts.name(), prob[k], ts.outputWidth());
-            if (ts.chained()) {
-                g.output(ts.name() + TaskSpec.CONDITIONAL_SUFFIX, own[k], 1);
-            }
-        }
+        OnnxHeads.outputs(g, spec, logits);
         Set<String> unused = new TreeSet<>(params.keySet());
         unused.removeAll(used);
         if (!unused.isEmpty()) {
@@ -558,34 +547,6 @@ public final class Dl4jGraphMapper {
             prev = mixed;
         }
         System.arraycopy(prev, 0, out, 0, t);
-    }
-
-    // ------------------------------------------------------------------ heads
-
-    private void head(int k, ONNXRef<?>[] logits, ONNXRef<?>[] own, ONNXRef<?>[] prob) {
-        if (prob[k] != null) {
-            return;
-        }
-        TaskSpec ts = spec.tasks().get(k);
-        String p = safe(ts.name());
-        switch (ts.kind()) {
-            case BINARY -> {
-                own[k] = g.sigmoid(p + "_own", logits[k]);
-                if (ts.chained()) {
-                    int parent = spec.taskIndex(ts.chainedAfter());
-                    if (parent < 0) {
-                        throw new OnnxExportException("cannot export model '" + spec.name() + "': task '" + ts.name()
-                                + "' is chained after unknown task '" + ts.chainedAfter() + "'");
-                    }
-                    head(parent, logits, own, prob);
-                    prob[k] = g.mul(p + "_chain", prob[parent], own[k]);
-                } else {
-                    prob[k] = own[k];
-                }
-            }
-            case MULTICLASS -> prob[k] = g.softmax(p + "_prob", logits[k]);
-            case REGRESSION -> prob[k] = logits[k];
-        }
     }
 
     /** The inputs of the graph in spec order (names). */

@@ -238,6 +238,11 @@ final class OnnxGraph {
         return op(OnnxOps.MAX_POOL, out, Map.of("kernel_shape", new int[] {2, 2}, "strides", new int[] {2, 2}), x);
     }
 
+    /** Float one-hot rows of width {@code depth} along a new last axis. */
+    ONNXRef<?> oneHot(String out, ONNXRef<?> ids, long depth) {
+        return op(OnnxOps.ONE_HOT, out, Map.of("axis", -1), ids, scalar(out + "_depth", depth), tensor(out + "_values", new float[] {0f, 1f}, 2));
+    }
+
     ONNXRef<?> flatten(String out, ONNXRef<?> x) {
         return op(OnnxOps.FLATTEN, out, Map.of("axis", 1), x);
     }

@@ -25,7 +25,9 @@ enum OnnxOps implements ONNXOperator {
     FLATTEN("Flatten", 1, 0, attr("axis", AttributeType.INT)),
     CONV("Conv", 3, 0, attr("kernel_shape", AttributeType.INTS), attr("pads", AttributeType.INTS), attr("strides", AttributeType.INTS)),
     MAX_POOL("MaxPool", 1, 0, attr("kernel_shape", AttributeType.INTS), attr("strides", AttributeType.INTS)),
-    OR("Or", 2, 0);
+    OR("Or", 2, 0),
+    /** OneHot(indices, depth, values [off, on]) along the last axis. */
+    ONE_HOT("OneHot", 3, 0, attr("axis", AttributeType.INT));
 
     private final String name;
     private final int inputs;
