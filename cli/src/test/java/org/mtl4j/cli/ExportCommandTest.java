@@ -24,7 +24,7 @@ import org.mtl4j.api.spec.TrainingSpec;
 import org.mtl4j.backend.dl4j.Dl4jBackend;
 import org.mtl4j.backend.tribuo.TribuoBackend;
 
-/** {@code mtl4j export}: a dl4j model becomes an ONNX file and its side file; what cannot be exported exits 2 naming it. */
+/** {@code mtl4j export}: dl4j and tribuo models become an ONNX file and its side file; usage and data errors exit 2 and 3. */
 class ExportCommandTest {
     @TempDir
     Path dir;
@@ -63,17 +63,25 @@ class ExportCommandTest {
     }
 
     @Test
-    void aTribuoModelExitsWithUsageErrorNamingTheBackend() throws Exception {
+    void exportsATribuoFactorizationMachine() throws Exception {
         Path model = dir.resolve("fm.mtl");
         try (TrainableModel m = new TribuoBackend().compile(spec("tribuo", new Topology.SharedBottom(List.of(4))), VOCABS, STATS)) {
             m.save(model);
         }
         Path out = dir.resolve("fm.onnx");
         Cli.Result r = Cli.run("export", "--model", model, "--out", out);
-        assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
-        assertThat(r.err()).isEqualTo("mtl4j export: " + model + ": cannot export model 'funnel' to ONNX: backend 'tribuo' has no ONNX "
-                + "mapping (exportable backends: dl4j)\n");
-        assertThat(out).doesNotExist();
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(out).isRegularFile();
+        assertThat(r.out()).contains("inputs:  ctx, user").contains("outputs: ctr\n");
+        assertThat(dir.resolve("fm.inputs.json")).isRegularFile();
+    }
+
+    @Test
+    void aMissingModelIsADataError() {
+        Path missing = dir.resolve("none.mtl");
+        Cli.Result r = Cli.run("export", "--model", missing, "--out", dir.resolve("none.onnx"));
+        assertThat(r.code()).isEqualTo(ExitCodes.DATA);
+        assertThat(dir.resolve("none.onnx")).doesNotExist();
     }
 
     @Test
