@@ -24,7 +24,7 @@ class UsageAndInputErrorsTest {
     void helpListsEveryCommandAndTheExitCodes() {
         Cli.Result r = Cli.run("--help");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("demo", "train", "evaluate", "predict", "inspect", "plugins", "compare")
+        assertThat(r.out()).contains("demo", "train", "evaluate", "predict", "inspect", "plugins", "compare", "export")
                 .contains("2   usage or spec error").contains("4   training diverged");
     }
 
