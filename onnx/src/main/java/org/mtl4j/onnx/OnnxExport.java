@@ -32,6 +32,8 @@ import org.tribuo.util.onnx.ONNXOperators;
 public final class OnnxExport {
     /** The ONNX IR version written (ONNX 1.8+, read by every ONNX Runtime since 1.6). */
     static final int IR_VERSION = 7;
+    /** Tensors beyond this size do not fit one protobuf message (2 GiB, minus room for the graph). */
+    static final long MAX_BYTES = Integer.MAX_VALUE - (64L << 20);
 
     private OnnxExport() {
     }
@@ -69,6 +71,14 @@ public final class OnnxExport {
         } else {
             throw new OnnxExportException("cannot export model '" + model.spec().name() + "' to ONNX: backend '" + model.backendName()
                     + "' has no ONNX mapping (exportable backends: " + Dl4jModel.BACKEND + ", " + TribuoBackend.NAME + ")");
+        }
+        long weights = 0;
+        for (OnnxMl.TensorProto t : graph.getInitializerList()) {
+            weights += t.getRawData().size() + 4L * t.getFloatDataCount() + 8L * t.getInt64DataCount();
+        }
+        if (weights > MAX_BYTES) {
+            throw new OnnxExportException("cannot export model '" + model.spec().name() + "' to ONNX: its tensors take " + weights
+                    + " bytes, more than one ONNX file can hold (2 GiB, the protobuf limit); this exporter does not write external tensor data");
         }
         OnnxMl.ModelProto.Builder m = OnnxMl.ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
