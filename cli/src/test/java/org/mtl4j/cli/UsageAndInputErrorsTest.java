@@ -17,14 +17,14 @@ class UsageAndInputErrorsTest {
     void noCommandIsAUsageError() {
         Cli.Result r = Cli.run();
         assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
-        assertThat(r.err()).contains("missing command (demo, train, evaluate, predict, inspect, plugins, compare; see mtl4j --help)");
+        assertThat(r.err()).contains("missing command (demo, train, evaluate, predict, inspect, plugins, compare, export; see mtl4j --help)");
     }
 
     @Test
     void helpListsEveryCommandAndTheExitCodes() {
         Cli.Result r = Cli.run("--help");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("demo", "train", "evaluate", "predict", "inspect", "plugins", "compare")
+        assertThat(r.out()).contains("demo", "train", "evaluate", "predict", "inspect", "plugins", "compare", "export")
                 .contains("2   usage or spec error").contains("4   training diverged");
     }
 

@@ -426,6 +426,11 @@ public final class TribuoFmModel implements TrainableModel {
 
     // ---------------------------------------------------------------- prediction
 
+    /** The FM's parameters (live; for exporters such as mtl4j-onnx: do not modify). */
+    public FmNetwork network() {
+        return net;
+    }
+
     @Override
     public Predictions predict(Batch batch) {
         return predict(features.encode(batch));
@@ -477,7 +482,8 @@ public final class TribuoFmModel implements TrainableModel {
         return new Predictions(rows, out);
     }
 
-    FeatureSpace featureSpace() {
+    /** How a batch's inputs become the FM's feature vector (also for exporters such as mtl4j-onnx). */
+    public FeatureSpace featureSpace() {
         return features;
     }
 

@@ -108,6 +108,23 @@ public final class FeatureSpace {
         this.stamp = new int[n];
     }
 
+    /**
+     * One input's columns of the feature space, for exporters: an id input's table occupies
+     * [offset, offset + width) (inputs sharing a table share it), a dense input its standardised columns
+     * ({@code mean}, {@code std}: x' = (x - mean) / std; null for id inputs).
+     */
+    public record Block(InputSpec input, int offset, int width, double[] mean, double[] std) {
+    }
+
+    /** Every input's block, in spec order. */
+    public List<Block> blocks() {
+        List<Block> out = new ArrayList<>();
+        for (Slot s : slots) {
+            out.add(new Block(s.input, s.offset, s.width, s.mean == null ? null : s.mean.clone(), s.std == null ? null : s.std.clone()));
+        }
+        return out;
+    }
+
     /** Number of features n. */
     public int size() {
         return size;

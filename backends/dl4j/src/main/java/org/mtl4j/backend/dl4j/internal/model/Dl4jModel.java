@@ -399,6 +399,24 @@ public final class Dl4jModel implements TrainableModel {
         return backwardPasses;
     }
 
+    /**
+     * Every parameter tensor by name ({@code bottom.0.W}, {@code embedding:items}, ...), in layout
+     * order, as shaped views of the flat buffer: the per-layer seam through which exporters
+     * (mtl4j-onnx) read a model without reaching into its layers. Do not modify the arrays.
+     */
+    public Map<String, INDArray> parameterTensors() {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (Param p : store.params()) {
+            out.put(p.name(), p.value());
+        }
+        return out;
+    }
+
+    /** The dense-input statistics this model standardises with, by input name. */
+    public Map<String, Dataset.DenseStats> denseStats() {
+        return denseStats;
+    }
+
     /** Length of the shared prefix of the flat buffers. */
     public long sharedLength() {
         return store.sharedLength();
