@@ -209,6 +209,11 @@ public final class Predictor implements AutoCloseable {
         return binder.columns();
     }
 
+    /** Whether requests' column {@code column} is read by the model (others are ignored). */
+    public boolean readsColumn(String column) {
+        return binder.knows(column);
+    }
+
     /** The separator of a list column (multi-hot, sequence), so callers may send lists; null for other columns. */
     public String listSeparator(String column) {
         return binder.listSeparator(column);

@@ -12,7 +12,7 @@ public class RequestException extends MtlException {
 
     /** What kind of problem, as a stable id (also the {@code error} field of the server's answer). */
     public enum Kind {
-        MALFORMED_JSON, MISSING_FIELD, MISSING_COLUMN, UNKNOWN_COLUMN, DUPLICATE_COLUMN, WRONG_TYPE, BAD_VALUE,
+        MALFORMED_JSON, MISSING_FIELD, MISSING_COLUMN, UNKNOWN_FIELD, DUPLICATE_COLUMN, WRONG_TYPE, BAD_VALUE,
         UNKNOWN_TASK, TOO_MANY_CANDIDATES, NO_CANDIDATES, BODY_TOO_LARGE;
 
         /** Lower-case id, e.g. {@code missing-column}. */

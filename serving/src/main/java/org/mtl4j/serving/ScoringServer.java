@@ -276,7 +276,7 @@ public final class ScoringServer implements AutoCloseable {
             try {
                 byte[] body = readBody(ex);
                 Predictor p = current.get();
-                JsonRequest req = JsonRequest.parse(body, p::listSeparator, config.maxCandidates());
+                JsonRequest req = JsonRequest.parse(body, p::readsColumn, p::listSeparator, config.maxCandidates());
                 Scores s;
                 while (true) {
                     try {

@@ -158,8 +158,9 @@ class PredictorTest {
             assertThatThrownBy(() -> p.score(Map.of("user_id", "1"), List.of(good, missing)))
                     .hasMessage("candidates[1].item_id: the model needs column 'item_id' in the context or in every candidate,"
                             + " found nothing");
-            assertThatThrownBy(() -> p.score(Map.of("user_id", "1", "colour", "red"), List.of(good)))
-                    .hasMessageStartingWith("context.colour: the model reads no column 'colour' (columns: user_id, item_id,");
+            // a column the model does not read is ignored, as extra CSV columns are
+            assertThat(p.score(Map.of("user_id", "1", "colour", "red"), List.of(good)).score(0, "ctr"))
+                    .isEqualTo(p.score(Map.of("user_id", "1"), List.of(good)).score(0, "ctr"));
             assertThatThrownBy(() -> p.score(Map.of("user_id", "1", "d0", "0.5"), List.of(good)))
                     .hasMessageStartingWith("candidates[0].d0: column is given in the context too (\"0.5\")");
             assertThatThrownBy(() -> p.score(Map.of("user_id", "1"), List.of(good), List.of("ctr", "cvr")))

@@ -45,7 +45,58 @@ public final class ResultsReport {
         throughput(md, dir, meta);
         balancers(md, dir);
         tribuo(md, dir);
+        md.append(SERVING_START).append('\n').append(serving(dir)).append(SERVING_END).append('\n');
         return md.toString();
+    }
+
+    static final String SERVING_START = "<!-- serving:start -->";
+    static final String SERVING_END = "<!-- serving:end -->";
+
+    /**
+     * {@code report} with its serving section (between the serving markers) replaced by the one of
+     * {@code dir}, or that section appended: {@code ./bench --parts serving} leaves the other tables as they were.
+     */
+    public static String replaceServing(String report, Path dir) {
+        String section = SERVING_START + "\n" + serving(dir) + SERVING_END;
+        int a = report.indexOf(SERVING_START);
+        int b = report.indexOf(SERVING_END);
+        if (a >= 0 && b > a) {
+            return report.substring(0, a) + section + report.substring(b + SERVING_END.length());
+        }
+        if (report.isEmpty()) {
+            return "# mtl4j benchmark results\n\n" + section + "\n";
+        }
+        return report + (report.endsWith("\n") ? "\n" : "\n\n") + section + "\n";
+    }
+
+    /** The serving latency section: {@code serving.tsv} (candidates, threads, p50, p99, p99.9, mean us, samples). */
+    static String serving(Path dir) {
+        StringBuilder md = new StringBuilder("## Serving latency (Predictor.score, MMoE funnel model)\n\n");
+        Map<String, String> meta = new LinkedHashMap<>();
+        for (String[] r : read(dir.resolve("meta.tsv"))) {
+            if (r.length >= 2) {
+                meta.merge(r[0], r[1], (x, y) -> x.equals(y) ? x : x + "; then " + y);
+            }
+        }
+        List<String[]> rows = read(dir.resolve("serving.tsv"));
+        if (rows.isEmpty()) {
+            return md.append("Not run.\n\n").toString();
+        }
+        md.append("Measured by `").append(meta.getOrDefault("command", "./bench --parts serving")).append("` on ")
+                .append(meta.getOrDefault("date", "?")).append(", ").append(meta.getOrDefault("cores", "?"))
+                .append(" cores, load average ").append(meta.getOrDefault("load_start", "?")).append(" at the start and ")
+                .append(meta.getOrDefault("load_end", "?")).append(" at the end (a shared machine: the tail is noisy). One request"
+                        + " = one user in the context and N candidates (item, category, 8 dense features) as text cells, bound"
+                        + " and scored in one batched pass (`ServingLatencyBench`: JMH sample mode; threads = concurrent"
+                        + " clients on one predictor of concurrency 2; OMP_NUM_THREADS=1). Goal: p99 <= 2 ms for 500"
+                        + " candidates on one core.\n\n");
+        md.append("| candidates | threads | p50 ms | p99 ms | p99.9 ms | mean ms | samples |\n");
+        md.append("|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (String[] r : rows) {
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.3f | %.3f | %.3f | %s |%n", r[0], r[1], num(r[2]) / 1e3,
+                    num(r[3]) / 1e3, num(r[4]) / 1e3, num(r[5]) / 1e3, r[6]));
+        }
+        return md.append('\n').toString();
     }
 
     private static void throughput(StringBuilder md, Path dir, Map<String, String> meta) {

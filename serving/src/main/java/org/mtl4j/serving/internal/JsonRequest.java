@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.mtl4j.serving.RequestException;
 import org.mtl4j.serving.RequestException.Kind;
 
@@ -28,16 +29,18 @@ public record JsonRequest(Map<String, String> context, List<Map<String, String>>
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
 
     /**
      * Parses a body.
      *
+     * @param isColumn whether the model reads a column (other keys are ignored, as extra CSV columns are)
      * @param listSeparator the separator of a list column, null when the column takes no lists
      * @param maxCandidates more candidates than this fail before they are converted
      */
-    public static JsonRequest parse(byte[] body, Function<String, String> listSeparator, int maxCandidates) {
+    public static JsonRequest parse(byte[] body, Predicate<String> isColumn, Function<String, String> listSeparator,
+            int maxCandidates) {
         JsonNode root;
         try {
             root = JSON.readTree(body);
@@ -57,7 +60,7 @@ public record JsonRequest(Map<String, String> context, List<Map<String, String>>
         for (Iterator<String> it = root.fieldNames(); it.hasNext();) {
             String f = it.next();
             if (!f.equals("context") && !f.equals("candidates") && !f.equals("tasks")) {
-                throw RequestException.of(Kind.UNKNOWN_COLUMN, f, shorten(root.get(f)),
+                throw RequestException.of(Kind.UNKNOWN_FIELD, f, shorten(root.get(f)),
                         "unknown request field (fields: context, candidates, tasks)");
             }
         }
@@ -67,7 +70,7 @@ public record JsonRequest(Map<String, String> context, List<Map<String, String>>
             if (!ctx.isObject()) {
                 throw RequestException.of(Kind.WRONG_TYPE, "context", shorten(ctx), "expected an object of column: value");
             }
-            context = cells(ctx, "context", listSeparator);
+            context = cells(ctx, "context", isColumn, listSeparator);
         }
         JsonNode cands = root.get("candidates");
         if (cands == null) {
@@ -87,7 +90,7 @@ public record JsonRequest(Map<String, String> context, List<Map<String, String>>
             if (!c.isObject()) {
                 throw RequestException.of(Kind.WRONG_TYPE, path, shorten(c), "expected an object of column: value");
             }
-            candidates.add(cells(c, path, listSeparator));
+            candidates.add(cells(c, path, isColumn, listSeparator));
         }
         List<String> tasks = null;
         JsonNode t = root.get("tasks");
@@ -106,10 +109,14 @@ public record JsonRequest(Map<String, String> context, List<Map<String, String>>
         return new JsonRequest(context, candidates, tasks);
     }
 
-    private static Map<String, String> cells(JsonNode obj, String path, Function<String, String> listSeparator) {
+    private static Map<String, String> cells(JsonNode obj, String path, Predicate<String> isColumn,
+            Function<String, String> listSeparator) {
         Map<String, String> out = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
+            if (!isColumn.test(e.getKey())) {
+                continue;
+            }
             out.put(e.getKey(), cell(e.getValue(), path + "." + e.getKey(), listSeparator.apply(e.getKey())));
         }
         return out;

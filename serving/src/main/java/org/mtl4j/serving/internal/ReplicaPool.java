@@ -1,5 +1,7 @@
 package org.mtl4j.serving.internal;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,7 +22,7 @@ import org.mtl4j.api.data.Batch;
  */
 public final class ReplicaPool {
     private final Supplier<TrainedModel> loader;
-    private final ConcurrentLinkedQueue<TrainedModel>[] idle;
+    private final List<ConcurrentLinkedQueue<TrainedModel>> idle;
     private final Semaphore permits;
     private final int concurrency;
     private final int maxReplicas;
@@ -30,7 +32,6 @@ public final class ReplicaPool {
     /**
      * @param first a loaded replica (kept for bucket {@code firstBucket}'s use), so loading problems show at once
      */
-    @SuppressWarnings("unchecked")
     public ReplicaPool(Supplier<TrainedModel> loader, TrainedModel first, int buckets, int concurrency, int maxReplicas) {
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be >= 1, found " + concurrency);
@@ -42,11 +43,12 @@ public final class ReplicaPool {
         this.concurrency = concurrency;
         this.maxReplicas = maxReplicas;
         this.permits = new Semaphore(concurrency, true);
-        this.idle = new ConcurrentLinkedQueue[buckets];
+        List<ConcurrentLinkedQueue<TrainedModel>> queues = new ArrayList<>(buckets);
         for (int b = 0; b < buckets; b++) {
-            idle[b] = new ConcurrentLinkedQueue<>();
+            queues.add(new ConcurrentLinkedQueue<>());
         }
-        idle[0].add(first);
+        this.idle = List.copyOf(queues);
+        idle.get(0).add(first);
         created.set(1);
     }
 
@@ -83,7 +85,7 @@ public final class ReplicaPool {
             try {
                 return m.predict(batch);
             } finally {
-                idle[bucket].add(m);
+                idle.get(bucket).add(m);
             }
         } finally {
             permits.release();
@@ -91,7 +93,7 @@ public final class ReplicaPool {
     }
 
     private TrainedModel take(int bucket) {
-        TrainedModel m = idle[bucket].poll();
+        TrainedModel m = idle.get(bucket).poll();
         if (m != null) {
             return m;
         }
@@ -106,14 +108,14 @@ public final class ReplicaPool {
         created.decrementAndGet();
         // maxReplicas >= concurrency and we hold a permit: some replica is idle or about to be
         while (true) {
-            for (int d = 1; d < idle.length; d++) {
+            for (int d = 1; d < idle.size(); d++) {
                 for (int b : new int[] {bucket - d, bucket + d}) {
-                    if (b >= 0 && b < idle.length && (m = idle[b].poll()) != null) {
+                    if (b >= 0 && b < idle.size() && (m = idle.get(b).poll()) != null) {
                         return m;
                     }
                 }
             }
-            if ((m = idle[bucket].poll()) != null) {
+            if ((m = idle.get(bucket).poll()) != null) {
                 return m;
             }
             Thread.onSpinWait();

@@ -23,6 +23,7 @@ import org.mtl4j.serving.RequestException.Kind;
  * model's vocabularies (an unknown id maps to the OOV row, an empty cell to padding), so a cell means
  * here exactly what it meant in training. Dense standardisation is the model's own business. The
  * context's cells are repeated into every candidate row: the model scores all rows in one pass.
+ * Columns the model does not read are ignored, as {@code mtl4j predict} ignores extra CSV columns.
  * Thread-safe (the binder holds no per-row state for feature columns).
  */
 public final class RequestBinder {
@@ -84,16 +85,12 @@ public final class RequestBinder {
      * @throws RequestException naming the field ({@code context.<col>} or {@code candidates[i].<col>}) and the value
      */
     public Batch bind(Map<String, String> context, List<Map<String, String>> candidates, int rows) {
-        for (String k : context.keySet()) {
-            checkKnown(k, "context." + k, context.get(k));
-        }
         List<ParsedRow> parsed = new ArrayList<>(rows);
         String[] cells = new String[header.size()];
         for (int i = 0; i < candidates.size(); i++) {
             Map<String, String> cand = candidates.get(i);
             for (Map.Entry<String, String> e : cand.entrySet()) {
-                checkKnown(e.getKey(), field(i, e.getKey()), e.getValue());
-                if (context.containsKey(e.getKey())) {
+                if (context.containsKey(e.getKey()) && columnIndex.containsKey(e.getKey())) {
                     throw RequestException.of(Kind.DUPLICATE_COLUMN, field(i, e.getKey()), e.getValue(),
                             "column is given in the context too (\"" + context.get(e.getKey())
                                     + "\"); give it once, in the context or in every candidate");
@@ -125,13 +122,6 @@ public final class RequestBinder {
             parsed.add(last);
         }
         return binder.assemble(parsed);
-    }
-
-    private void checkKnown(String column, String field, String value) {
-        if (!columnIndex.containsKey(column)) {
-            throw RequestException.of(Kind.UNKNOWN_COLUMN, field, value, "the model reads no column '" + column
-                    + "' (columns: " + String.join(", ", header) + ")");
-        }
     }
 
     private static String field(int candidate, String column) {
