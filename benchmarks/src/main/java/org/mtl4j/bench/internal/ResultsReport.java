@@ -96,7 +96,15 @@ public final class ResultsReport {
             md.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.3f | %.3f | %.3f | %s |%n", r[0], r[1], num(r[2]) / 1e3,
                     num(r[3]) / 1e3, num(r[4]) / 1e3, num(r[5]) / 1e3, r[6]));
         }
-        return md.append('\n').toString();
+        md.append('\n');
+        for (String[] r : rows) {
+            if (r[0].equals("500") && r[1].equals("1")) {
+                double p99 = num(r[3]) / 1e3;
+                md.append(String.format(Locale.ROOT, "500 candidates, 1 thread: p99 %.3f ms, goal <= 2 ms %s.%n%n", p99,
+                        p99 <= 2 ? "**met**" : "**NOT met**"));
+            }
+        }
+        return md.toString();
     }
 
     private static void throughput(StringBuilder md, Path dir, Map<String, String> meta) {
