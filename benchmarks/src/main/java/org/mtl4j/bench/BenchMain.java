@@ -227,6 +227,33 @@ public final class BenchMain {
         }
         Files.deleteIfExists(side);
         append(Path.of(required(o, "out")), out);
+        // per request on the calling thread, in-process: CPU time (insensitive to other processes' load) and bytes allocated
+        int calls = o.containsKey("quick") ? 500 : 3000;
+        List<String> cpu = new ArrayList<>();
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        for (String n : o.getOrDefault("candidates", "1,100,500").split(",")) {
+            ServingLatencyBench b = new ServingLatencyBench();
+            b.candidates = Integer.parseInt(n.trim());
+            b.setUp();
+            try {
+                for (int i = 0; i < calls; i++) {
+                    b.score();
+                }
+                long tid = Thread.currentThread().getId();
+                long cpu0 = mx.getCurrentThreadCpuTime();
+                long alloc0 = mx.getThreadAllocatedBytes(tid);
+                for (int i = 0; i < calls; i++) {
+                    b.score();
+                }
+                double cpuUs = (mx.getCurrentThreadCpuTime() - cpu0) / 1e3 / calls;
+                double bytes = (double) (mx.getThreadAllocatedBytes(tid) - alloc0) / calls;
+                cpu.add(String.format(Locale.ROOT, "%s\t%.1f\t%.0f\t%d", n.trim(), cpuUs, bytes, calls));
+            } finally {
+                b.tearDown();
+            }
+        }
+        Path cpuOut = Path.of(required(o, "out")).resolveSibling("serving-cpu.tsv");
+        append(cpuOut, cpu);
     }
 
     /**

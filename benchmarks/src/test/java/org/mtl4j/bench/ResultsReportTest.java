@@ -47,7 +47,9 @@ class ResultsReportTest {
     void servingLatencyTableAndGoalAndAServingOnlyRunKeepsTheOtherSections(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("meta.tsv"), "date\t2026-12-02 18:00 UTC\nload_start\t9.00\nload_end\t8.00\ncores\t2\n");
         Files.writeString(dir.resolve("serving.tsv"), "1\t1\t30.5\t80.0\t300.0\t35.0\t1000\n500\t1\t900.0\t2500.0\t4000.0\t1000.0\t500\n");
+        Files.writeString(dir.resolve("serving-cpu.tsv"), "500\t760.0\t107268\t3000\n");
         String md = ResultsReport.render(dir);
+        assertThat(md).contains("| 500 | 0.760 | 104.8 | 3000 |");
         assertThat(md).contains("| 1 | 1 | 0.031 | 0.080 | 0.300 | 0.035 | 1000 |")
                 .contains("| 500 | 1 | 0.900 | 2.500 | 4.000 | 1.000 | 500 |")
                 .contains("500 candidates, 1 thread: p99 2.500 ms, goal <= 2 ms **NOT met**.");

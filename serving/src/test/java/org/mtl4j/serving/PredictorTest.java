@@ -176,4 +176,37 @@ class PredictorTest {
                     .hasMessage("context.d2: dense input 'dense' needs a finite number, found \"Infinity\"");
         }
     }
+
+    @Test
+    void closingWaitsForRunningRequestsAndLaterOnesFailAsClosed() throws Exception {
+        Predictor p = Predictor.load(dl4j, Predictor.Options.defaults().withConcurrency(1).withMaxCandidates(300));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(2);
+            List<Future<Integer>> clients = new ArrayList<>();
+            for (int c = 0; c < 2; c++) {
+                clients.add(pool.submit(() -> {
+                    int answered = 0;
+                    running.countDown();
+                    while (true) {
+                        try {
+                            assertThat(p.score(Map.of(), ROWS).size()).isEqualTo(ROWS.size());
+                            answered++;
+                        } catch (Predictor.ClosedException e) {
+                            return answered;
+                        }
+                    }
+                }));
+            }
+            running.await();
+            Thread.sleep(200);
+            p.close();
+            for (Future<Integer> f : clients) {
+                assertThat(f.get(60, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(0);
+            }
+            assertThatThrownBy(() -> p.score(Map.of(), ROWS.subList(0, 1))).isInstanceOf(Predictor.ClosedException.class);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

@@ -69,7 +69,8 @@ public final class ResultsReport {
         return report + (report.endsWith("\n") ? "\n" : "\n\n") + section + "\n";
     }
 
-    /** The serving latency section: {@code serving.tsv} (candidates, threads, p50, p99, p99.9, mean us, samples). */
+    /** The serving latency section: {@code serving.tsv} (candidates, threads, p50, p99, p99.9, mean us, samples)
+     * and {@code serving-cpu.tsv} (candidates, CPU us per request, bytes allocated per request, requests). */
     static String serving(Path dir) {
         StringBuilder md = new StringBuilder("## Serving latency (Predictor.score, MMoE funnel model)\n\n");
         Map<String, String> meta = new LinkedHashMap<>();
@@ -97,6 +98,17 @@ public final class ResultsReport {
                     num(r[3]) / 1e3, num(r[4]) / 1e3, num(r[5]) / 1e3, r[6]));
         }
         md.append('\n');
+        List<String[]> cpu = read(dir.resolve("serving-cpu.tsv"));
+        if (!cpu.isEmpty()) {
+            md.append("Per request on one thread, in-process after warm-up (CPU time of the calling thread, which other"
+                    + " processes' load does not inflate as it does wall-clock tails; bytes the thread allocated: parsing the"
+                    + " text cells, the batch's columns and the result; the model pass itself allocates only its outputs):\n\n");
+            md.append("| candidates | CPU ms / request | allocated KiB / request | requests |\n|---:|---:|---:|---:|\n");
+            for (String[] r : cpu) {
+                md.append(String.format(Locale.ROOT, "| %s | %.3f | %.1f | %s |%n", r[0], num(r[1]) / 1e3, num(r[2]) / 1024, r[3]));
+            }
+            md.append('\n');
+        }
         for (String[] r : rows) {
             if (r[0].equals("500") && r[1].equals("1")) {
                 double p99 = num(r[3]) / 1e3;

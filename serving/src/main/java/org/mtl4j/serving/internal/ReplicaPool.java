@@ -123,14 +123,22 @@ public final class ReplicaPool {
     }
 
     /** Refuses new predictions, waits for the running ones and closes every replica. */
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         permits.acquireUninterruptibly(concurrency);
-        for (ConcurrentLinkedQueue<TrainedModel> q : idle) {
-            TrainedModel m;
-            while ((m = q.poll()) != null) {
-                m.close();
+        try {
+            for (ConcurrentLinkedQueue<TrainedModel> q : idle) {
+                TrainedModel m;
+                while ((m = q.poll()) != null) {
+                    m.close();
+                }
             }
+        } finally {
+            // requests queued behind the close now get a permit, see the flag and fail fast (callers retry elsewhere)
+            permits.release(concurrency);
         }
     }
 
