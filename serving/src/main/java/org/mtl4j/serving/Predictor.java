@@ -292,6 +292,22 @@ public final class Predictor implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Scores one neutral request (dense 0, padding ids) of every padded batch size up to
+     * {@link #maxCandidates()} once, so that each size has a replica with its buffers made and the
+     * code is loaded: the first real requests do not pay for loading a replica. The server warms a
+     * model up before it serves it (also on a hot reload). Returns the replicas then held.
+     */
+    public int warmUp() {
+        Map<String, String> row = binder.neutralRow();
+        int top = ReplicaPool.bucket(maxCandidates);
+        for (int b = 0; b <= top; b++) {
+            int n = Math.min(ReplicaPool.rows(b), maxCandidates);
+            score(Map.of(), java.util.Collections.nCopies(n, row), null);
+        }
+        return pool.replicas();
+    }
+
     /** Waits for running requests, then frees the replicas and the file copy; later calls fail with {@link ClosedException}. */
     @Override
     public void close() {

@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * A bounded pool of {@link Config#threads()} handler threads (its queue bounded too; when full the
  * accepting thread runs the request itself, which slows accepting: back-pressure rather than drops).
  * Hot reload: the model file is polled; a new file dropped in place (write elsewhere, then rename) is
- * loaded beside the old model, swapped in atomically, and the old one is closed once its in-flight
+ * loaded beside the old model and warmed up ({@link Predictor#warmUp()}), swapped in atomically, and the old one is closed once its in-flight
  * requests are done; a request that meets the closed model retries on the new one, so none fails. A
  * file that does not load is logged and counted; the old model keeps serving.
  */
@@ -166,6 +166,7 @@ public final class ScoringServer implements AutoCloseable {
         Predictor first = Predictor.load(config.model(), options(config));
         ScoringServer s;
         try {
+            first.warmUp();
             s = new ScoringServer(config, first, stamp);
         } catch (IOException | RuntimeException e) {
             first.close();
@@ -239,6 +240,12 @@ public final class ScoringServer implements AutoCloseable {
             Predictor next;
             try {
                 next = Predictor.load(config.model(), options(config));
+                try {
+                    next.warmUp(); // before the swap: the first requests on the new model load no replica
+                } catch (RuntimeException e) {
+                    next.close();
+                    throw e;
+                }
             } catch (IOException | RuntimeException e) {
                 metrics.reloadFailed();
                 LOG.error("model file {} changed but does not load ({}); still serving version {}", config.model(), e.toString(),

@@ -91,6 +91,17 @@ class PredictorTest {
     }
 
     @Test
+    void warmingUpMakesOneReplicaPerPaddedSizeAndChangesNoScore() throws Exception {
+        try (Predictor p = Predictor.load(dl4j, Predictor.Options.defaults().withConcurrency(2).withMaxCandidates(300))) {
+            Scores before = p.score(Map.of(), ROWS.subList(0, 37));
+            // sizes 1, 2, 4, ..., 256 and 300 (padded to 512): ten buckets, one replica each
+            assertThat(p.warmUp()).isEqualTo(10);
+            assertThat(p.score(Map.of(), ROWS.subList(0, 37)).values("ctcvr")).containsExactly(before.values("ctcvr"));
+            assertThat(p.replicas()).isEqualTo(10);
+        }
+    }
+
+    @Test
     void unknownIdsScoreAsTheOovRowAndEmptyCategoryAsPadding() throws Exception {
         try (Predictor p = Predictor.load(dl4j, Predictor.Options.defaults().withConcurrency(1))) {
             Map<String, String> row = ServingFixtures.candidate(ROWS.get(5));

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import org.mtl4j.api.data.Batch;
 import org.mtl4j.api.data.Vocabulary;
+import org.mtl4j.api.spec.DenseInput;
+import org.mtl4j.api.spec.ImageInput;
 import org.mtl4j.api.spec.InputSpec;
 import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.api.spec.MultiHotInput;
@@ -33,6 +35,7 @@ public final class RequestBinder {
     private final List<String> header;
     private final Map<String, Integer> columnIndex = new HashMap<>();
     private final Map<String, String> listSeparators = new HashMap<>();
+    private final Map<String, String> neutral = new HashMap<>();
     private final RowBinder binder;
     private final IdMapper ids;
 
@@ -43,6 +46,14 @@ public final class RequestBinder {
             columnIndex.put(header.get(i), i);
         }
         for (InputSpec in : spec.inputs()) {
+            for (String c : in.sourceColumns()) {
+                neutral.put(c, "");
+            }
+            if (in instanceof DenseInput d) {
+                d.columns().forEach(c -> neutral.put(c, "0"));
+            } else if (in instanceof ImageInput im) {
+                neutral.put(im.column(), String.join(" ", java.util.Collections.nCopies(im.pixels(), "0")));
+            }
             if (in instanceof MultiHotInput m) {
                 listSeparators.put(m.column(), m.separator());
             } else if (in instanceof SequenceInput q) {
@@ -72,6 +83,14 @@ public final class RequestBinder {
     /** Whether the column holds a list (multi-hot or sequence input), and its separator inside one cell; null if not. */
     public String listSeparator(String column) {
         return listSeparators.get(column);
+    }
+
+    /**
+     * A row every model accepts, for warming up: dense cells 0, black images, empty id cells (the
+     * padding row), empty bags, sequences and texts.
+     */
+    public Map<String, String> neutralRow() {
+        return Map.copyOf(neutral);
     }
 
     public boolean knows(String column) {
