@@ -137,16 +137,10 @@ public final class ScoringServer implements AutoCloseable {
                     return t;
                 }, new ThreadPoolExecutor.CallerRunsPolicy());
         http.setExecutor(handlers);
-        http.createContext("/score", this::score);
-        http.createContext("/health", this::health);
-        http.createContext("/metrics", this::metrics);
-        http.createContext("/", ex -> {
-            try (ex) {
-                metrics.request("other", 404);
-                sendError(ex, 404, "not-found", "path", ex.getRequestURI().getPath(), "no such endpoint (endpoints: POST /score, "
-                        + "GET /health, GET /metrics)");
-            }
-        });
+        http.createContext("/score", ex -> exact(ex, "/score", this::score));
+        http.createContext("/health", ex -> exact(ex, "/health", this::health));
+        http.createContext("/metrics", ex -> exact(ex, "/metrics", this::metrics));
+        http.createContext("/", this::notFound);
         if (config.watchInterval() != null && !config.watchInterval().isZero()) {
             watcher = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "mtl4j-serve-watch");
@@ -270,12 +264,29 @@ public final class ScoringServer implements AutoCloseable {
 
     // ------------------------------------------------------------------ endpoints
 
+    /** The JDK matches contexts by prefix: only the exact path goes to the endpoint. */
+    private void exact(HttpExchange ex, String path, com.sun.net.httpserver.HttpHandler h) throws IOException {
+        if (path.equals(ex.getRequestURI().getPath())) {
+            h.handle(ex);
+        } else {
+            notFound(ex);
+        }
+    }
+
+    private void notFound(HttpExchange ex) throws IOException {
+        try (ex) {
+            metrics.request("other", 404);
+            sendError(ex, 404, "not-found", "path", ex.getRequestURI().getPath(), "no such endpoint (endpoints: POST /score, "
+                    + "GET /health, GET /metrics)");
+        }
+    }
+
     private void score(HttpExchange ex) {
         long t0 = System.nanoTime();
         try (ex) {
             if (!"POST".equals(ex.getRequestMethod())) {
                 metrics.request("score", 405);
-                metrics.error("score", "method");
+                metrics.error("score", "method-not-allowed");
                 ex.getResponseHeaders().add("Allow", "POST");
                 sendError(ex, 405, "method-not-allowed", "method", ex.getRequestMethod(), "/score takes POST");
                 return;

@@ -246,6 +246,10 @@ class ScoringServerTest {
             HttpResponse<String> get = client.send(HttpRequest.newBuilder(base.resolve("/score")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(get.statusCode()).isEqualTo(405);
+            HttpResponse<String> nowhere = client.send(HttpRequest.newBuilder(base.resolve("/scores")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(nowhere.statusCode()).isEqualTo(404);
+            assertThat(nowhere.body()).contains("\"field\":\"path\",\"value\":\"/scores\"");
             String metrics = client.send(HttpRequest.newBuilder(base.resolve("/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).contains("mtl4j_request_errors_total{endpoint=\"score\",error=\"bad-value\"} 1\n")
