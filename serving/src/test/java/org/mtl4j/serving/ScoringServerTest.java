@@ -258,6 +258,37 @@ class ScoringServerTest {
         }
     }
 
+    @Test
+    void aNewFileThatDoesNotLoadLeavesTheOldModelServingAndIsCounted() throws Exception {
+        Path served = dir.resolve("broken/model.mtl");
+        Files.createDirectories(served.getParent());
+        Files.copy(modelA, served);
+        try (ScoringServer server = ScoringServer.start(ScoringServer.Config.of(served).withThreads(1).withWatchInterval(null))) {
+            String before = server.predictor().version();
+            assertThat(server.reloadIfChanged()).isFalse(); // unchanged file
+            Path tmp = served.resolveSibling("model.mtl.tmp");
+            Files.writeString(tmp, "not a model");
+            Files.move(tmp, served, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            assertThat(server.reloadIfChanged()).isFalse();
+            assertThat(server.predictor().version()).isEqualTo(before);
+            HttpClient client = HttpClient.newHttpClient();
+            URI base = URI.create("http://127.0.0.1:" + server.port());
+            String body = "{\"context\":{\"user_id\":\"7\"},\"candidates\":[" + JSON.writeValueAsString(CANDIDATES.get(1).get(0)) + "]}";
+            HttpResponse<String> r = post(client, base, body);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(r.body()).get("model").get("version").asText()).isEqualTo(before);
+            String metrics = client.send(HttpRequest.newBuilder(base.resolve("/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("mtl4j_model_reload_failures_total 1\n").contains("mtl4j_model_reloads_total 0\n");
+            // the same broken file is not retried; a good one dropped in place is taken
+            assertThat(server.reloadIfChanged()).isFalse();
+            Files.copy(modelB, tmp);
+            Files.move(tmp, served, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            assertThat(server.reloadIfChanged()).isTrue();
+            assertThat(server.predictor().version()).isEqualTo(Predictor.fingerprint(modelB));
+        }
+    }
+
     private static HttpResponse<String> post(HttpClient client, URI base, String body) throws Exception {
         return client.send(HttpRequest.newBuilder(base.resolve("/score")).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
