@@ -91,6 +91,36 @@ class PredictorTest {
     }
 
     @Test
+    void multiclassAndRegressionOutputsEqualPredictForEveryClass() throws Exception {
+        org.mtl4j.api.spec.ModelSpec demo = org.mtl4j.data.FunnelGenerator.demoSpec();
+        // category becomes a label, so it is no input here (the rows' category cells are then ignored as input)
+        org.mtl4j.api.spec.ModelSpec noCategory = new org.mtl4j.api.spec.ModelSpec(demo.name(),
+                demo.inputs().stream().filter(i -> !i.name().equals("category")).toList(), demo.tasks(), demo.topology(),
+                demo.lossWeighting(), demo.gradientAggregation(), demo.clipping(), demo.optimizer(), demo.training(), demo.backend());
+        org.mtl4j.api.spec.ModelSpec spec = noCategory.withTasks(List.of(org.mtl4j.api.spec.TaskSpec.binary("ctr", "click"),
+                org.mtl4j.api.spec.TaskSpec.multiclass("segment", "category", 20),
+                org.mtl4j.api.spec.TaskSpec.regression("p", "p_click")))
+                .withTopology(new org.mtl4j.api.spec.Topology.Mmoe(3, List.of(16), List.of()))
+                .withTraining(new org.mtl4j.api.spec.TrainingSpec(1, 256, 3L, 0.0, null, 0, 100_000));
+        Path file = ServingFixtures.train(spec, 3000, 4, dir.resolve("mixed.mtl"));
+        List<Map<String, String>> rows = ROWS.subList(0, 70);
+        Map<String, float[]> ref = ServingFixtures.reference(file, rows);
+        try (Predictor p = Predictor.load(file, Predictor.Options.defaults().withConcurrency(1).withMaxCandidates(100))) {
+            assertThat(p.outputs()).extracting(Predictor.Output::name, Predictor.Output::width)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("ctr", 1), org.assertj.core.groups.Tuple.tuple("segment", 20),
+                            org.assertj.core.groups.Tuple.tuple("p", 1));
+            Scores s = p.score(Map.of(), rows);
+            for (String out : List.of("ctr", "segment", "p")) {
+                float[] got = s.values(out);
+                assertThat(got).hasSize(ref.get(out).length);
+                for (int i = 0; i < got.length; i++) {
+                    assertThat(got[i]).as("%s value %d", out, i).isCloseTo(ref.get(out)[i], within(1e-6f));
+                }
+            }
+        }
+    }
+
+    @Test
     void warmingUpMakesOneReplicaPerPaddedSizeAndChangesNoScore() throws Exception {
         try (Predictor p = Predictor.load(dl4j, Predictor.Options.defaults().withConcurrency(2).withMaxCandidates(300))) {
             Scores before = p.score(Map.of(), ROWS.subList(0, 37));
