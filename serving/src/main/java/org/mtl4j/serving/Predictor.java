@@ -147,6 +147,7 @@ public final class Predictor implements AutoCloseable {
         }
         MtlRuntime rt = options.runtime() != null ? options.runtime() : Mtl.runtime();
         Path copy = Files.createTempFile("mtl4j-serving-", ".mtl");
+        copy.toFile().deleteOnExit(); // close() deletes it; this covers a JVM that exits without closing
         try {
             Files.copy(modelFile, copy, StandardCopyOption.REPLACE_EXISTING);
             String version = fingerprint(copy);

@@ -206,6 +206,8 @@ class ScoringServerTest {
             assertThat(metrics).contains("mtl4j_requests_total{endpoint=\"score\",code=\"200\"} " + REQUESTS + "\n")
                     .contains("mtl4j_score_latency_seconds_count " + REQUESTS + "\n")
                     .contains("mtl4j_score_latency_seconds_bucket{le=\"+Inf\"} " + REQUESTS + "\n")
+                    .contains("mtl4j_score_latency_seconds_bucket{le=\"0.0005\"} ")
+                    .contains("mtl4j_score_latency_seconds_bucket{le=\"10\"} " + REQUESTS + "\n")
                     .contains("mtl4j_model_reloads_total 1\n")
                     .contains("mtl4j_model_info{backend=\"dl4j\",name=\"funnel-demo\",version=\"" + versionB + "\"} 1\n")
                     .doesNotContain("mtl4j_request_errors_total{");

@@ -1,6 +1,5 @@
 package org.mtl4j.serving.internal;
 
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -123,8 +122,9 @@ public final class ServerMetrics {
         return b.toString();
     }
 
+    /** Plain decimal text ({@code 0.0005}, {@code 1}, {@code 0.553078251}), never an exponent. */
     private static String format(double v) {
-        return String.format(Locale.ROOT, "%s", v);
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
     private static String escape(String v) {
