@@ -32,6 +32,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * throughput --csv F [--rows N] [--models a,b] [--batches 256,2048] --out F [--quick]
  * balancers [--tasks 2,3,5] [--balancers a,b] --out F [--quick]
  * tribuo --csv F [--rows N] --out F [--quick]
+ * serving [--threads 1,2] [--candidates 1,100,500] --out F [--quick]
+ * serving-report --dir D --out F   (replaces only the serving section of F)
  * report --dir D --out F
  * </pre>
  * Every JMH option not given here keeps the benchmark class's annotation; {@code --quick} runs one
@@ -59,6 +61,16 @@ public final class BenchMain {
             case "tribuo":
                 tribuo(o);
                 break;
+            case "serving":
+                serving(o);
+                break;
+            case "serving-report":
+                Path out = Path.of(required(o, "out"));
+                String old = Files.isRegularFile(out) ? Files.readString(out, StandardCharsets.UTF_8) : "";
+                String merged = ResultsReport.replaceServing(old, Path.of(required(o, "dir")));
+                Files.writeString(out, merged, StandardCharsets.UTF_8);
+                System.out.print(merged);
+                break;
             case "report":
                 String md = ResultsReport.render(Path.of(required(o, "dir")));
                 Files.writeString(Path.of(required(o, "out")), md, StandardCharsets.UTF_8);
@@ -70,7 +82,7 @@ public final class BenchMain {
     }
 
     private static void usage(String why) {
-        throw new IllegalArgumentException(why + " (commands: generate, throughput, balancers, tribuo, report; see the"
+        throw new IllegalArgumentException(why + " (commands: generate, throughput, balancers, tribuo, serving, report, serving-report; see the"
                 + " javadoc of org.mtl4j.bench.BenchMain)");
     }
 
@@ -195,6 +207,53 @@ public final class BenchMain {
                     name, rows, res.getScore(), finite(res.getScoreError()), sd == null ? Double.NaN : number(sd[2]) / 1e6));
         }
         append(Path.of(required(o, "out")), out);
+    }
+
+    /** Serving latency: one JMH run per client-thread count; TSV candidates, threads, p50, p99, p99.9, mean (us), samples. */
+    private static void serving(Map<String, String> o) throws RunnerException, IOException {
+        Path side = Files.createTempFile("mtl4j-bench-side", ".tsv");
+        List<String> out = new ArrayList<>();
+        for (String th : o.getOrDefault("threads", "1,2").split(",")) {
+            ChainedOptionsBuilder b = jmh(o, ServingLatencyBench.class, side).threads(Integer.parseInt(th.trim()));
+            if (o.containsKey("candidates")) {
+                b.param("candidates", o.get("candidates").split(","));
+            }
+            for (RunResult r : new Runner(b.build()).run()) {
+                Result<?> res = r.getPrimaryResult();
+                var st = res.getStatistics();
+                out.add(String.format(Locale.ROOT, "%s\t%s\t%.1f\t%.1f\t%.1f\t%.1f\t%d", r.getParams().getParam("candidates"),
+                        th.trim(), st.getPercentile(50), st.getPercentile(99), st.getPercentile(99.9), st.getMean(), st.getN()));
+            }
+        }
+        Files.deleteIfExists(side);
+        append(Path.of(required(o, "out")), out);
+        // per request on the calling thread, in-process: CPU time (insensitive to other processes' load) and bytes allocated
+        int calls = o.containsKey("quick") ? 500 : 3000;
+        List<String> cpu = new ArrayList<>();
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        for (String n : o.getOrDefault("candidates", "1,100,500").split(",")) {
+            ServingLatencyBench b = new ServingLatencyBench();
+            b.candidates = Integer.parseInt(n.trim());
+            b.setUp();
+            try {
+                for (int i = 0; i < calls; i++) {
+                    b.score();
+                }
+                long tid = Thread.currentThread().getId();
+                long cpu0 = mx.getCurrentThreadCpuTime();
+                long alloc0 = mx.getThreadAllocatedBytes(tid);
+                for (int i = 0; i < calls; i++) {
+                    b.score();
+                }
+                double cpuUs = (mx.getCurrentThreadCpuTime() - cpu0) / 1e3 / calls;
+                double bytes = (double) (mx.getThreadAllocatedBytes(tid) - alloc0) / calls;
+                cpu.add(String.format(Locale.ROOT, "%s\t%.1f\t%.0f\t%d", n.trim(), cpuUs, bytes, calls));
+            } finally {
+                b.tearDown();
+            }
+        }
+        Path cpuOut = Path.of(required(o, "out")).resolveSibling("serving-cpu.tsv");
+        append(cpuOut, cpu);
     }
 
     /**

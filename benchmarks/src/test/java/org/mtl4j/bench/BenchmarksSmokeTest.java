@@ -93,4 +93,18 @@ class BenchmarksSmokeTest {
             assertThat(m.getOutputIDInfo().size()).as(task).isEqualTo(2);
         }
     }
+
+    @Test
+    void servingLatencyBenchScoresARequest() throws Exception {
+        ServingLatencyBench b = new ServingLatencyBench();
+        b.candidates = 3;
+        b.setUp();
+        try {
+            org.mtl4j.serving.Scores s = b.score();
+            assertThat(s.size()).isEqualTo(3);
+            assertThat(s.values().keySet()).containsExactlyInAnyOrder("ctr", "ctcvr", "ctcvr.conditional");
+        } finally {
+            b.tearDown();
+        }
+    }
 }

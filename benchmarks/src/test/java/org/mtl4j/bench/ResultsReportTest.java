@@ -42,4 +42,21 @@ class ResultsReportTest {
         assertThat(md).contains("## Tribuo: joint multi-task FM vs Tribuo's single-task FM per task\n\nNot run.");
         assertThat(md).contains("peer: not run");
     }
+
+    @Test
+    void servingLatencyTableAndGoalAndAServingOnlyRunKeepsTheOtherSections(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("meta.tsv"), "date\t2026-12-02 18:00 UTC\nload_start\t9.00\nload_end\t8.00\ncores\t2\n");
+        Files.writeString(dir.resolve("serving.tsv"), "1\t1\t30.5\t80.0\t300.0\t35.0\t1000\n500\t1\t900.0\t2500.0\t4000.0\t1000.0\t500\n");
+        Files.writeString(dir.resolve("serving-cpu.tsv"), "500\t760.0\t107268\t3000\n");
+        String md = ResultsReport.render(dir);
+        assertThat(md).contains("| 500 | 0.760 | 104.8 | 3000 |");
+        assertThat(md).contains("| 1 | 1 | 0.031 | 0.080 | 0.300 | 0.035 | 1000 |")
+                .contains("| 500 | 1 | 0.900 | 2.500 | 4.000 | 1.000 | 500 |")
+                .contains("500 candidates, 1 thread: p99 2.500 ms, goal <= 2 ms **NOT met**.");
+        String earlier = "# mtl4j benchmark results\n\n## Tribuo\n\nold table\n\n<!-- serving:start -->\nold serving\n<!-- serving:end -->\n";
+        String merged = ResultsReport.replaceServing(earlier, dir);
+        assertThat(merged).startsWith("# mtl4j benchmark results\n\n## Tribuo\n\nold table\n\n<!-- serving:start -->\n## Serving latency")
+                .doesNotContain("old serving").contains("| 500 | 1 | 0.900 |").endsWith("<!-- serving:end -->\n");
+        assertThat(ResultsReport.replaceServing("# results\n", dir)).startsWith("# results\n\n<!-- serving:start -->");
+    }
 }

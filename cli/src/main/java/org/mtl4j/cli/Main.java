@@ -11,6 +11,7 @@ import org.mtl4j.cli.internal.cmd.GenerateCommand;
 import org.mtl4j.cli.internal.cmd.InspectCommand;
 import org.mtl4j.cli.internal.cmd.PluginsCommand;
 import org.mtl4j.cli.internal.cmd.PredictCommand;
+import org.mtl4j.cli.internal.cmd.ServeCommand;
 import org.mtl4j.cli.internal.cmd.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "mtl4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Multi-task learning for recommender systems on the JVM.",
         subcommands = {DemoCommand.class, GenerateCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
-            InspectCommand.class, PluginsCommand.class, CompareCommand.class, ExportCommand.class, CommandLine.HelpCommand.class},
+            ServeCommand.class, InspectCommand.class, PluginsCommand.class, CompareCommand.class, ExportCommand.class,
+            CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:internal error (a bug; the stack trace is printed)", "2:usage or spec error",
             "3:data error (bad input rows, missing files)", "4:training diverged (NaN/Inf; last good checkpoint kept)"})
@@ -36,7 +38,7 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command (demo, train, evaluate, predict, "
-                + "inspect, plugins, compare, export; see mtl4j --help)");
+                + "serve, inspect, plugins, compare, export; see mtl4j --help)");
     }
 
     public static void main(String[] args) {

@@ -45,6 +45,77 @@ public final class ResultsReport {
         throughput(md, dir, meta);
         balancers(md, dir);
         tribuo(md, dir);
+        md.append(SERVING_START).append('\n').append(serving(dir)).append(SERVING_END).append('\n');
+        return md.toString();
+    }
+
+    static final String SERVING_START = "<!-- serving:start -->";
+    static final String SERVING_END = "<!-- serving:end -->";
+
+    /**
+     * {@code report} with its serving section (between the serving markers) replaced by the one of
+     * {@code dir}, or that section appended: {@code ./bench --parts serving} leaves the other tables as they were.
+     */
+    public static String replaceServing(String report, Path dir) {
+        String section = SERVING_START + "\n" + serving(dir) + SERVING_END;
+        int a = report.indexOf(SERVING_START);
+        int b = report.indexOf(SERVING_END);
+        if (a >= 0 && b > a) {
+            return report.substring(0, a) + section + report.substring(b + SERVING_END.length());
+        }
+        if (report.isEmpty()) {
+            return "# mtl4j benchmark results\n\n" + section + "\n";
+        }
+        return report + (report.endsWith("\n") ? "\n" : "\n\n") + section + "\n";
+    }
+
+    /** The serving latency section: {@code serving.tsv} (candidates, threads, p50, p99, p99.9, mean us, samples)
+     * and {@code serving-cpu.tsv} (candidates, CPU us per request, bytes allocated per request, requests). */
+    static String serving(Path dir) {
+        StringBuilder md = new StringBuilder("## Serving latency (Predictor.score, MMoE funnel model)\n\n");
+        Map<String, String> meta = new LinkedHashMap<>();
+        for (String[] r : read(dir.resolve("meta.tsv"))) {
+            if (r.length >= 2) {
+                meta.merge(r[0], r[1], (x, y) -> x.equals(y) ? x : x + "; then " + y);
+            }
+        }
+        List<String[]> rows = read(dir.resolve("serving.tsv"));
+        if (rows.isEmpty()) {
+            return md.append("Not run.\n\n").toString();
+        }
+        md.append("Measured by `").append(meta.getOrDefault("command", "./bench --parts serving")).append("` on ")
+                .append(meta.getOrDefault("date", "?")).append(", ").append(meta.getOrDefault("cores", "?"))
+                .append(" cores, load average ").append(meta.getOrDefault("load_start", "?")).append(" at the start and ")
+                .append(meta.getOrDefault("load_end", "?")).append(" at the end (a shared machine: the tail is noisy). One request"
+                        + " = one user in the context and N candidates (item, category, 8 dense features) as text cells, bound"
+                        + " and scored in one batched pass (`ServingLatencyBench`: JMH sample mode; threads = concurrent"
+                        + " clients on one predictor of concurrency 2; OMP_NUM_THREADS=1). Goal: p99 <= 2 ms for 500"
+                        + " candidates on one core.\n\n");
+        md.append("| candidates | threads | p50 ms | p99 ms | p99.9 ms | mean ms | samples |\n");
+        md.append("|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (String[] r : rows) {
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.3f | %.3f | %.3f | %s |%n", r[0], r[1], num(r[2]) / 1e3,
+                    num(r[3]) / 1e3, num(r[4]) / 1e3, num(r[5]) / 1e3, r[6]));
+        }
+        md.append('\n');
+        List<String[]> cpu = read(dir.resolve("serving-cpu.tsv"));
+        if (!cpu.isEmpty()) {
+            md.append("Per request on one thread, in-process after warm-up (CPU time of the calling thread, which other"
+                    + " processes' load does not inflate as it does wall-clock tails; bytes the thread allocated: parsing the"
+                    + " text cells, the batch's columns and the result; the model pass itself allocates only its outputs):\n\n");
+            md.append("| candidates | CPU ms / request | allocated KiB / request | requests |\n|---:|---:|---:|---:|\n");
+            for (String[] r : cpu) {
+                md.append(String.format(Locale.ROOT, "| %s | %.3f | %.1f | %s |%n", r[0], num(r[1]) / 1e3, num(r[2]) / 1024, r[3]));
+            }
+            md.append('\n');
+        }
+        for (String[] r : rows) {
+            if (r[0].equals("500") && r[1].equals("1")) {
+                double p99 = num(r[3]) / 1e3;
+                md.append(String.format(Locale.ROOT, "500 candidates, 1 thread: p99 %.3f ms, goal <= 2 ms %s.%n%n", p99,
+                        p99 <= 2 ? "**met**" : "**NOT met**"));
+            }
+        }
         return md.toString();
     }
 
