@@ -43,4 +43,34 @@ class LocatedProblemsTest {
         assertThat(located.lineOf("optimizer.learningRate")).isZero();
         assertThat(located.at("optimizer", "x")).isEqualTo("model.yaml: x");
     }
+
+    @Test
+    void earlyStoppingNamesAreCheckedAtValidationWithTheOtherProblemsNotInsideFit() {
+        String yaml = String.join("\n",
+                "name: funnel",                                                       // 1
+                "inputs:",                                                            // 2
+                "  - {kind: dense, name: ctx, columns: [d0]}",                        // 3
+                "tasks:",                                                             // 4
+                "  - {name: ctr, kind: binary, label: click}",                        // 5
+                "topology: {type: shared-bottom, layers: [4]}",                       // 6
+                "training:",                                                          // 7
+                "  epochs: 2",                                                        // 8
+                "  earlyStopping: {task: cvr, metric: auc, patience: 1}",             // 9
+                "lossWeighting: gradnrom",                                            // 10
+                "backend: dl4j",                                                      // 11
+                "");
+        LocatedSpec located = SpecCodec.fromYamlLocated(yaml, "model.yaml");
+        List<String> lines = DeclaredCapabilities.runtime().validate(located.spec()).stream()
+                .map(p -> located.at(p.path(), p.toString())).toList();
+        assertThat(lines).containsExactlyInAnyOrder(
+                "model.yaml: line 9: MTL/UnknownTask: training.earlyStopping.task = \"cvr\" (known: *, ctr)",
+                "model.yaml: line 10: MTL/UnknownPlugin: lossWeighting = \"gradnrom\" (known: dwa, equal, fixed, gradnorm, "
+                        + "rlw, schedule, uncertainty)");
+        String watched = yaml.replace("{task: cvr, metric: auc, patience: 1}", "{task: ctr, metric: rmse, patience: 1}")
+                .replace("gradnrom", "equal");
+        LocatedSpec second = SpecCodec.fromYamlLocated(watched, "model.yaml");
+        assertThat(DeclaredCapabilities.runtime().validate(second.spec()).stream().map(p -> second.at(p.path(), p.toString())))
+                .containsExactly("model.yaml: line 9: MTL/EarlyStoppingMetric: training.earlyStopping.metric = \"rmse\" "
+                        + "(task \"ctr\" reports auc, logloss; early stopping watches one of them or \"loss\")");
+    }
 }
