@@ -3,6 +3,7 @@ package org.mtl4j.cli;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import org.mtl4j.cli.internal.Errors;
+import org.mtl4j.cli.internal.cmd.AffinityCommand;
 import org.mtl4j.cli.internal.cmd.CompareCommand;
 import org.mtl4j.cli.internal.cmd.DemoCommand;
 import org.mtl4j.cli.internal.cmd.EvaluateCommand;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "mtl4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Multi-task learning for recommender systems on the JVM.",
         subcommands = {DemoCommand.class, GenerateCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
-            InspectCommand.class, PluginsCommand.class, CompareCommand.class, CommandLine.HelpCommand.class},
+            InspectCommand.class, PluginsCommand.class, CompareCommand.class, AffinityCommand.class,
+            CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:internal error (a bug; the stack trace is printed)", "2:usage or spec error",
             "3:data error (bad input rows, missing files)", "4:training diverged (NaN/Inf; last good checkpoint kept)"})
@@ -35,7 +37,7 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command (demo, train, evaluate, predict, "
-                + "inspect, plugins, compare; see mtl4j --help)");
+                + "inspect, plugins, compare, affinity; see mtl4j --help)");
     }
 
     public static void main(String[] args) {
