@@ -58,7 +58,7 @@ public final class TaskGroupsGenerator {
 
         /** The default world with {@code seed}. */
         public static Config planted(long seed) {
-            return new Config(seed, PLANTED, 16, 0.97, -0.5, 10, 0.5, 1.0);
+            return new Config(seed, PLANTED, 16, 1.0, -0.5, 10, 0.5, 1.0);
         }
     }
 
