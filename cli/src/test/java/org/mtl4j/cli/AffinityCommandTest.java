@@ -32,7 +32,7 @@ class AffinityCommandTest {
         assertThat(r.code()).as(r.toString()).isZero();
         assertThat(r.out()).contains("lookahead affinity Z(row -> column)", "gradient cosine on the shared parameters",
                 "best grouping per number of groups", "suggested (at most 3 groups): ", "topology: ",
-                "a sampled step took", "30 of 60 steps sampled");
+                "a sampled step took", "30 of 60 steps sampled (after 0 warm-up steps)");
         JsonNode doc = new ObjectMapper().readTree(out.resolve("affinity.json").toFile());
         assertThat(doc.get("tasks")).hasSize(6);
         assertThat(doc.get("lookahead")).hasSize(6);
@@ -65,6 +65,10 @@ class AffinityCommandTest {
         Cli.Result groups = Cli.run("affinity", "--spec", dir.resolve("sb.yaml"), "--data", dir.resolve("train.csv"), "--groups", "0");
         assertThat(groups.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(groups.err()).contains("--groups must be >= 1, found 0");
+        Cli.Result warm = Cli.run("affinity", "--spec", dir.resolve("sb.yaml"), "--data", dir.resolve("train.csv"), "--steps", "10",
+                "--warmup", "10");
+        assertThat(warm.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(warm.err()).contains("--warmup must be >= 0 and below --steps (10), found 10");
         Cli.Result data = Cli.run("affinity", "--spec", dir.resolve("sb.yaml"), "--data", dir.resolve("nope.csv"));
         assertThat(data.code()).isEqualTo(ExitCodes.DATA);
     }

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The run trains the model: every step is {@code step(batch)}, a backward pass with the given
  * task weights (default all 1) and {@link TrainableModel#applyUpdate()} with the spec's optimiser;
- * no loss weighting, aggregation or clipping. Every {@code every}-th step is also sampled:
+ * no loss weighting, aggregation or clipping. After {@code warmup} steps, every {@code every}-th step is also
+ * sampled:
  * <ol>
  * <li>one forward pass ({@code model.step(batch)}); its losses are L_j(before);</li>
  * <li>T backward passes with one-hot task weights ({@code step.backward(e_k)}): after pass k the
@@ -56,12 +57,14 @@ public final class AffinityProbe {
 
     private final int steps;
     private final int every;
+    private final int warmup;
     private final double lookaheadRate;
     private final double[] weights;
 
     private AffinityProbe(Builder b) {
         this.steps = b.steps;
         this.every = b.every;
+        this.warmup = b.warmup;
         this.lookaheadRate = b.lookaheadRate;
         this.weights = b.weights == null ? null : b.weights.clone();
     }
@@ -74,6 +77,7 @@ public final class AffinityProbe {
     public static final class Builder {
         private int steps = 200;
         private int every = 1;
+        private int warmup;
         private double lookaheadRate = Double.NaN;
         private double[] weights;
 
@@ -95,6 +99,19 @@ public final class AffinityProbe {
                 throw new IllegalArgumentException("affinity sampling interval must be >= 1, found " + n);
             }
             this.every = n;
+            return this;
+        }
+
+        /**
+         * Train this many steps before the first measurement (default 0). Early on, every task's gradient
+         * on the shared layers goes through randomly initialised towers, so even identical tasks look
+         * unrelated; a warm-up measures the relations the shared layers settle into.
+         */
+        public Builder warmup(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("affinity warm-up must be >= 0 steps, found " + n);
+            }
+            this.warmup = n;
             return this;
         }
 
@@ -144,6 +161,10 @@ public final class AffinityProbe {
         Run run = new Run(model, tasks, w, lr);
         int done = 0;
         int epoch = 0;
+        if (warmup >= steps) {
+            throw new IllegalArgumentException("affinity warm-up (" + warmup + " steps) leaves no step of the " + steps
+                    + " to measure on");
+        }
         while (done < steps) {
             boolean any = false;
             try (BatchStream s = data.batches(batchSize, true, seed + epoch)) {
@@ -151,7 +172,7 @@ public final class AffinityProbe {
                     Batch b = s.next();
                     any = true;
                     long t0 = System.nanoTime();
-                    if (done % every == 0) {
+                    if (done >= warmup && (done - warmup) % every == 0) {
                         run.sampled(b, done);
                         run.sampledNanos += System.nanoTime() - t0;
                         run.sampledCount++;

@@ -133,8 +133,16 @@ class AffinityProbeTest {
         TaskAffinity r = AffinityProbe.builder().steps(30).every(7).build().measure(rarely, d);
         assertThat(r.sampledSteps()).isEqualTo(5); // steps 0, 7, 14, 21, 28
         assertThat(r.steps()).isEqualTo(30);
+        LinearMtlModel warm = new LinearMtlModel(spec(0.02));
+        TaskAffinity w = AffinityProbe.builder().steps(30).warmup(20).every(3).build().measure(warm, d);
+        assertThat(w.sampledSteps()).isEqualTo(4); // steps 20, 23, 26, 29
+        assertThat(w.samples()[0][2]).isEqualTo(4);
         for (int p = 0; p < every.parameters().length; p++) {
             assertThat(every.parameters()[p]).isCloseTo(rarely.parameters()[p], within(1e-9));
+            assertThat(warm.parameters()[p]).isCloseTo(rarely.parameters()[p], within(1e-9));
         }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AffinityProbe.builder().steps(10).warmup(10).build()
+                .measure(new LinearMtlModel(spec(0.02)), d))
+                .hasMessage("affinity warm-up (10 steps) leaves no step of the 10 to measure on");
     }
 }

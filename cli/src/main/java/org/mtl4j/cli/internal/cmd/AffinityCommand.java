@@ -66,6 +66,10 @@ public final class AffinityCommand implements Callable<Integer> {
             description = "Measure on every M-th step (each costs at most T + 1 normal steps). Default: ${DEFAULT-VALUE}.")
     int every;
 
+    @Option(names = "--warmup", paramLabel = "W", defaultValue = "0",
+            description = "Train W steps before the first measurement (towers start random). Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
     @Option(names = "--lookahead-rate", paramLabel = "LR", description = "Learning rate of the lookahead step (default: the spec optimiser's).")
     Double lookaheadRate;
 
@@ -82,6 +86,10 @@ public final class AffinityCommand implements Callable<Integer> {
         }
         if (every < 1) {
             throw new ParameterException(command.commandLine(), "--every must be >= 1, found " + every);
+        }
+        if (warmup < 0 || warmup >= steps) {
+            throw new ParameterException(command.commandLine(), "--warmup must be >= 0 and below --steps (" + steps + "), found "
+                    + warmup);
         }
         if (groups != null && groups < 1) {
             throw new ParameterException(command.commandLine(), "--groups must be >= 1, found " + groups);
@@ -106,7 +114,7 @@ public final class AffinityCommand implements Callable<Integer> {
         Pipeline p = new Pipeline(engine, w, command.commandLine().getErr()).badRows(badRows);
         Pipeline.Data d = p.open(s, data, null);
         TrainableModel model = engine.runtime().backend(s.backend()).compile(s, d.train().vocabularies(), d.train().denseStats());
-        AffinityProbe.Builder b = AffinityProbe.builder().steps(steps).every(every);
+        AffinityProbe.Builder b = AffinityProbe.builder().steps(steps).warmup(warmup).every(every);
         if (lookaheadRate != null) {
             b.lookaheadRate(lookaheadRate);
         }
@@ -115,8 +123,9 @@ public final class AffinityCommand implements Callable<Integer> {
         Grouping best = TaskGrouper.best(a, k);
         SharingAdvice advice = SharingAdvisor.advise(a, best, layers(s.topology()));
 
-        w.printf(Locale.ROOT, "task affinity of %s (%s, %s) on %s: %d of %d steps sampled, lookahead rate %s%n", s.name(),
-                s.topology().id(), s.backend(), data, a.sampledSteps(), a.steps(), a.lookaheadRate());
+        w.printf(Locale.ROOT, "task affinity of %s (%s, %s) on %s: %d of %d steps sampled (after %d warm-up steps),"
+                + " lookahead rate %s%n", s.name(), s.topology().id(), s.backend(), data, a.sampledSteps(), a.steps(), warmup,
+                a.lookaheadRate());
         w.println();
         w.println("lookahead affinity Z(row -> column) = 1 - L_col(after a step on row's gradient) / L_col(before):");
         w.print(matrix(a.tasks(), a.lookahead(), "%.3e"));
@@ -140,7 +149,7 @@ public final class AffinityCommand implements Callable<Integer> {
 
         Path dir = out != null ? out : Path.of("affinity-" + s.name());
         Files.createDirectories(dir);
-        RunFiles.writeJson(dir.resolve(JSON), document(s, data.toString(), a, perCount, best, advice));
+        RunFiles.writeJson(dir.resolve(JSON), document(s, data.toString(), warmup, a, perCount, best, advice));
         Report r = new Report(s.name(), null).fact("backend", s.backend()).fact("probed topology", s.topology().id())
                 .fact("data", data.toString()).spec(loaded.text()).affinity(a, perCount, advice);
         AtomicFiles.writeString(dir.resolve(RunFiles.REPORT), r.html());
@@ -197,7 +206,7 @@ public final class AffinityCommand implements Callable<Integer> {
         return b.toString();
     }
 
-    static Map<String, Object> document(ModelSpec s, String data, TaskAffinity a, List<Grouping> perCount, Grouping best,
+    static Map<String, Object> document(ModelSpec s, String data, int warmup, TaskAffinity a, List<Grouping> perCount, Grouping best,
             SharingAdvice advice) throws java.io.IOException {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("model", s.name());
@@ -205,6 +214,7 @@ public final class AffinityCommand implements Callable<Integer> {
         doc.put("probedTopology", s.topology().id());
         doc.put("tasks", a.tasks());
         doc.put("steps", a.steps());
+        doc.put("warmup", warmup);
         doc.put("sampledSteps", a.sampledSteps());
         doc.put("lookaheadRate", a.lookaheadRate());
         doc.put("lookahead", a.lookahead());
