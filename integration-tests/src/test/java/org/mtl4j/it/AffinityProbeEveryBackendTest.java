@@ -104,4 +104,15 @@ class AffinityProbeEveryBackendTest {
             assertThat(a.lookahead()[i][i]).as("%s Z(%d -> %d)", name, i, i).isPositive();
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void aModelWithoutSharedParametersIsRefused(String name) {
+        ModelSpec spec = TinyData.spec(name, new Topology.Independent(List.of(8)), TaskKind.BINARY, TaskKind.REGRESSION);
+        TrainableModel m = Mtl.runtime().backend(name).compile(spec, TinyData.vocabularies(), Map.of());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AffinityProbe.builder().steps(2).build()
+                .measure(m, fixed(List.of(TinyData.batch(spec, 32, 1, 0), TinyData.batch(spec, 32, 2, 0)))))
+                .hasMessage("affinity is measured on shared parameters, and model 'tiny' (topology independent, backend "
+                        + name + ") has none: probe a topology that shares, e.g. shared-bottom");
+    }
 }

@@ -250,6 +250,11 @@ public final class AffinityProbe {
                     shared.add(p);
                 }
             }
+            if (shared.isEmpty()) {
+                throw new MtlException("affinity is measured on shared parameters, and model '" + model.spec().name()
+                        + "' (topology " + model.spec().topology().id() + ", backend " + model.backendName()
+                        + ") has none: probe a topology that shares, e.g. shared-bottom");
+            }
             GradientVector whole = s.gradient();
             if (accumulator == null || accumulator.length() != whole.length() || taskGrads[0].length != shared.size()) {
                 accumulator = whole.zerosLike();
