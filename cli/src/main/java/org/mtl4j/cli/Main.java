@@ -3,6 +3,7 @@ package org.mtl4j.cli;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import org.mtl4j.cli.internal.Errors;
+import org.mtl4j.cli.internal.cmd.AffinityCommand;
 import org.mtl4j.cli.internal.cmd.CompareCommand;
 import org.mtl4j.cli.internal.cmd.DemoCommand;
 import org.mtl4j.cli.internal.cmd.EvaluateCommand;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Multi-task learning for recommender systems on the JVM.",
         subcommands = {DemoCommand.class, GenerateCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
             ServeCommand.class, InspectCommand.class, PluginsCommand.class, CompareCommand.class, ExportCommand.class,
+            AffinityCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:internal error (a bug; the stack trace is printed)", "2:usage or spec error",
@@ -38,7 +40,7 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command (demo, train, evaluate, predict, "
-                + "serve, inspect, plugins, compare, export; see mtl4j --help)");
+                + "serve, inspect, plugins, compare, export, affinity; see mtl4j --help)");
     }
 
     public static void main(String[] args) {

@@ -57,7 +57,7 @@ class GenerateCommandTest {
         assertThat(r.out()).contains("multi-scenario world 7").contains("oracle (true probabilities) on the test rows, item: auc");
         assertThat(Files.readAllLines(dir.resolve("sc/train.csv")).get(0)).contains("click_item").contains("click_ad");
 
-        usageError("unknown generator \"movies\" (known: funnel, mmoe, scenarios)", "generate", "movies", "--out", dir.resolve("x"));
+        usageError("unknown generator \"movies\" (known: funnel, mmoe, scenarios, task-groups)", "generate", "movies", "--out", dir.resolve("x"));
         usageError("--rho, --setting, --numpy and --topology are options of mmoe, not funnel", "generate", "funnel", "--rho", "0.2",
                 "--out", dir.resolve("x"));
         usageError("mmoe synthetic rho must be in [-1.0, 1.0], found 1.5", "generate", "mmoe", "--rho", "1.5", "--out", dir.resolve("x"));

@@ -17,7 +17,7 @@ class UsageAndInputErrorsTest {
     void noCommandIsAUsageError() {
         Cli.Result r = Cli.run();
         assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
-        assertThat(r.err()).contains("missing command (demo, train, evaluate, predict, serve, inspect, plugins, compare, export; see mtl4j --help)");
+        assertThat(r.err()).contains("missing command (demo, train, evaluate, predict, serve, inspect, plugins, compare, export, affinity; see mtl4j --help)");
     }
 
     @Test

@@ -76,6 +76,19 @@ package org.mtl4j.dsl;
  *     .build();
  * }</pre>
  *
+ * <h2>5. Tasks grouped by their affinity</h2>
+ * Five feed objectives where {@code mtl4j affinity} (Fifty et al., NeurIPS 2021) found engagement and
+ * conversion tasks helping within their group and not across: one shared bottom per group, the dwell-time
+ * task on its own.
+ * <pre>{@code
+ * ModelSpec feed = Mtl.model("feed")
+ *     .inputs(Inputs.dense("ctx", "d0", "d1", "d2"), Inputs.categorical("user").dim(16))
+ *     .tasks(Tasks.binary("click"), Tasks.binary("like"), Tasks.binary("buy"), Tasks.binary("cart"),
+ *            Tasks.regression("dwell"))
+ *     .sharing(Sharing.grouped(64, 32).group("click", "like").group("buy", "cart").group("dwell"))
+ *     .build();
+ * }</pre>
+ *
  * <p>Training any of them: {@code Mtl.runtime().train(spec, trainData, validData, new ProgressBar())}.
  * A model with problems fails in {@code build()} with all of them, e.g.
  * <pre>

@@ -14,6 +14,9 @@ import org.mtl4j.api.spec.Defaults;
  * Sharing.ple(2, 1, 2, 16)                          // 2 levels, 1 shared + 2 per-task experts of [16]; Tang et al. 2020
  * Sharing.cgc(1, 2, 16)                             // PLE with one level
  * Sharing.crossStitch(32, 16).selfWeight(0.9)       // Misra et al., CVPR 2016
+ * Sharing.grouped(64, 32)                           // one shared bottom [64, 32] per group of tasks,
+ *     .group("ctr", "cvr").group("like", "share")   //   nothing shared across groups
+ *     .group("dwell")                               //   (a task alone is independent)
  * }</pre>
  * Values are checked when the model is built; a bad one (0 experts) is reported as a problem of
  * {@code topology} with the others.
@@ -57,6 +60,25 @@ public final class Sharing {
 
     public static CrossStitch crossStitch(int... layers) {
         return new CrossStitch(list(layers));
+    }
+
+    /**
+     * Hard sharing within groups of tasks and none across: each group gets its own input encoders and
+     * bottom MLP of {@code layers}; name the groups with {@link Grouped#group(String...)}. Every task must be
+     * in exactly one group (checked when the model is built). The grouping can come from
+     * {@code org.mtl4j.training.affinity.TaskGrouper} (Fifty et al., NeurIPS 2021).
+     */
+    public static Grouped grouped(int... layers) {
+        return new Grouped(list(layers));
+    }
+
+    /** {@link #grouped(int...)} with every group at once, e.g. {@code [[a, b, c], [d, e], [f]]}. */
+    public static Grouped grouped(List<List<String>> groups, int... layers) {
+        Grouped g = new Grouped(list(layers));
+        for (List<String> group : groups) {
+            g.groups.add(group == null ? null : List.copyOf(group));
+        }
+        return g;
     }
 
     private static List<Integer> list(int[] a) {
@@ -144,6 +166,28 @@ public final class Sharing {
         @Override
         public Topology toTopology() {
             return new Topology.CrossStitch(layers, selfWeight);
+        }
+    }
+
+    /** One shared bottom per group of tasks. */
+    public static final class Grouped extends Choice {
+        private final List<Integer> layers;
+        private final List<List<String>> groups = new java.util.ArrayList<>();
+
+        Grouped(List<Integer> layers) {
+            super("grouped");
+            this.layers = layers;
+        }
+
+        /** Adds a group of tasks that share one bottom. */
+        public Grouped group(String... tasks) {
+            groups.add(List.of(tasks));
+            return this;
+        }
+
+        @Override
+        public Topology toTopology() {
+            return new Topology.Grouped(groups, layers);
         }
     }
 }

@@ -76,11 +76,11 @@ final class DeclaredCapabilities implements Backend {
         };
     }
 
-    /** A runtime with the core plugin, a "dl4j" that can do everything and a "tribuo" without images, sequences, text, MMoE/PLE/cross-stitch or per-task gradients. */
+    /** A runtime with the core plugin, a "dl4j" that can do everything and a "tribuo" without images, sequences, text, MMoE/PLE/cross-stitch/grouped or per-task gradients. */
     static MtlRuntime runtime() {
         java.util.EnumSet<Capability> limited = java.util.EnumSet.allOf(Capability.class);
         limited.removeAll(java.util.EnumSet.of(Capability.INPUT_IMAGE, Capability.INPUT_SEQUENCE, Capability.INPUT_TEXT,
-                Capability.TOPOLOGY_MMOE, Capability.TOPOLOGY_PLE, Capability.TOPOLOGY_CROSS_STITCH,
+                Capability.TOPOLOGY_MMOE, Capability.TOPOLOGY_PLE, Capability.TOPOLOGY_CROSS_STITCH, Capability.TOPOLOGY_GROUPED,
                 Capability.PER_TASK_GRADIENTS, Capability.ESMM_CHAINING));
         return Mtl.runtimeBuilder().withPlugins(plugin(new DeclaredCapabilities("dl4j", Capability.all()),
                 new DeclaredCapabilities("tribuo", limited))).build();

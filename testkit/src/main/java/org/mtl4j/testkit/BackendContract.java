@@ -75,6 +75,11 @@ public abstract class BackendContract {
             specs.add(TinyData.spec(backend.name(), t, TaskKind.BINARY, TaskKind.BINARY));
             specs.add(TinyData.spec(backend.name(), t, TaskKind.BINARY, TaskKind.REGRESSION, TaskKind.MULTICLASS));
         }
+        // grouped names its tasks: one group of both tasks; a group of two and a task alone
+        specs.add(TinyData.spec(backend.name(), new Topology.Grouped(List.of(List.of("binary0", "binary1")), List.of(8)),
+                TaskKind.BINARY, TaskKind.BINARY));
+        specs.add(TinyData.spec(backend.name(), new Topology.Grouped(List.of(List.of("binary0", "regression1"),
+                List.of("multiclass2")), List.of(8)), TaskKind.BINARY, TaskKind.REGRESSION, TaskKind.MULTICLASS));
         return specs.stream().filter(this::supports);
     }
 

@@ -20,6 +20,8 @@ public enum Capability {
     TOPOLOGY_MMOE,
     TOPOLOGY_PLE,
     TOPOLOGY_CROSS_STITCH,
+    /** {@code grouped}: one shared bottom per group of tasks. */
+    TOPOLOGY_GROUPED,
     TASK_BINARY,
     TASK_MULTICLASS,
     TASK_REGRESSION,
@@ -45,6 +47,7 @@ public enum Capability {
                 : topo instanceof Topology.SharedBottom ? TOPOLOGY_SHARED_BOTTOM
                 : topo instanceof Topology.Mmoe ? TOPOLOGY_MMOE
                 : topo instanceof Topology.Ple ? TOPOLOGY_PLE
+                : topo instanceof Topology.Grouped ? TOPOLOGY_GROUPED
                 : TOPOLOGY_CROSS_STITCH;
         req.put(tc, "topology = " + spec.topology().id());
         for (int k = 0; k < spec.tasks().size(); k++) {

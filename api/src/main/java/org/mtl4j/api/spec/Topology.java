@@ -2,10 +2,11 @@ package org.mtl4j.api.spec;
 
 /**
  * How tasks share the representation below their towers. The {@link #id()} is the name used in
- * specs: {@code independent}, {@code shared-bottom}, {@code mmoe}, {@code ple}, {@code cross-stitch}.
+ * specs: {@code independent}, {@code shared-bottom}, {@code mmoe}, {@code ple}, {@code cross-stitch},
+ * {@code grouped}.
  */
 public sealed interface Topology permits Topology.Independent, Topology.SharedBottom, Topology.Mmoe, Topology.Ple,
-        Topology.CrossStitch {
+        Topology.CrossStitch, Topology.Grouped {
 
     String id();
 
@@ -102,6 +103,60 @@ public sealed interface Topology permits Topology.Independent, Topology.SharedBo
         @Override
         public String id() {
             return "cross-stitch";
+        }
+    }
+
+    /**
+     * Hard parameter sharing within groups of tasks and none across (the grouping of Fifty et al.,
+     * NeurIPS 2021): each group has its own input encoders and bottom MLP of {@code layers}; a task alone
+     * in its group is independent. Every task must be in exactly one group (checked against the tasks
+     * when the model is built).
+     */
+    record Grouped(java.util.List<java.util.List<String>> groups, java.util.List<Integer> layers) implements Topology {
+        public Grouped {
+            if (groups == null || groups.isEmpty()) {
+                throw new IllegalArgumentException("grouped needs at least one group, found " + groups);
+            }
+            java.util.List<java.util.List<String>> copy = new java.util.ArrayList<>();
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            java.util.List<String> twice = new java.util.ArrayList<>();
+            for (int g = 0; g < groups.size(); g++) {
+                java.util.List<String> group = groups.get(g);
+                if (group == null || group.isEmpty()) {
+                    throw new IllegalArgumentException("grouped groups[" + g + "] must name at least one task, found "
+                            + group);
+                }
+                for (String name : group) {
+                    if (name == null || name.isBlank()) {
+                        throw new IllegalArgumentException("grouped groups[" + g + "] has a blank task name: " + group);
+                    }
+                    if (!seen.add(name) && !twice.contains(name)) {
+                        twice.add(name);
+                    }
+                }
+                copy.add(java.util.List.copyOf(group));
+            }
+            if (!twice.isEmpty()) {
+                throw new IllegalArgumentException("grouped: tasks in more than one group: " + String.join(", ", twice)
+                        + " (groups " + groups + ")");
+            }
+            groups = java.util.List.copyOf(copy);
+            layers = Layers.check("grouped layers", layers, true);
+        }
+
+        @Override
+        public String id() {
+            return "grouped";
+        }
+
+        /** The index of the group holding {@code task}, or -1. */
+        public int groupOf(String task) {
+            for (int g = 0; g < groups.size(); g++) {
+                if (groups.get(g).contains(task)) {
+                    return g;
+                }
+            }
+            return -1;
         }
     }
 

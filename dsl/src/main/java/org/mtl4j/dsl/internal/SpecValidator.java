@@ -51,6 +51,27 @@ public final class SpecValidator {
             out.add(new Problem("MTL/BadTopology", "topology", t.id(), "cross-stitch mixes task columns and needs at "
                     + "least 2 tasks, found 1"));
         }
+        if (t instanceof Topology.Grouped g) {
+            List<String> names = d.tasks().stream().filter(x -> x != null).map(TaskSpec::name).toList();
+            List<String> unknown = new ArrayList<>();
+            for (List<String> group : g.groups()) {
+                for (String name : group) {
+                    if (!names.contains(name)) {
+                        unknown.add(name);
+                    }
+                }
+            }
+            if (!unknown.isEmpty()) {
+                out.add(new Problem("MTL/UnknownTask", "topology.groups",
+                        String.join(", ", unknown.stream().map(Problem::quote).toList()),
+                        "grouped names tasks the model does not have (known: " + String.join(", ", names) + ")"));
+            }
+            List<String> missing = names.stream().filter(x -> g.groupOf(x) < 0).toList();
+            if (!missing.isEmpty()) {
+                out.add(new Problem("MTL/UngroupedTask", "topology.groups", g.groups().toString(),
+                        "every task must be in exactly one group; in none: " + String.join(", ", missing)));
+            }
+        }
     }
 
 }

@@ -61,7 +61,8 @@ final class Specimens {
                 new Topology.SharedBottom(List.of(113)),
                 new Topology.Mmoe(8, List.of(16, 8), List.of(4)),
                 new Topology.Ple(2, 1, 2, List.of(16)),
-                new Topology.CrossStitch(List.of(32, 16), 0.75));
+                new Topology.CrossStitch(List.of(32, 16), 0.75),
+                new Topology.Grouped(List.of(List.of("ctr", "ctcvr"), List.of("rating")), List.of(16, 8)));
     }
 
     static ModelSpec model(Topology topology) {

@@ -95,7 +95,17 @@ final class Fixtures {
                 task("rating", TaskKind.REGRESSION, 1, LossKind.HUBER, null, List.of()));
     }
 
+    /**
+     * A grouped topology names tasks: one written for {@link #mixedTasks()} is renamed position by position to
+     * {@code tasks} (so the same list of topologies serves every task set).
+     */
     static ModelSpec spec(Topology topology, List<TaskSpec> tasks, OptimizerSpec opt) {
+        if (topology instanceof Topology.Grouped g) {
+            List<String> from = mixedTasks().stream().map(TaskSpec::name).toList();
+            topology = new Topology.Grouped(g.groups().stream()
+                    .map(group -> group.stream().map(n -> from.contains(n) ? tasks.get(from.indexOf(n)).name() : n).toList())
+                    .toList(), g.layers());
+        }
         return spec(inputs(), topology, tasks, opt);
     }
 
@@ -107,7 +117,10 @@ final class Fixtures {
     static List<Topology> topologies() {
         return List.of(new Topology.Independent(List.of(6)), new Topology.Independent(List.of()), new Topology.SharedBottom(List.of(8, 6)),
                 new Topology.Mmoe(3, List.of(5), List.of()), new Topology.Mmoe(3, List.of(6, 4), List.of(5)),
-                new Topology.Ple(1, 2, 1, List.of(5)), new Topology.Ple(2, 2, 1, List.of(5, 4)), new Topology.CrossStitch(List.of(6, 5), 0.8));
+                new Topology.Ple(1, 2, 1, List.of(5)), new Topology.Ple(2, 2, 1, List.of(5, 4)), new Topology.CrossStitch(List.of(6, 5), 0.8),
+                // an ESMM chain across groups, and a task alone in its group
+                new Topology.Grouped(List.of(List.of("ctr", "genre"), List.of("ctcvr", "rating")), List.of(6, 5)),
+                new Topology.Grouped(List.of(List.of("ctr", "ctcvr", "genre"), List.of("rating")), List.of(6)));
     }
 
     static TrainableModel compile(ModelSpec spec) {

@@ -52,6 +52,11 @@ class TribuoBackendTest {
         assertThatThrownBy(() -> new TribuoBackend().compile(mmoe, Fixtures.vocabularies(), Map.of()))
                 .hasMessage("model 'fixture' cannot be compiled by backend 'tribuo': topology = mmoe needs TOPOLOGY_MMOE,"
                         + " which backend 'tribuo' does not support");
+        ModelSpec grouped = Fixtures.spec(new Topology.Grouped(List.of(List.of("ctr", "ctcvr"), List.of("rating", "genre")),
+                List.of(8)), Fixtures.allTasks(), OptimizerSpec.adam(0.01));
+        assertThatThrownBy(() -> new TribuoBackend().compile(grouped, Fixtures.vocabularies(), Map.of()))
+                .hasMessage("model 'fixture' cannot be compiled by backend 'tribuo': topology = grouped needs TOPOLOGY_GROUPED,"
+                        + " which backend 'tribuo' does not support");
         ModelSpec ple2 = Fixtures.spec(new Topology.Ple(2, 1, 1, List.of(8)), Fixtures.allTasks(), OptimizerSpec.adam(0.01));
         assertThatThrownBy(() -> new TribuoBackend().compile(ple2, Fixtures.vocabularies(), Map.of()))
                 .hasMessage("tribuo backend: topology ple with levels = 2 is not supported (a factorization machine has one"

@@ -141,6 +141,7 @@ public final class CompareCommand implements Callable<Integer> {
                 : t instanceof Topology.Mmoe m ? m.expertLayers()
                 : t instanceof Topology.Ple pl ? pl.expertLayers()
                 : t instanceof Topology.CrossStitch cs ? cs.layers()
+                : t instanceof Topology.Grouped g ? g.layers()
                 : ((Topology.Independent) t).layers();
         return s.withTopology(new Topology.Independent(layers));
     }

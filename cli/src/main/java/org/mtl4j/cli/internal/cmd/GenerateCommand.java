@@ -16,6 +16,7 @@ import org.mtl4j.data.FunnelGenerator;
 import org.mtl4j.data.MmoeSyntheticGenerator;
 import org.mtl4j.data.MultiScenarioGenerator;
 import org.mtl4j.spi.io.SpecCodec;
+import org.mtl4j.data.TaskGroupsGenerator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -33,22 +34,24 @@ import picocli.CommandLine.Model.CommandSpec;
             "           and the true p_click,p_cvr,p_ctcvr; prints the oracle's AUC and logloss on the test rows.",
             "mmoe:      the MMoE paper's synthetic regression (Ma et al. 2018, sec. 3.2), x0..x99,y1,y2; task",
             "           correlation --rho; --numpy draws exactly what numpy.random.default_rng(seed) draws.",
-            "scenarios: item / ad / content clicks on one platform, one masked label column per scenario."})
+            "scenarios: item / ad / content clicks on one platform, one masked label column per scenario.",
+            "task-groups: six regression tasks in planted groups [[a1, a2, a3], [b1, b2], [f]] (related within,",
+            "           a and b conflicting, f unrelated), x0..x15; a shared-bottom spec to probe with `mtl4j affinity`."})
 public final class GenerateCommand implements Callable<Integer> {
 
     /** The generators by name. */
     enum Kind {
-        FUNNEL, MMOE, SCENARIOS;
+        FUNNEL, MMOE, SCENARIOS, TASK_GROUPS;
 
         String id() {
-            return name().toLowerCase(Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 
     @Spec
     CommandSpec command;
 
-    @Parameters(index = "0", paramLabel = "funnel|mmoe|scenarios", description = "Which generator.")
+    @Parameters(index = "0", paramLabel = "funnel|mmoe|scenarios|task-groups", description = "Which generator.")
     String generator;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for train.csv, test.csv and spec.yaml.")
@@ -61,7 +64,7 @@ public final class GenerateCommand implements Callable<Integer> {
     long testRows;
 
     @Option(names = "--seed", paramLabel = "N",
-            description = "World seed (default: funnel 3, mmoe 2018, scenarios 7); the row seeds follow from it.")
+            description = "World seed (default: funnel 3, mmoe 2018, scenarios 7, task-groups 0); the row seeds follow from it.")
     Long seed;
 
     @Option(names = "--rho", paramLabel = "R", description = "mmoe: task correlation in [-1, 1] (default 0.5).")
@@ -82,9 +85,10 @@ public final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Kind kind;
         try {
-            kind = Kind.valueOf(generator.toUpperCase(Locale.ROOT));
+            kind = Kind.valueOf(generator.toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCodes.USAGE, "unknown generator \"" + generator + "\" (known: funnel, mmoe, scenarios)");
+            throw new CliException(ExitCodes.USAGE, "unknown generator \"" + generator
+                    + "\" (known: funnel, mmoe, scenarios, task-groups)");
         }
         if (rows < 1 || testRows < 1) {
             throw new CliException(ExitCodes.USAGE, "--rows and --test-rows must be >= 1, found " + rows + " and " + testRows);
@@ -129,6 +133,15 @@ public final class GenerateCommand implements Callable<Integer> {
                 o.println(String.format(Locale.ROOT, "mmoe synthetic world %d (%s, %s stream), rho %.3f: %d training and %d test"
                         + " rows; noise floor MSE %.4f", c.seed(), set, c.stream().name().toLowerCase(Locale.ROOT), r,
                         rows, testRows, c.noiseStd() * c.noiseStd()));
+            }
+            case TASK_GROUPS -> {
+                TaskGroupsGenerator.Config c = TaskGroupsGenerator.Config.planted(seed == null ? 0 : seed);
+                TaskGroupsGenerator gen = new TaskGroupsGenerator(c);
+                spec = gen.spec(new org.mtl4j.api.spec.Topology.SharedBottom(java.util.List.of(8)));
+                gen.writeSplits(out, rows, testRows);
+                o.println(String.format(Locale.ROOT, "task-groups world %d, planted groups %s: %d training and %d test rows;"
+                        + " noise floor MSE %.4f", c.seed(), c.groups(), rows, testRows, c.noiseStd() * c.noiseStd()));
+                o.println("affinity: mtl4j affinity --spec " + out.resolve("spec.yaml") + " --data " + train + " --groups 3");
             }
             default -> {
                 MultiScenarioGenerator.Config c = seed == null ? MultiScenarioGenerator.Config.DEFAULT

@@ -39,7 +39,11 @@ public final class Report {
     private String evaluationLabel = "validation";
     private Evaluation baseline;
     private Map<String, Map<String, Double>> gain = Map.of();
+    private org.mtl4j.training.affinity.TaskAffinity affinity;
+    private List<org.mtl4j.training.affinity.Grouping> groupings = List.of();
+    private org.mtl4j.training.affinity.SharingAdvice advice;
 
+    /** @param history the training history, or null for a report without training (e.g. affinity only) */
     public Report(String modelName, TrainingHistory history) {
         this.modelName = modelName;
         this.history = history;
@@ -75,6 +79,79 @@ public final class Report {
         return this;
     }
 
+    /**
+     * Adds the task-affinity section: heatmaps of the lookahead affinity and the gradient cosines, the best
+     * grouping per number of groups and the suggested topology.
+     */
+    public Report affinity(org.mtl4j.training.affinity.TaskAffinity a, List<org.mtl4j.training.affinity.Grouping> best,
+            org.mtl4j.training.affinity.SharingAdvice suggestion) {
+        this.affinity = a;
+        this.groupings = best == null ? List.of() : List.copyOf(best);
+        this.advice = suggestion;
+        return this;
+    }
+
+    /** The affinity heatmaps (lookahead, cosine), empty when no affinity was measured. */
+    public List<Chart> affinityCharts() {
+        if (affinity == null) {
+            return List.of();
+        }
+        double max = 0;
+        for (double[] row : affinity.lookahead()) {
+            for (double v : row) {
+                if (Double.isFinite(v)) {
+                    max = Math.max(max, Math.abs(v));
+                }
+            }
+        }
+        // the cells print 3 decimals: scale Z by a power of ten so its largest magnitude lies in [1, 10)
+        int exp = max > 0 ? (int) Math.floor(Math.log10(max)) : 0;
+        double scale = Math.pow(10, -exp);
+        double[][] z = new double[affinity.size()][affinity.size()];
+        for (int i = 0; i < z.length; i++) {
+            for (int j = 0; j < z.length; j++) {
+                z[i][j] = affinity.lookahead()[i][j] * scale;
+            }
+        }
+        double lim = max > 0 ? max * scale : 1;
+        String unit = exp == 0 ? "" : " (x 1e" + exp + ")";
+        return List.of(new Heatmap("Lookahead affinity Z(row -> column)" + unit, affinity.tasks(), affinity.tasks(), z, true, lim, lim),
+                new Heatmap("Gradient cosine on the shared parameters", affinity.tasks(), affinity.tasks(), affinity.cosine(), true,
+                        1, 1));
+    }
+
+    private String affinitySection() {
+        StringBuilder b = new StringBuilder();
+        b.append("<h2 id=\"affinity\">Task affinity</h2>\n<p>Measured on ").append(affinity.sampledSteps()).append(" of ")
+                .append(affinity.steps()).append(" training steps, lookahead learning rate ").append(gfmt(affinity.lookaheadRate()))
+                .append(" (Fifty et al., NeurIPS 2021: Z(i -&gt; j) = 1 - L_j after a step on task i's gradient / L_j before; "
+                        + "positive: i helps j).</p>\n<div class=\"charts\">\n");
+        List<Chart> charts = affinityCharts();
+        String[] ids = {"affinity-lookahead", "affinity-cosine"};
+        String[] captions = {"Mean lookahead affinity of the row task onto the column task over the sampled steps (red: helps, "
+                + "blue: hurts).", "Mean cosine between the tasks' gradients on the shared parameters (negative: conflict)."};
+        for (int i = 0; i < charts.size(); i++) {
+            b.append("<figure class=\"figure\" id=\"chart-").append(ids[i]).append("\" data-has-data=\"")
+                    .append(charts.get(i).hasData()).append("\">\n").append(charts.get(i).render()).append("\n<figcaption>")
+                    .append(Svg.esc(captions[i])).append("</figcaption>\n</figure>\n");
+        }
+        b.append("</div>\n");
+        if (!groupings.isEmpty()) {
+            b.append("<table id=\"groupings\">\n<tr><th>groups</th><th class=\"name\">best grouping</th><th>score</th></tr>\n");
+            for (org.mtl4j.training.affinity.Grouping g : groupings) {
+                b.append("<tr><td>").append(g.size()).append("</td><td class=\"name\">").append(Svg.esc(g.groups().toString()))
+                        .append("</td><td>").append(gfmt(g.score())).append("</td></tr>\n");
+            }
+            b.append("</table>\n");
+        }
+        if (advice != null) {
+            b.append("<p id=\"suggestion\">Suggested topology: <b>").append(Svg.esc(advice.topology().id())).append("</b> ")
+                    .append(Svg.esc(advice.grouping().groups().toString())).append(": ").append(Svg.esc(advice.reason()))
+                    .append("</p>\n");
+        }
+        return b.toString();
+    }
+
     /** The charts in {@link #CHART_IDS} order. */
     public List<Chart> charts() {
         return List.of(lossChart(), weightChart(), gradientNormChart(), conflictChart(), clippingChart(), expertChart());
@@ -99,21 +176,26 @@ public final class Report {
                     .append(Svg.esc(v)).append("</td></tr>\n"));
             b.append("</table>\n");
         }
-        b.append("<h2 id=\"metrics\">Metrics</h2>\n").append(metricTable());
-        b.append("<h2 id=\"charts\">Training</h2>\n<div class=\"charts\">\n");
-        List<Chart> charts = charts();
-        for (int i = 0; i < charts.size(); i++) {
-            Chart c = charts.get(i);
-            b.append("<figure class=\"figure\" id=\"chart-").append(CHART_IDS.get(i)).append("\" data-has-data=\"")
-                    .append(c.hasData()).append("\">\n").append(c.render()).append("\n<figcaption>").append(Svg.esc(caption(i)))
-                    .append("</figcaption>\n</figure>\n");
+        if (history != null) {
+            b.append("<h2 id=\"metrics\">Metrics</h2>\n").append(metricTable());
+            b.append("<h2 id=\"charts\">Training</h2>\n<div class=\"charts\">\n");
+            List<Chart> charts = charts();
+            for (int i = 0; i < charts.size(); i++) {
+                Chart c = charts.get(i);
+                b.append("<figure class=\"figure\" id=\"chart-").append(CHART_IDS.get(i)).append("\" data-has-data=\"")
+                        .append(c.hasData()).append("\">\n").append(c.render()).append("\n<figcaption>").append(Svg.esc(caption(i)))
+                        .append("</figcaption>\n</figure>\n");
+            }
+            b.append("</div>\n");
         }
-        b.append("</div>\n");
+        if (affinity != null) {
+            b.append(affinitySection());
+        }
         if (!specText.isEmpty()) {
             b.append("<h2 id=\"spec\">Spec</h2>\n<pre>").append(Svg.esc(specText)).append("</pre>\n");
         }
         b.append("<p style=\"font-size:11px;color:#888\">Generated by mtl4j. Stop reason: ")
-                .append(Svg.esc(history.stopReason() == null ? "-" : history.stopReason())).append("</p>\n");
+                .append(Svg.esc(history == null || history.stopReason() == null ? "-" : history.stopReason())).append("</p>\n");
         b.append("</body>\n</html>\n");
         return b.toString();
     }
@@ -356,6 +438,10 @@ public final class Report {
             b.append("<td>").append(rows == null ? "-" : rows).append("</td></tr>\n");
         }));
         return b.append("</table>\n").toString();
+    }
+
+    private static String gfmt(double v) {
+        return Double.isFinite(v) ? String.format(java.util.Locale.ROOT, "%.4g", v) : "n/a";
     }
 
     private static String fmt(double v) {

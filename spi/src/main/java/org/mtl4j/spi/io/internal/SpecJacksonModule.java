@@ -41,7 +41,7 @@ public final class SpecJacksonModule extends SimpleModule {
     public static final List<Class<?>> TYPES = List.of(ModelSpec.class, InputSpec.class, DenseInput.class,
             CategoricalInput.class, MultiHotInput.class, SequenceInput.class, ImageInput.class, TextInput.class,
             TaskSpec.class, Topology.class, Topology.Independent.class, Topology.SharedBottom.class, Topology.Mmoe.class,
-            Topology.Ple.class, Topology.CrossStitch.class, PluginRef.class, OptimizerSpec.class, TrainingSpec.class,
+            Topology.Ple.class, Topology.CrossStitch.class, Topology.Grouped.class, PluginRef.class, OptimizerSpec.class, TrainingSpec.class,
             EarlyStopping.class, VocabularySpec.class, TransformerSpec.class, Provenance.class);
 
     public SpecJacksonModule() {

@@ -37,7 +37,8 @@ public final class SpecReader {
     /** Input kind ids in the order of {@link InputSpec}'s permitted records. */
     public static final List<String> INPUT_KINDS = List.of("dense", "categorical", "multi-hot", "sequence", "image", "text");
     /** Topology ids. */
-    public static final List<String> TOPOLOGY_TYPES = List.of("independent", "shared-bottom", "mmoe", "ple", "cross-stitch");
+    public static final List<String> TOPOLOGY_TYPES = List.of("independent", "shared-bottom", "mmoe", "ple", "cross-stitch",
+            "grouped");
 
     private final String source;
     private final List<SpecFormatException> problems = new ArrayList<>();
@@ -247,6 +248,13 @@ public final class SpecReader {
                 List<Integer> expertLayers = f.integers("expertLayers");
                 return f.construct(() -> new Topology.Ple(levels, shared, perTask, expertLayers));
             }
+            case "grouped": {
+                Fields f = Fields.of(problems, source, n, path, "type", "groups", "layers");
+                f.require("groups");
+                List<List<String>> groups = f.list("groups", this::stringList);
+                List<Integer> layers = f.integers("layers");
+                return f.construct(() -> new Topology.Grouped(groups, layers));
+            }
             default: {
                 Fields f = Fields.of(problems, source, n, path, "type", "layers", "selfWeight");
                 List<Integer> layers = f.integers("layers");
@@ -254,6 +262,18 @@ public final class SpecReader {
                 return f.construct(() -> new Topology.CrossStitch(layers, self));
             }
         }
+    }
+
+    /** A list of strings (one group of a grouped topology). */
+    private List<String> stringList(Node n, String path) {
+        if (!(n instanceof Node.Arr a)) {
+            throw new SpecFormatException(source, n.line(), path, "expected a list of task names, found " + n.describe());
+        }
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < a.items().size(); i++) {
+            out.add(Scalars.string(source, a.items().get(i), path + "[" + i + "]"));
+        }
+        return out;
     }
 
     /** A plugin reference: a bare name ({@code dwa}) or {@code {name: gradnorm, params: {alpha: 1.5}}}. */

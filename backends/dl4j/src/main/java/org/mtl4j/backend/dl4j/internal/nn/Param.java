@@ -10,6 +10,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class Param {
     public static final String SHARED = "<shared>";
+    private static final String GROUP_PREFIX = "<shared:";
+
+    /** The owner of parameters shared by one group of tasks ({@code grouped} topology), e.g. {@code <shared:a+b>}. */
+    public static String groupOwner(java.util.List<String> tasks) {
+        return GROUP_PREFIX + String.join("+", tasks) + ">";
+    }
+
+    /** Whether {@code owner} is {@link #SHARED} or a group owner: parameters read by more than one task. */
+    public static boolean isShared(String owner) {
+        return SHARED.equals(owner) || owner.startsWith(GROUP_PREFIX);
+    }
 
     private final String name;
     private final long[] shape;
@@ -42,13 +53,13 @@ public final class Param {
         return Arrays.stream(shape).reduce(1, (a, b) -> a * b);
     }
 
-    /** {@link #SHARED} or the owning task's name. */
+    /** {@link #SHARED}, a {@link #groupOwner group owner} or the owning task's name. */
     public String owner() {
         return owner;
     }
 
     public boolean shared() {
-        return SHARED.equals(owner);
+        return isShared(owner);
     }
 
     public Init init() {

@@ -36,7 +36,7 @@ public final class ParamStore {
                 throw new IllegalArgumentException("parameter declared twice: " + name);
             }
         }
-        Param p = new Param(name, shape, owner, init, units, lastShared && Param.SHARED.equals(owner));
+        Param p = new Param(name, shape, owner, init, units, lastShared && Param.isShared(owner));
         params.add(p);
         return p;
     }
