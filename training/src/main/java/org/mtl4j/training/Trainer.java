@@ -199,6 +199,10 @@ public final class Trainer {
         }
     }
 
+    /** Divergence beyond NaN/Inf, and which checkpoints are good after one (issue 14). */
+    private org.mtl4j.training.internal.DivergenceGuard guard;
+    private final org.mtl4j.training.internal.GoodCheckpoints good = new org.mtl4j.training.internal.GoodCheckpoints();
+
     /** What changes while a run goes on; saved in checkpoints. */
     private static final class RunState {
         int epoch;
@@ -259,7 +263,12 @@ public final class Trainer {
         if (checkpointDir != null) {
             existing(checkpointDir, "step-", st.stepFiles);
             existing(checkpointDir, "epoch-", st.epochFiles);
+            if (resumeFrom == null) {
+                // the initial state: the good checkpoint a run that diverges at once falls back to
+                writeCheckpoint(model, tasks, recorder, st, "step-0.ckpt", st.stepFiles);
+            }
         }
+        guard = new org.mtl4j.training.internal.DivergenceGuard(tasks);
         long rowsPerEpoch = trainData.size();
         for (TrainingListener l : listeners) {
             l.onStart(spec, rowsPerEpoch);
@@ -280,7 +289,12 @@ public final class Trainer {
                         continue;
                     }
                     if (b.size() > 0) {
-                        trainStep(model, b, st, tasks, recorder);
+                        try {
+                            trainStep(model, b, st, tasks, recorder);
+                        } catch (TrainingDivergedException ex) {
+                            keepGoodCheckpoint(ex);
+                            throw ex;
+                        }
                     }
                     st.stepInEpoch = index;
                     if (checkpointDir != null && checkpointEvery > 0 && b.size() > 0 && st.globalStep % checkpointEvery == 0) {
@@ -358,6 +372,7 @@ public final class Trainer {
                 throw new TrainingDivergedException(tasks.get(k), step, "loss");
             }
         }
+        guard.check(tl.losses(), tl.labelled(), step);
         WeightingContext wc = new WeightingContext(step, st.epoch, tl.losses().clone(), tl.labelled().clone());
         double[] w = checkWeights(weighting.weights(wc), tasks, step);
         TrainingSpec spec = model.spec().training();
@@ -470,11 +485,15 @@ public final class Trainer {
         return w;
     }
 
-    private static void checkFinite(List<GradientVector> grads, List<String> tasks, long step) {
+    private void checkFinite(List<GradientVector> grads, List<String> tasks, long step) {
+        List<Integer> bad = new ArrayList<>();
         for (int k = 0; k < grads.size(); k++) {
             if (!grads.get(k).isFinite()) {
-                throw new TrainingDivergedException(tasks.get(k), step, "gradient");
+                bad.add(k);
             }
+        }
+        if (!bad.isEmpty()) {
+            throw new TrainingDivergedException(guard.worst(bad), step, "gradient");
         }
     }
 
@@ -509,10 +528,12 @@ public final class Trainer {
     }
 
     /** The task to blame for a non-finite final gradient: a task block, else a task gradient, else "*". */
-    private static String culprit(TrainingStep ts, double[] w, List<String> tasks, boolean perTaskDone) {
+    private String culprit(TrainingStep ts, double[] w, List<String> tasks, boolean perTaskDone) {
+        // every task whose own gradient is non-finite; of several, the one whose loss rose most
+        java.util.Set<Integer> bad = new java.util.TreeSet<>();
         for (ParameterBlock b : ts.parameterBlocks()) {
-            if (b.task() != null && !b.gradient().isFinite()) {
-                return b.task();
+            if (b.task() != null && tasks.contains(b.task()) && !b.gradient().isFinite()) {
+                bad.add(tasks.indexOf(b.task()));
             }
         }
         if (!perTaskDone) {
@@ -520,14 +541,25 @@ public final class Trainer {
                 List<GradientVector> g = ts.taskGradients(w, ParameterScope.SHARED);
                 for (int k = 0; k < g.size(); k++) {
                     if (!g.get(k).isFinite()) {
-                        return tasks.get(k);
+                        bad.add(k);
                     }
                 }
             } catch (RuntimeException e) {
                 // the backend cannot give per-task gradients: the task stays unknown
             }
         }
-        return "*";
+        return bad.isEmpty() ? "*" : guard.worst(List.copyOf(bad));
+    }
+
+    private void keepGoodCheckpoint(TrainingDivergedException ex) {
+        if (checkpointDir == null) {
+            return;
+        }
+        try {
+            good.rewind(checkpointDir.resolve(LATEST), ex.step());
+        } catch (IOException e) {
+            ex.addSuppressed(e);
+        }
     }
 
     private String earlyStopping(EarlyStopping es, ModelSpec spec, Evaluation eval, int epoch, TrainableModel model,
@@ -600,6 +632,7 @@ public final class Trainer {
         Path file = checkpointDir.resolve(name);
         try {
             c.write(file, checkpointDir.resolve(LATEST));
+            good.written(file, st.globalStep);
             kept.remove(file);
             kept.addLast(file);
             while (kept.size() > keepCheckpoints) {
@@ -669,12 +702,13 @@ public final class Trainer {
                         + " package, org.mtl4j, java.lang boxes and strings, java.util collections, java.math); not resumed", e);
             }
             if (o.getClass() != current.getClass()) {
-                throw new MtlException("checkpoint " + file + " holds a balancer of class " + o.getClass().getName()
-                        + ", this run uses " + current.getClass().getName());
+                throw new CheckpointException("checkpoint " + file + " holds a balancer of class " + o.getClass().getName()
+                        + ", this run uses " + current.getClass().getName() + ": resume with the spec the run started with", true, null);
             }
             return o;
         } catch (IOException | ClassNotFoundException e) {
-            throw new MtlException("checkpoint " + file + ": could not restore balancer " + current.getClass().getName() + ": " + e, e);
+            throw new CheckpointException("checkpoint " + file + ": could not restore balancer " + current.getClass().getName() + ": "
+                    + e + " (a corrupt checkpoint, or one of a run with another spec)", false, e);
         }
     }
 
@@ -690,9 +724,15 @@ public final class Trainer {
             throw new MtlException("could not read checkpoint " + file + ": " + e, e);
         }
         if (!c.tasks().equals(tasks)) {
-            throw new MtlException("checkpoint " + file + " was written for tasks " + c.tasks() + ", the model has " + tasks);
+            throw new CheckpointException("checkpoint " + file + " was written for tasks " + c.tasks() + ", the model has " + tasks
+                    + ": resume with the spec the run started with", true, null);
         }
-        readState(model, c.modelState());
+        try {
+            readState(model, c.modelState());
+        } catch (RuntimeException e) {
+            throw new CheckpointException("checkpoint " + file + " does not fit this model (" + e.getMessage() + "): resume "
+                    + "with the spec and the training data the run started with", true, e);
+        }
         st.epoch = c.epoch();
         st.stepInEpoch = c.stepInEpoch();
         st.globalStep = c.globalStep();
@@ -709,8 +749,8 @@ public final class Trainer {
             }
             clippers = List.copyOf(restored);
         } else {
-            throw new MtlException("checkpoint " + file + " was written with " + (b.size() - 2) + " clippers, this run has "
-                    + clippers.size());
+            throw new CheckpointException("checkpoint " + file + " was written with " + (b.size() - 2) + " clippers, this run has "
+                    + clippers.size() + ": resume with the spec the run started with", true, null);
         }
     }
 

@@ -160,7 +160,8 @@ class CheckpointResumeTest {
         ModelSpec other = spec(5, 4, List.of(org.mtl4j.api.spec.TaskSpec.binary("click", "click")), OptimizerSpec.adam(0.01),
                 training(3, 50, 9, null, 3));
         assertThatThrownBy(() -> Trainer.builder().resumeFrom(latest).build().fit(new LinearMtlModel(other), train, null))
-                .hasMessage("checkpoint " + latest + " was written for tasks [click, value], the model has [click]");
+                .hasMessage("checkpoint " + latest + " was written for tasks [click, value], the model has [click]: resume with "
+                        + "the spec the run started with");
     }
 
     /** A weighting whose state holds a class no balancer needs: resuming it must not instantiate it. */
