@@ -91,6 +91,8 @@ import org.mtl4j.training.internal.Checkpoint;
  */
 public final class Trainer {
     private static final String LATEST = "latest.ckpt";
+    /** The state before the first step: the good checkpoint of a run whose first steps diverge. */
+    private static final String INITIAL = "initial.ckpt";
 
     private LossWeighting weighting;
     private GradientAggregator aggregator;
@@ -174,7 +176,7 @@ public final class Trainer {
         /**
          * Writes checkpoints into {@code dir}: {@code step-<global step>.ckpt} every {@code everySteps}
          * steps (0: only at epoch ends), {@code epoch-<epoch>.ckpt} at each epoch end, and
-         * {@code latest.ckpt}, always the newest.
+         * {@code latest.ckpt}, always the newest (and {@code initial.ckpt}, the state before the first step).
          */
         public Builder checkpoints(Path dir, int everySteps) {
             this.checkpointDir = Checks.notNull("checkpoint dir", dir);
@@ -265,7 +267,7 @@ public final class Trainer {
             existing(checkpointDir, "epoch-", st.epochFiles);
             if (resumeFrom == null) {
                 // the initial state: the good checkpoint a run that diverges at once falls back to
-                writeCheckpoint(model, tasks, recorder, st, "step-0.ckpt", st.stepFiles);
+                writeCheckpoint(model, tasks, recorder, st, INITIAL, new ArrayDeque<>()); // never pruned
             }
         }
         guard = new org.mtl4j.training.internal.DivergenceGuard(tasks);
@@ -281,10 +283,13 @@ public final class Trainer {
             long skip = st.stepInEpoch;
             long t0 = System.nanoTime();
             double secondsBefore = st.epochState.seconds();
+            Batch lastBatch = null;
+            long epochStartStep = st.globalStep;
             try (BatchStream stream = trainData.batches(ts.batchSize(), true, epochSeed(ts.seed(), epoch))) {
                 long index = 0;
                 while (stream.hasNext()) {
                     Batch b = stream.next();
+                    lastBatch = b.size() > 0 ? b : lastBatch;
                     if (index++ < skip) {
                         continue;
                     }
@@ -292,7 +297,7 @@ public final class Trainer {
                         try {
                             trainStep(model, b, st, tasks, recorder);
                         } catch (TrainingDivergedException ex) {
-                            keepGoodCheckpoint(ex);
+                            keepGoodCheckpoint(ex, ex.step());
                             throw ex;
                         }
                     }
@@ -301,6 +306,14 @@ public final class Trainer {
                         st.epochState = withSeconds(st.epochState, secondsBefore + (System.nanoTime() - t0) / 1e9);
                         writeCheckpoint(model, tasks, recorder, st, "step-" + st.globalStep + ".ckpt", st.stepFiles);
                     }
+                }
+            }
+            if (lastBatch != null) {
+                try {
+                    guard.checkOutputs(model.predict(lastBatch), lastBatch, spec.tasks(), st.globalStep - 1);
+                } catch (TrainingDivergedException ex) {
+                    keepGoodCheckpoint(ex, epochStartStep + 1); // the state at the epoch's start passed this check
+                    throw ex;
                 }
             }
             Checkpoint.EpochState e = st.epochState;
@@ -551,12 +564,12 @@ public final class Trainer {
         return bad.isEmpty() ? "*" : guard.worst(List.copyOf(bad));
     }
 
-    private void keepGoodCheckpoint(TrainingDivergedException ex) {
+    private void keepGoodCheckpoint(TrainingDivergedException ex, long step) {
         if (checkpointDir == null) {
             return;
         }
         try {
-            good.rewind(checkpointDir.resolve(LATEST), ex.step());
+            good.rewind(checkpointDir.resolve(LATEST), step);
         } catch (IOException e) {
             ex.addSuppressed(e);
         }

@@ -64,7 +64,7 @@ class CheckpointResumeTest {
         // steps 0..12 done, then the crash: the newest checkpoint is after 12 updates (epoch 1, 2 batches in)
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString()).sorted())
-                    .containsExactly("epoch-0.ckpt", "latest.ckpt", "step-12.ckpt", "step-4.ckpt", "step-8.ckpt");
+                    .containsExactly("epoch-0.ckpt", "initial.ckpt", "latest.ckpt", "step-12.ckpt", "step-4.ckpt", "step-8.ckpt");
         }
 
         LinearMtlModel resumed = new LinearMtlModel(spec);

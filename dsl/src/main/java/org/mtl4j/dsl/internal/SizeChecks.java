@@ -19,7 +19,8 @@ import org.mtl4j.dsl.Problem;
  * {@code experts: 2000000000} or {@code batchSize: 2147483647} would otherwise end in an
  * OutOfMemoryError (or a native {@code bad_alloc}) in the middle of a run. The bounds are far above
  * any model this library trains well on one machine and far below what overflows an int or the
- * heap; each problem is {@code MTL/TooLarge} with the path, the value and the bound.
+ * heap; each problem is {@code MTL/TooLarge} with the path, the value and the bound. Derived label
+ * expressions are parsed here too ({@code MTL/BadLabelExpression}).
  */
 final class SizeChecks {
     static final int MAX_WIDTH = 65_536;
@@ -65,6 +66,7 @@ final class SizeChecks {
         for (int i = 0; i < d.tasks().size(); i++) {
             TaskSpec t = d.tasks().get(i);
             if (t != null) {
+                labelExpression(i, t, out);
                 bound("tasks[" + i + "].numClasses", t.numClasses(), MAX_CLASSES, out);
                 widths("tasks[" + i + "].tower", t.tower(), out);
             }
@@ -91,6 +93,21 @@ final class SizeChecks {
             bound("training.epochs", tr.epochs(), MAX_EPOCHS, out);
             bound("training.batchSize", tr.batchSize(), MAX_BATCH, out);
             bound("training.shuffleBuffer", tr.shuffleBuffer(), MAX_SHUFFLE_BUFFER, out);
+        }
+    }
+
+    /** A derived label ({@code rating >= 4}) is parsed here, so a malformed one is a spec problem with its line. */
+    private static void labelExpression(int i, TaskSpec t, List<Problem> out) {
+        if (t.label() == null) {
+            return;
+        }
+        try {
+            org.mtl4j.data.internal.LabelExpression.parse(t.name(), t.label());
+        } catch (org.mtl4j.api.MtlException e) {
+            String m = e.getMessage();
+            int cut = m.indexOf("\" ");
+            out.add(new Problem("MTL/BadLabelExpression", "tasks[" + i + "].label", Problem.quote(t.label()),
+                    cut < 0 ? m : m.substring(cut + 2)));
         }
     }
 

@@ -91,6 +91,75 @@ public final class DivergenceGuard {
         return tasks.get(best);
     }
 
+    /** An output this close to 0 or 1 (or a class probability this close to 1) is saturated. */
+    public static final double SATURATED = 1e-6;
+
+    /**
+     * Saturated outputs: a binary task whose every labelled row of a batch holding both labels is
+     * predicted within {@value #SATURATED} of 0 (or of 1), or a multiclass task whose every row puts
+     * all its mass on one class while the labels hold two. Such a model predicts a constant; a
+     * cross-entropy clamped near 0 hides it when positives are rare (a learning rate of 1e6 ended
+     * with AUC 0.5 and a finite loss). Checked once per epoch on its last batch.
+     */
+    public void checkOutputs(org.mtl4j.api.backend.Predictions p, org.mtl4j.api.data.Batch b,
+            List<org.mtl4j.api.spec.TaskSpec> specs, long step) {
+        for (org.mtl4j.api.spec.TaskSpec t : specs) {
+            if (!b.hasLabels(t.name()) || !p.outputs().containsKey(t.name())) {
+                continue;
+            }
+            float[] y = b.labels(t.name());
+            float[] m = b.mask(t.name());
+            float[] out = p.output(t.name());
+            if (t.kind() == org.mtl4j.api.spec.TaskKind.BINARY) {
+                boolean pos = false;
+                boolean neg = false;
+                boolean allLow = true;
+                boolean allHigh = true;
+                int rows = 0;
+                for (int i = 0; i < y.length; i++) {
+                    if (m[i] <= 0) {
+                        continue;
+                    }
+                    rows++;
+                    pos |= y[i] > 0.5f;
+                    neg |= y[i] <= 0.5f;
+                    allLow &= out[i] <= SATURATED;
+                    allHigh &= out[i] >= 1 - SATURATED;
+                }
+                if (pos && neg && (allLow || allHigh)) {
+                    throw new TrainingDivergedException(t.name(), step, "outputs of task '" + t.name() + "' are saturated: "
+                            + "all " + rows + " labelled rows of a batch with both labels are predicted "
+                            + (allLow ? "at most " + fmt(SATURATED) : "at least 1 - " + fmt(SATURATED))
+                            + " (the model predicts a constant; a learning rate far too high?)", null);
+                }
+            } else if (t.kind() == org.mtl4j.api.spec.TaskKind.MULTICLASS && t.numClasses() > 1) {
+                int k = t.numClasses();
+                int cls = -1;
+                boolean same = true;
+                java.util.Set<Integer> labels = new java.util.HashSet<>();
+                for (int i = 0; i < y.length && same && (long) (i + 1) * k <= out.length; i++) {
+                    if (m[i] <= 0) {
+                        continue;
+                    }
+                    labels.add((int) y[i]);
+                    int arg = -1;
+                    for (int c = 0; c < k; c++) {
+                        if (out[i * k + c] >= 1 - SATURATED) {
+                            arg = c;
+                        }
+                    }
+                    same = arg >= 0 && (cls < 0 || cls == arg);
+                    cls = arg;
+                }
+                if (same && cls >= 0 && labels.size() > 1) {
+                    throw new TrainingDivergedException(t.name(), step, "outputs of task '" + t.name() + "' are saturated: "
+                            + "every labelled row of a batch with " + labels.size() + " classes is predicted class " + cls
+                            + " with probability at least 1 - " + fmt(SATURATED) + " (the model predicts a constant)", null);
+                }
+            }
+        }
+    }
+
     private static String fmt(double v) {
         return String.format(Locale.ROOT, "%.3g", v);
     }

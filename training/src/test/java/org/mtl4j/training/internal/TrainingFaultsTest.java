@@ -103,8 +103,9 @@ class TrainingFaultsTest {
         assertThat(dir.resolve("step-12.ckpt")).doesNotExist();
         // diverging at the very first step falls back to the initial state
         GoodCheckpoints first = new GoodCheckpoints();
-        first.written(dir.resolve("step-0.ckpt"), 0);
-        assertThat(first.rewind(latest, 0)).isEqualTo(dir.resolve("step-0.ckpt"));
+        Files.writeString(dir.resolve("initial.ckpt"), "state after 0");
+        first.written(dir.resolve("initial.ckpt"), 0);
+        assertThat(first.rewind(latest, 0)).isEqualTo(dir.resolve("initial.ckpt"));
         assertThat(latest).hasContent("state after 0");
     }
 }
