@@ -52,7 +52,6 @@ public final class SpecCodec {
     private static org.yaml.snakeyaml.LoaderOptions yamlLimits() {
         org.yaml.snakeyaml.LoaderOptions o = new org.yaml.snakeyaml.LoaderOptions();
         o.setCodePointLimit(MAX_YAML_CHARS + 1);
-        o.setAllowDuplicateKeys(false);
         o.setMaxAliasesForCollections(0);
         o.setNestingDepthLimit(64);
         return o;

@@ -34,7 +34,7 @@ class ModelFileFaultsTest {
     @Test
     void everyFlippedByteLoadsBitIdenticalOrFailsAsACorruptModelFile() throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>();
-        byte[] params = new byte[3000];
+        byte[] params = new byte[500];
         new Random(1).nextBytes(params);
         entries.put("params.bin", params);
         entries.put("state/optimizer.bin", new byte[2000]); // zeros: compresses to a few bytes
@@ -46,7 +46,8 @@ class ModelFileFaultsTest {
         int identical = 0;
         int refused = 0;
         for (int pos = 0; pos < original.length; pos++) {
-            for (int mask : new int[] {1 << rnd.nextInt(8), 0xff}) {
+            // one random bit at every byte, and every bit of every 5th byte
+            for (int mask : pos % 5 == 0 ? new int[] {1 << rnd.nextInt(8), 0xff} : new int[] {1 << rnd.nextInt(8)}) {
                 byte[] b = original.clone();
                 b[pos] ^= (byte) mask;
                 Files.write(damaged, b);
@@ -76,12 +77,13 @@ class ModelFileFaultsTest {
     @Test
     void aSpecThatInflatesBeyondItsCapIsRefusedWithoutInflatingIt() throws IOException {
         Path bomb = dir.resolve("bomb.mtl");
-        long declared = 1_610_612_736L; // 1.5 GiB of spaces
+        // the trial's file inflated to 1.5 GiB; 64 MiB (four times the cap) keeps the test quick, the check is the same
+        long declared = 64L << 20;
         writeHonestBomb(bomb, ModelArchive.SPEC_ENTRY, declared);
-        assertThat(Files.size(bomb)).isLessThan(4_000_000);
+        assertThat(Files.size(bomb)).isLessThan(200_000);
         assertThatThrownBy(() -> ModelArchive.read(bomb))
                 .isInstanceOf(ModelFileException.class)
-                .hasMessage(bomb + ": corrupt model file: entry 'spec.json' declares 1610612736 bytes, more than the "
+                .hasMessage(bomb + ": corrupt model file: entry 'spec.json' declares 67108864 bytes, more than the "
                         + "16777216 an entry of its kind may hold");
         assertThatThrownBy(() -> ModelArchive.backendOf(bomb))
                 .hasMessageStartingWith(bomb + ": corrupt model file: ");
