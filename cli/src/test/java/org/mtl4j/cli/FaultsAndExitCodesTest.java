@@ -83,7 +83,8 @@ class FaultsAndExitCodesTest {
         Cli.Result r = train(s, data());
         assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
         noStackTrace(r);
-        assertThat(r.err()).contains(s + ": line 7: ").contains("embeddingDim");
+        assertThat(r.err()).isEqualTo("mtl4j train: invalid spec " + s + " (1 problem):\n  " + s + ": line 7: "
+                + "inputs[0].embeddingDim: expected an integer, found 1e8\n");
     }
 
     @Test
@@ -149,6 +150,10 @@ class FaultsAndExitCodesTest {
         r = Cli.run("train", "--spec", s, "--data", data(), "--out", "/proc/x", "--no-progress");
         assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
         assertThat(r.err()).startsWith("mtl4j train: --out /proc/x: cannot create the directory (");
+
+        r = Cli.run("generate", "funnel", "--out", file, "--rows", "10", "--test-rows", "10");
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).isEqualTo("mtl4j generate: --out " + file + " is a file, not a directory: name a directory for the run\n");
 
         Path model = trainedModel();
         Path outDir = Files.createDirectories(dir.resolve("scores"));
@@ -334,6 +339,13 @@ class FaultsAndExitCodesTest {
         assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
         assertThat(r.err()).contains("was written with 0 clippers, this run has 1: resume with the spec the run started with");
 
+        Path weighted = spec("weighted.yaml", "optimizer:", "lossWeighting: uncertainty\noptimizer:");
+        r = train(weighted, data(), "--resume");
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).endsWith("mtl4j train: checkpoint " + run.resolve("checkpoints/latest.ckpt") + " holds a balancer of "
+                + "class org.mtl4j.balancers.weighting.EqualWeighting, this run uses "
+                + "org.mtl4j.balancers.weighting.UncertaintyWeighting: resume with the spec the run started with\n");
+
         Path latest = run.resolve("checkpoints/latest.ckpt");
         byte[] b = Files.readAllBytes(latest);
         Files.write(latest, java.util.Arrays.copyOf(b, b.length / 2));
@@ -453,8 +465,8 @@ class FaultsAndExitCodesTest {
                 """);
         Cli.Result r = train(s, d);
         assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.DIVERGED);
-        assertThat(r.err()).as(r.toString()).startsWith("mtl4j train: training diverged at step 0: loss of task 'amount' is ")
-                .contains(", beyond 1.00e+15 (labels far out of scale, or a learning rate far too high); the last good "
-                        + "checkpoint is kept: ");
+        assertThat(r.err()).as(r.toString()).isEqualTo("mtl4j train: training diverged at step 0: loss of task 'amount' is "
+                + "6.14e+60, beyond 1.00e+15 (labels far out of scale, or a learning rate far too high); the last good "
+                + "checkpoint is kept: " + dir.resolve("run/checkpoints/latest.ckpt") + "\n");
     }
 }
