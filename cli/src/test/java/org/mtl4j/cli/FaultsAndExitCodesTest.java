@@ -70,11 +70,22 @@ class FaultsAndExitCodesTest {
         Cli.Result r = train(s, data());
         assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
         noStackTrace(r);
-        assertThat(r.err()).startsWith("mtl4j train: invalid spec " + s + " (4 problems):\n")
+        assertThat(r.err()).startsWith("mtl4j train: invalid spec " + s + " (5 problems):\n")
                 .contains(s + ": line 7: MTL/TooLarge: inputs[0].embeddingDim = 100000000 (at most 4096)")
                 .contains(s + ": line 26: MTL/TooLarge: topology.experts = 2000000000 (at most 1024)")
+                .contains(s + ": line 24: MTL/TooLarge: topology = mmoe (the layers hold at least 3200000384000000256 weights "
+                        + "(input width 100000012), more than 2147483647)")
                 .contains("MTL/TooLarge: training.batchSize = 2147483647 (at most 1048576)")
                 .contains("MTL/TooLarge: training.shuffleBuffer = 2147483647 (at most 16777216)");
+    }
+
+    @Test
+    void fieldsWithinTheirBoundsThatTogetherAreTooLargeAreRefused() throws IOException {
+        Path s = spec("wide.yaml", "type: shared-bottom\n  layers: [16]", "type: mmoe\n  experts: 1024\n  expertLayers: [65536, 65536]");
+        Cli.Result r = train(s, data());
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).isEqualTo("mtl4j train: invalid spec " + s + " (1 problem):\n  " + s + ": line 24: MTL/TooLarge: "
+                + "topology = mmoe (the layers hold at least 4399121301504 weights (input width 16), more than 2147483647)\n");
     }
 
     @Test

@@ -88,6 +88,7 @@ final class SizeChecks {
         } else if (top instanceof Topology.CrossStitch x) {
             widths("topology.layers", x.layers(), out);
         }
+        parameters(d, out);
         TrainingSpec tr = d.training();
         if (tr != null) {
             bound("training.epochs", tr.epochs(), MAX_EPOCHS, out);
@@ -109,6 +110,79 @@ final class SizeChecks {
             out.add(new Problem("MTL/BadLabelExpression", "tasks[" + i + "].label", Problem.quote(t.label()),
                     cut < 0 ? m : m.substring(cut + 2)));
         }
+    }
+
+    /**
+     * A lower bound on the dense parameters of the shared part and the towers (products of consecutive
+     * layer widths, the first layer fed by the fused input width). Each field may be within its bound
+     * while together they are not: 1024 experts of [65536, 65536] are 4e12 weights.
+     */
+    private static void parameters(SpecDraft d, List<Problem> out) {
+        long input = 0;
+        for (InputSpec in : d.inputs()) {
+            if (in instanceof CategoricalInput c) {
+                input += c.embeddingDim();
+            } else if (in instanceof MultiHotInput m) {
+                input += m.embeddingDim();
+            } else if (in instanceof TextInput t) {
+                input += t.embeddingDim();
+            } else if (in instanceof SequenceInput q && q.encoder() != null) {
+                input += q.encoder().width();
+            } else if (in instanceof org.mtl4j.api.spec.DenseInput x) {
+                input += x.dimension();
+            }
+        }
+        long tasks = d.tasks().size();
+        Topology top = d.topology();
+        long shared = 0;
+        long width = input;
+        if (top instanceof Topology.Independent x) {
+            shared = sat(tasks, chain(input, x.layers()));
+            width = last(input, x.layers());
+        } else if (top instanceof Topology.SharedBottom x) {
+            shared = chain(input, x.layers());
+            width = last(input, x.layers());
+        } else if (top instanceof Topology.Mmoe x) {
+            shared = sat(x.experts(), chain(input, x.expertLayers()));
+            width = last(input, x.expertLayers());
+        } else if (top instanceof Topology.Ple x) {
+            shared = sat(sat(x.levels(), x.sharedExperts() + (long) x.taskExperts() * tasks), chain(input, x.expertLayers()));
+            width = last(input, x.expertLayers());
+        } else if (top instanceof Topology.CrossStitch x) {
+            shared = sat(tasks, chain(input, x.layers()));
+            width = last(input, x.layers());
+        }
+        long total = shared;
+        for (TaskSpec t : d.tasks()) {
+            if (t != null) {
+                total = Math.min(Long.MAX_VALUE / 2, total + chain(width, t.tower()));
+            }
+        }
+        if (total > MAX_TABLE_ELEMENTS) {
+            out.add(new Problem("MTL/TooLarge", "topology", top == null ? "null" : top.id(), "the layers hold at least " + total
+                    + " weights (input width " + input + "), more than " + MAX_TABLE_ELEMENTS));
+        }
+    }
+
+    private static long chain(long input, List<Integer> layers) {
+        long sum = 0;
+        long prev = input;
+        for (Integer w : layers == null ? List.<Integer>of() : layers) {
+            if (w == null) {
+                continue;
+            }
+            sum = Math.min(Long.MAX_VALUE / 2, sum + sat(prev, w));
+            prev = w;
+        }
+        return sum;
+    }
+
+    private static long last(long input, List<Integer> layers) {
+        return layers == null || layers.isEmpty() || layers.get(layers.size() - 1) == null ? input : layers.get(layers.size() - 1);
+    }
+
+    private static long sat(long a, long b) {
+        return a != 0 && Math.abs(b) > (Long.MAX_VALUE / 2) / Math.abs(a) ? Long.MAX_VALUE / 2 : a * b;
     }
 
     private static void embedding(String p, int dim, VocabularySpec v, List<Problem> out) {
