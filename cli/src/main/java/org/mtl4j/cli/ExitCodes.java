@@ -10,7 +10,10 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     /** Bad input data: a malformed row, a missing column or file, an unreadable model file. */
     public static final int DATA = 3;
-    /** Training produced a NaN or infinite loss or gradient; the last good checkpoint is kept. */
+    /**
+     * Training diverged: a NaN or infinite loss or gradient, a loss far beyond its start, or saturated
+     * outputs; the last good checkpoint is kept.
+     */
     public static final int DIVERGED = 4;
 
     private ExitCodes() {

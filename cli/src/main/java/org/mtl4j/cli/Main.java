@@ -31,7 +31,8 @@ import picocli.CommandLine.Model.CommandSpec;
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:internal error (a bug; the stack trace is printed)", "2:usage or spec error",
-            "3:data error (bad input rows, missing files)", "4:training diverged (NaN/Inf; last good checkpoint kept)"})
+            "3:data error (bad input rows, missing files)",
+            "4:training diverged (NaN/Inf, an exploding loss or saturated outputs; last good checkpoint kept)"})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

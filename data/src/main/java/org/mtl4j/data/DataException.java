@@ -42,7 +42,7 @@ public class DataException extends MtlException {
     private final Reason reason;
 
     public DataException(Reason reason, String file, long line, String column, String value, String message) {
-        super(message);
+        super(capped(message));
         this.reason = reason;
         this.file = file;
         this.line = line;
@@ -52,7 +52,7 @@ public class DataException extends MtlException {
 
     public DataException(Reason reason, String file, long line, String column, String value, String message,
             Throwable cause) {
-        super(message, cause);
+        super(capped(message), cause);
         this.reason = reason;
         this.file = file;
         this.line = line;
@@ -66,6 +66,31 @@ public class DataException extends MtlException {
     public static DataException cell(Reason reason, String file, long line, String column, String value, String problem) {
         return new DataException(reason, file, line, column, value,
                 file + ":" + line + ": column '" + column + "': " + problem + ", found " + quote(value));
+    }
+
+    /** The longest message: a 10 MB header line must not be echoed whole into an error. */
+    public static final int MAX_MESSAGE = 2000;
+
+    private static String capped(String m) {
+        return m == null || m.length() <= MAX_MESSAGE ? m
+                : m.substring(0, MAX_MESSAGE - 60) + "... (" + (m.length() - MAX_MESSAGE + 60) + " more characters)";
+    }
+
+    /**
+     * Names for a message (a header's columns): each shortened to 40 characters, at most 30 of them,
+     * then how many more there are.
+     */
+    public static String names(java.util.List<String> names) {
+        StringBuilder b = new StringBuilder();
+        int shown = Math.min(30, names.size());
+        for (int i = 0; i < shown; i++) {
+            String n = names.get(i);
+            b.append(i == 0 ? "" : ", ").append(n.length() > 40 ? n.substring(0, 37) + "..." : n);
+        }
+        if (names.size() > shown) {
+            b.append(", ... (").append(names.size() - shown).append(" more)");
+        }
+        return b.toString();
     }
 
     /** Quotes a value for a message, shortening it to 80 characters. */

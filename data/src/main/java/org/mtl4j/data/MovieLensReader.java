@@ -302,7 +302,7 @@ public final class MovieLensReader {
         int i = c.header().indexOf(name);
         if (i < 0) {
             throw new DataException(Reason.MISSING_COLUMN, file.toString(), 1, name, null, file + ":1: column '" + name
-                    + "' of the MovieLens format is not in the header (header: " + String.join(", ", c.header()) + ")");
+                    + "' of the MovieLens format is not in the header (header: " + DataException.names(c.header()) + ")");
         }
         return i;
     }

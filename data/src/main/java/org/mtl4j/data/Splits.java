@@ -99,7 +99,7 @@ public final class Splits {
         int i = c.header().indexOf(col);
         if (i < 0) {
             throw new DataException(Reason.MISSING_COLUMN, in.toString(), 1, col, null, in + ":1: column '" + col
-                    + "' named by the split is not in the header (header: " + String.join(", ", c.header()) + ")");
+                    + "' named by the split is not in the header (header: " + DataException.names(c.header()) + ")");
         }
         return i;
     }

@@ -12,7 +12,7 @@ class NumbersTest {
     void agreesWithFloatParseFloat() {
         String[] cases = {"0", "-0", "1", "-1", "+2.5", "3.", ".5", "-.25", "1e5", "1E-7", "-1.5e+3", " 7 ", "0.000123",
             "123456789012345678", "1234567890123456789", "1e-30", "3.4028235e38", "1e39", "NaN", "-Infinity",
-            "0x1p3", "1f", "2d", "00012.50", "1e0000000000000000000005"};
+            "00012.50", "1e0000000000000000000005"};
         for (String c : cases) {
             assertThat(Float.floatToIntBits(Numbers.parseFloat(c))).as(c).isEqualTo(Float.floatToIntBits(Float.parseFloat(c)));
         }
@@ -30,6 +30,14 @@ class NumbersTest {
             }
         }
         assertThat(mismatches).isLessThan(10);
+    }
+
+    @Test
+    void rejectsJavaNumberSyntaxThatIsNotADecimal() {
+        for (String bad : new String[] {"0x1p3", "0X10", "1.5d", "2f", "1D", "3F", "0x1.8p1"}) {
+            assertThatThrownBy(() -> Numbers.parseFloat(bad)).as(bad).isInstanceOf(NumberFormatException.class)
+                    .hasMessage("not a decimal number: \"" + bad + "\"");
+        }
     }
 
     @Test

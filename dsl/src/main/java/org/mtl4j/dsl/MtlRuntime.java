@@ -240,7 +240,7 @@ public final class MtlRuntime {
         String name = ModelArchive.backendOf(file);
         Backend b = registry.map(PluginKind.BACKEND, Backend.class).get(name);
         if (b == null) {
-            throw new MtlException(UnknownPluginException.ID + ": " + file + " was saved by backend " + '"' + name + '"'
+            throw new org.mtl4j.spi.io.ModelFileException(UnknownPluginException.ID + ": " + file + " was saved by backend " + '"' + name + '"'
                     + ", which is not installed (" + UnknownPluginException.knownText(names(PluginKind.BACKEND)) + ")");
         }
         return b.load(file);

@@ -64,7 +64,7 @@ class CheckpointResumeTest {
         // steps 0..12 done, then the crash: the newest checkpoint is after 12 updates (epoch 1, 2 batches in)
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString()).sorted())
-                    .containsExactly("epoch-0.ckpt", "latest.ckpt", "step-12.ckpt", "step-4.ckpt", "step-8.ckpt");
+                    .containsExactly("epoch-0.ckpt", "initial.ckpt", "latest.ckpt", "step-12.ckpt", "step-4.ckpt", "step-8.ckpt");
         }
 
         LinearMtlModel resumed = new LinearMtlModel(spec);
@@ -164,7 +164,8 @@ class CheckpointResumeTest {
         ModelSpec other = spec(5, 4, List.of(org.mtl4j.api.spec.TaskSpec.binary("click", "click")), OptimizerSpec.adam(0.01),
                 training(3, 50, 9, null, 3));
         assertThatThrownBy(() -> Trainer.builder().resumeFrom(latest).build().fit(new LinearMtlModel(other), train, null))
-                .hasMessage("checkpoint " + latest + " was written for tasks [click, value], the model has [click]");
+                .hasMessage("checkpoint " + latest + " was written for tasks [click, value], the model has [click]: resume with "
+                        + "the spec the run started with");
     }
 
     /**

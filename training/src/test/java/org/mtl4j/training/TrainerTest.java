@@ -211,7 +211,9 @@ class TrainerTest {
                 () -> Trainer.builder().build().fit(m, ds, null));
         assertThat(e).isNotNull();
         assertThat(e.task()).isEqualTo("value");
-        assertThat(e.getMessage()).isEqualTo("training diverged at step " + e.step() + ": loss of task 'value' is not finite");
+        // caught before it overflows: a loss beyond 1e15 is a divergence (issue 14)
+        assertThat(e.getMessage()).matches("training diverged at step " + e.step() + ": loss of task 'value' is \\d\\.\\d\\de\\+\\d+, "
+                + "beyond 1.00e\\+15 \\(labels far out of scale, or a learning rate far too high\\)");
         assertThat(e.step()).isPositive();
         // checked before updating: the failing step applied nothing, the parameters are the last finite ones
         assertThat(m.updates()).isEqualTo(e.step());

@@ -36,6 +36,9 @@ public final class DataFiles {
      */
     public static CsvDataset open(String what, Path file, ModelSpec spec, Map<String, Vocabulary> vocabularies,
             Map<String, Dataset.DenseStats> denseStats, BadRows badRows) {
+        if (Files.isDirectory(file)) {
+            throw new CliException(ExitCodes.DATA, what + " " + file + " is a directory, not a CSV/TSV file");
+        }
         if (!Files.isRegularFile(file)) {
             throw new CliException(ExitCodes.DATA, what + " file not found: " + file);
         }

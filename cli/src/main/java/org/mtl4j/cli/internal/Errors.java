@@ -45,6 +45,9 @@ public final class Errors implements CommandLine.IExecutionExceptionHandler {
             if (t instanceof TrainingDivergedException) {
                 return ExitCodes.DIVERGED;
             }
+            if (t instanceof org.mtl4j.training.CheckpointException c) {
+                return c.mismatch() ? ExitCodes.USAGE : ExitCodes.DATA;
+            }
             if (t instanceof SpecFormatException || t instanceof SpecValidationException) {
                 return ExitCodes.USAGE;
             }
@@ -62,6 +65,7 @@ public final class Errors implements CommandLine.IExecutionExceptionHandler {
     public static String message(Throwable ex) {
         for (Throwable t = ex; t != null; t = t.getCause()) {
             if (t instanceof CliException || t instanceof TrainingDivergedException || t instanceof SpecFormatException
+                    || t instanceof org.mtl4j.training.CheckpointException
                     || t instanceof SpecValidationException
                     || t instanceof DataException || t instanceof ModelFileException) {
                 return t.getMessage();

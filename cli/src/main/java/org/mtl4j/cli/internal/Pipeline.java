@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.mtl4j.api.backend.TrainedModel;
 import org.mtl4j.api.data.Dataset;
 import org.mtl4j.api.internal.AtomicFiles;
@@ -73,7 +72,16 @@ public final class Pipeline {
     public record Data(CsvDataset train, CsvDataset valid) {
     }
 
+    /** The data files of the last {@link #open}, by role, for the run's fingerprint. */
+    private Map<String, Path> files;
+
     public Data open(ModelSpec spec, Path trainFile, Path validFile) {
+        Map<String, Path> f = new java.util.LinkedHashMap<>();
+        f.put("training data", trainFile);
+        if (validFile != null) {
+            f.put("validation data", validFile);
+        }
+        this.files = f;
         CsvDataset train = DataFiles.open("training data", trainFile, spec, null, null, badRows);
         CsvDataset valid = validFile == null ? null
                 : DataFiles.open("validation data", validFile, spec, train.vocabularies(), train.denseStats(), badRows);
@@ -88,17 +96,24 @@ public final class Pipeline {
     public Outcome run(ModelSpec spec, String specText, Data data, Path dir) throws IOException {
         Path checkpoints = dir.resolve(RunFiles.CHECKPOINTS);
         Files.createDirectories(dir);
+        RunDirectory.removeOrphans(dir, err);
         Path resumeFrom = null;
         if (resume) {
-            resumeFrom = engine.latestCheckpoint(checkpoints);
+            resumeFrom = RunDirectory.resumable(checkpoints, err);
             if (resumeFrom == null) {
                 throw new CliException(ExitCodes.USAGE, "--resume: no checkpoint in " + checkpoints
                         + " (start the run without --resume)");
             }
+            if (files != null) {
+                RunDirectory.checkFingerprint(checkpoints, RunDirectory.fingerprint(files), err);
+            }
             err.println("resuming from " + resumeFrom);
-        } else if (hasFiles(checkpoints)) {
+        } else if (RunDirectory.hasCheckpoints(checkpoints)) {
             throw new CliException(ExitCodes.USAGE, dir + " already holds checkpoints of an earlier run (" + checkpoints
                     + "): pass --resume to continue it, or choose another --out");
+        } else if (files != null) {
+            Files.createDirectories(checkpoints);
+            RunDirectory.writeFingerprint(checkpoints, RunDirectory.fingerprint(files));
         }
         List<TrainingListener> listeners = new ArrayList<>();
         if (progress) {
@@ -114,6 +129,7 @@ public final class Pipeline {
                     + (last == null ? "no checkpoint had been written yet" : "the last good checkpoint is kept: " + last), e);
         }
         TrainedModel model = trained.model();
+        warnUntrainedTasks(spec, trained.history(), data.train().description());
         model.save(dir.resolve(RunFiles.MODEL));
         Evaluation eval = trained.validation();
         String on = data.valid() != null ? data.valid().description()
@@ -127,6 +143,18 @@ public final class Pipeline {
         Outcome o = new Outcome(spec, model, trained.history(), eval, on, dir);
         writeRunFiles(o, display, null, null);
         return o;
+    }
+
+    /** A task with no labelled training row (an empty label column) trains nothing: say so, the run goes on. */
+    private void warnUntrainedTasks(ModelSpec spec, TrainingHistory history, String trainData) {
+        for (org.mtl4j.api.spec.TaskSpec t : spec.tasks()) {
+            boolean never = !history.epochs().isEmpty() && history.epochs().stream()
+                    .allMatch(e -> e.trainLoss().get(t.name()) == null || e.trainLoss().get(t.name()).isNaN());
+            if (never) {
+                err.println("warning: task '" + t.name() + "' has no labelled row in " + trainData + " (label '" + t.label()
+                        + "' is empty on every row): it was not trained and its outputs are those of the initial model");
+            }
+        }
     }
 
     /** (Re)writes metrics.json, history.json and report.html of a run, with the MTL gain when given. */
@@ -185,15 +213,6 @@ public final class Pipeline {
         String t = s.topology().toString();
         int open = t.indexOf('[');
         return s.topology().id() + (open < 0 ? "" : " " + t.substring(open));
-    }
-
-    private static boolean hasFiles(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return false;
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.findAny().isPresent();
-        }
     }
 
     /** The per-task metric table printed by train, evaluate and demo. */

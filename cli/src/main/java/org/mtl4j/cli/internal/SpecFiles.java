@@ -25,11 +25,20 @@ public final class SpecFiles {
     }
 
     public static Loaded load(Path file, Engine engine) {
+        if (Files.isDirectory(file)) {
+            throw new CliException(ExitCodes.USAGE, "spec " + file + " is a directory, not a YAML or JSON file");
+        }
         if (!Files.isRegularFile(file)) {
             throw new CliException(ExitCodes.USAGE, "spec file not found: " + file);
         }
         String text;
         try {
+            long bytes = Files.size(file);
+            // checked before reading: a 50 MB quoted string once kept the YAML reader busy for minutes
+            if (bytes > 4L * SpecCodec.MAX_YAML_CHARS) {
+                throw new CliException(ExitCodes.USAGE, "invalid spec " + file + " (1 problem):\n  " + file + ": the spec is "
+                        + bytes + " bytes, more than the " + 4L * SpecCodec.MAX_YAML_CHARS + " a spec file may have");
+            }
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new CliException(ExitCodes.USAGE, "cannot read spec file " + file + ": " + e.getMessage(), e);

@@ -89,6 +89,13 @@ public final class CsvRowSource implements RowSource {
                     start = 3;
                 }
                 String text = decode(start, null);
+                int cr = text.indexOf('\r');
+                if (cr >= 0) {
+                    // a CR inside the first line: lines end in a bare CR (classic Mac OS), the whole file is one line
+                    throw new DataException(Reason.BAD_CELL, name(), 1, null, null, name() + ":1: the file's lines end in a "
+                            + "bare CR (carriage return, old Mac OS style) at character " + (cr + 1) + " of the first line; "
+                            + "convert the line endings to LF or CRLF (e.g. tr '\\r' '\\n')");
+                }
                 String[] cells = split(text, null);
                 List<String> h = new ArrayList<>(cells.length);
                 for (String c : cells) {

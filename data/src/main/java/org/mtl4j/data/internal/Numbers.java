@@ -6,8 +6,9 @@ package org.mtl4j.data.internal;
  * Clinger's fast path (W. D. Clinger, "How to read floating point numbers accurately", PLDI 1990:
  * an integer mantissa below 2^53 times an exactly representable power of ten is one correctly
  * rounded operation) and then rounded to float; everything else ({@code NaN}, {@code Infinity},
- * hexadecimal, long mantissas, suffixes) goes to {@link Float#parseFloat}, which also throws for
- * text that is not a number.
+ * long mantissas) goes to {@link Float#parseFloat}, which also throws for text that is not a
+ * number. Java's own number syntax beyond decimals is refused: {@code 0x1p3} (hexadecimal) and
+ * {@code 1.5d} / {@code 1.5f} (type suffixes) are not numbers in a data file.
  */
 public final class Numbers {
     private static final double[] POW10 = new double[23];
@@ -23,6 +24,20 @@ public final class Numbers {
     private Numbers() {
     }
 
+    /** The slow path, refusing what Java parses but a CSV number is not: hexadecimal and type suffixes. */
+    static float slow(String s) {
+        String t = s.strip();
+        if (!t.equals("NaN") && !t.endsWith("Infinity")) {
+            for (int i = 0; i < t.length(); i++) {
+                char c = t.charAt(i);
+                if (!(c >= '0' && c <= '9') && c != '.' && c != '-' && c != '+' && c != 'e' && c != 'E') {
+                    throw new NumberFormatException("not a decimal number: \"" + s + "\"");
+                }
+            }
+        }
+        return Float.parseFloat(s);
+    }
+
     public static float parseFloat(String s) {
         int i = 0;
         int n = s.length();
@@ -33,7 +48,7 @@ public final class Numbers {
             n--;
         }
         if (i == n) {
-            return Float.parseFloat(s); // throws: empty
+            return slow(s); // throws: empty
         }
         boolean neg = false;
         char c = s.charAt(i);
@@ -48,7 +63,7 @@ public final class Numbers {
         while (i < n && (c = s.charAt(i)) >= '0' && c <= '9') {
             if (m != 0 || c != '0') {
                 if (++sig > 18) {
-                    return Float.parseFloat(s);
+                    return slow(s);
                 }
                 m = m * 10 + (c - '0');
             }
@@ -60,7 +75,7 @@ public final class Numbers {
             while (i < n && (c = s.charAt(i)) >= '0' && c <= '9') {
                 if (m != 0 || c != '0') {
                     if (++sig > 18) {
-                        return Float.parseFloat(s);
+                        return slow(s);
                     }
                     m = m * 10 + (c - '0');
                 }
@@ -70,7 +85,7 @@ public final class Numbers {
             }
         }
         if (!any) {
-            return Float.parseFloat(s);
+            return slow(s);
         }
         if (i < n && ((c = s.charAt(i)) == 'e' || c == 'E')) {
             i++;
@@ -89,18 +104,18 @@ public final class Numbers {
                 i++;
             }
             if (!eany) {
-                return Float.parseFloat(s);
+                return slow(s);
             }
             exp10 += eneg ? -e : e;
         }
         if (i != n) {
-            return Float.parseFloat(s);
+            return slow(s);
         }
         if (m == 0) {
             return neg ? -0f : 0f;
         }
         if (exp10 < -22 || exp10 > 22) {
-            return Float.parseFloat(s);
+            return slow(s);
         }
         double d = exp10 >= 0 ? m * POW10[exp10] : m / POW10[-exp10];
         return (float) (neg ? -d : d);

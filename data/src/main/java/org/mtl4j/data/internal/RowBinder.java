@@ -95,8 +95,8 @@ public final class RowBinder {
             String h = header.get(i);
             Integer prev = colIndex.put(h, i);
             if (prev != null && !h.isEmpty()) {
-                throw new DataException(Reason.DUPLICATE_HEADER, source, 1, h, h, source + ":1: column '" + h
-                        + "' appears twice in the header (cells " + (prev + 1) + " and " + (i + 1) + ")");
+                throw new DataException(Reason.DUPLICATE_HEADER, source, 1, h, h, source + ":1: column "
+                        + DataException.quote(h).replace('"', '\'') + " appears twice in the header (cells " + (prev + 1) + " and " + (i + 1) + ")");
             }
         }
         int f = 0;
@@ -193,7 +193,7 @@ public final class RowBinder {
         Integer i = colIndex.get(col);
         if (i == null) {
             throw new DataException(Reason.MISSING_COLUMN, source, 1, col, null, source + ":1: column '" + col
-                    + "' named by " + by + " is not in the header (header: " + String.join(", ", header) + ")");
+                    + "' named by " + by + " is not in the header (header: " + DataException.names(header) + ")");
         }
         return i;
     }

@@ -31,6 +31,7 @@ public final class SpecValidator {
     public List<Problem> validate(SpecDraft d) {
         List<Problem> out = new ArrayList<>();
         InputChecks.check(d, out);
+        SizeChecks.check(d, out);
         tasks.check(d, out);
         topology(d, out);
         List<TaskSpec> present = d.tasks().stream().filter(t -> t != null).toList();

@@ -8,14 +8,11 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import org.mtl4j.api.backend.Provenance;
 import org.mtl4j.api.data.Vocabulary;
@@ -84,21 +81,23 @@ public final class ModelArchive {
         Map<String, byte[]> entries = backendEntries;
         AtomicFiles.write(file, raw -> {
             ZipOutputStream zip = new ZipOutputStream(raw);
-            put(zip, FORMAT_ENTRY, (MAGIC + FORMAT_VERSION + "\n").getBytes(StandardCharsets.UTF_8));
-            put(zip, BACKEND_ENTRY, (backend + "\n").getBytes(StandardCharsets.UTF_8));
-            put(zip, SPEC_ENTRY, SpecCodec.toJson(spec).getBytes(StandardCharsets.UTF_8));
-            put(zip, VOCABULARIES_ENTRY, SpecCodec.vocabulariesToJson(vocabularies == null ? Map.of() : vocabularies)
+            Map<String, byte[]> written = new LinkedHashMap<>();
+            put(zip, written, FORMAT_ENTRY, (MAGIC + FORMAT_VERSION + "\n").getBytes(StandardCharsets.UTF_8));
+            put(zip, written, BACKEND_ENTRY, (backend + "\n").getBytes(StandardCharsets.UTF_8));
+            put(zip, written, SPEC_ENTRY, SpecCodec.toJson(spec).getBytes(StandardCharsets.UTF_8));
+            put(zip, written, VOCABULARIES_ENTRY, SpecCodec.vocabulariesToJson(vocabularies == null ? Map.of() : vocabularies)
                     .getBytes(StandardCharsets.UTF_8));
             if (provenance != null) {
-                put(zip, PROVENANCE_ENTRY, SpecCodec.provenanceToJson(provenance).getBytes(StandardCharsets.UTF_8));
+                put(zip, written, PROVENANCE_ENTRY, SpecCodec.provenanceToJson(provenance).getBytes(StandardCharsets.UTF_8));
             }
             for (Map.Entry<String, byte[]> e : entries.entrySet()) {
                 if (e.getValue() == null) {
                     throw new IllegalArgumentException("model archive " + file + ": backend entry '" + e.getKey()
                             + "' has no bytes (null)");
                 }
-                put(zip, BACKEND_DIR + e.getKey(), e.getValue());
+                put(zip, written, BACKEND_DIR + e.getKey(), e.getValue());
             }
+            put(zip, new LinkedHashMap<>(), VerifiedZip.MANIFEST_ENTRY, VerifiedZip.manifest(written));
             zip.finish();
             zip.flush();
         });
@@ -112,7 +111,8 @@ public final class ModelArchive {
         }
     }
 
-    private static void put(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+    private static void put(ZipOutputStream zip, Map<String, byte[]> written, String name, byte[] bytes) throws IOException {
+        written.put(name, bytes);
         ZipEntry e = new ZipEntry(name);
         e.setTimeLocal(ENTRY_TIME);
         zip.putNextEntry(e);
@@ -125,28 +125,10 @@ public final class ModelArchive {
         if (!Files.isRegularFile(file)) {
             throw new java.nio.file.NoSuchFileException(file.toString(), null, "no such model file");
         }
-        Map<String, byte[]> all = new LinkedHashMap<>();
-        try (ZipFile zip = new ZipFile(file.toFile())) {
-            Enumeration<? extends ZipEntry> en = zip.entries();
-            while (en.hasMoreElements()) {
-                ZipEntry e = en.nextElement();
-                if (e.isDirectory()) {
-                    continue;
-                }
-                try (InputStream in = zip.getInputStream(e)) {
-                    all.put(e.getName(), in.readAllBytes());
-                } catch (ZipException | java.io.EOFException ex) {
-                    throw new ModelFileException(file + ": corrupt model archive: entry '" + e.getName()
-                            + "' cannot be read (" + ex.getMessage() + ")", ex);
-                }
-            }
-        } catch (ZipException e) {
-            throw new ModelFileException(file + ": not an mtl4j model archive (not a readable zip file: " + e.getMessage()
-                    + ")", e);
-        }
+        Map<String, byte[]> all = VerifiedZip.readAll(file, null);
         byte[] format = all.get(FORMAT_ENTRY);
         if (format == null) {
-            throw new ModelFileException(file + ": not an mtl4j model archive (no '" + FORMAT_ENTRY + "' entry; entries: "
+            throw new ModelFileException(file + ": corrupt model file: not an mtl4j model archive (no '" + FORMAT_ENTRY + "' entry; entries: "
                     + new TreeSet<>(all.keySet()) + ")");
         }
         int version = formatVersion(file, new String(format, StandardCharsets.UTF_8).trim());
@@ -156,7 +138,7 @@ public final class ModelArchive {
         }
         String backend = new String(required(file, all, BACKEND_ENTRY), StandardCharsets.UTF_8).trim();
         if (backend.isEmpty()) {
-            throw new ModelFileException(file + ": corrupt model archive: entry '" + BACKEND_ENTRY + "' is empty");
+            throw new ModelFileException(file + ": corrupt model file: entry '" + BACKEND_ENTRY + "' is empty");
         }
         String src = file.getFileName() + "!";
         ModelSpec spec = SpecCodec.fromJson(utf8(required(file, all, SPEC_ENTRY)), src + SPEC_ENTRY);
@@ -181,30 +163,18 @@ public final class ModelArchive {
         if (!Files.isRegularFile(file)) {
             throw new java.nio.file.NoSuchFileException(file.toString(), null, "no such model file");
         }
-        try (ZipFile zip = new ZipFile(file.toFile())) {
-            ZipEntry format = zip.getEntry(FORMAT_ENTRY);
-            if (format == null) {
-                throw new ModelFileException(file + ": not an mtl4j model archive (no '" + FORMAT_ENTRY + "' entry)");
-            }
-            int version;
-            try (InputStream in = zip.getInputStream(format)) {
-                version = formatVersion(file, utf8(in.readAllBytes()).trim());
-            }
-            if (version > FORMAT_VERSION) {
-                throw new ModelFileException(file + ": model archive format " + version + " is newer than this mtl4j reads ("
-                        + FORMAT_VERSION + "); upgrade mtl4j");
-            }
-            ZipEntry backend = zip.getEntry(BACKEND_ENTRY);
-            if (backend == null) {
-                throw new ModelFileException(file + ": corrupt model archive: no '" + BACKEND_ENTRY + "' entry");
-            }
-            try (InputStream in = zip.getInputStream(backend)) {
-                return utf8(in.readAllBytes()).trim();
-            }
-        } catch (ZipException e) {
-            throw new ModelFileException(file + ": not an mtl4j model archive (not a readable zip file: " + e.getMessage()
-                    + ")", e);
+        Map<String, byte[]> all = VerifiedZip.readAll(file, java.util.Set.of(FORMAT_ENTRY, BACKEND_ENTRY));
+        byte[] format = all.get(FORMAT_ENTRY);
+        if (format == null) {
+            throw new ModelFileException(file + ": corrupt model file: not an mtl4j model archive (no '" + FORMAT_ENTRY
+                    + "' entry)");
         }
+        int version = formatVersion(file, utf8(format).trim());
+        if (version > FORMAT_VERSION) {
+            throw new ModelFileException(file + ": model archive format " + version + " is newer than this mtl4j reads ("
+                    + FORMAT_VERSION + "); upgrade mtl4j");
+        }
+        return utf8(required(file, all, BACKEND_ENTRY)).trim();
     }
 
     private static int formatVersion(Path file, String text) {
@@ -218,14 +188,14 @@ public final class ModelArchive {
                 // reported below
             }
         }
-        throw new ModelFileException(file + ": not an mtl4j model archive ('" + FORMAT_ENTRY + "' reads \""
+        throw new ModelFileException(file + ": corrupt model file: not an mtl4j model archive ('" + FORMAT_ENTRY + "' reads \""
                 + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "\")");
     }
 
     private static byte[] required(Path file, Map<String, byte[]> all, String name) {
         byte[] b = all.get(name);
         if (b == null) {
-            throw new ModelFileException(file + ": corrupt model archive: no '" + name + "' entry");
+            throw new ModelFileException(file + ": corrupt model file: no '" + name + "' entry");
         }
         return b;
     }
@@ -270,7 +240,7 @@ public final class ModelArchive {
         byte[] b = entries.get(name);
         if (b == null) {
             List<String> have = new ArrayList<>(entries.keySet());
-            throw new ModelFileException(file + ": corrupt model archive: no backend entry '" + name + "' (entries: "
+            throw new ModelFileException(file + ": corrupt model file: no backend entry '" + name + "' (entries: "
                     + have + ")");
         }
         return b;

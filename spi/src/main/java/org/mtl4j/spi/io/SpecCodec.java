@@ -35,9 +35,26 @@ public final class SpecCodec {
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+            .loaderOptions(yamlLimits())
             .build()));
+    /**
+     * The longest YAML spec read, in characters. Specs are a few KiB; SnakeYAML's scanner slows down
+     * more than linearly on long scalars (a 4 MB quoted string took 22 s), so the size is checked
+     * before parsing.
+     */
+    public static final int MAX_YAML_CHARS = 256 * 1024;
+    /** The longest JSON spec read (the spec of a model archive), in characters. */
+    public static final int MAX_JSON_CHARS = 16 * 1024 * 1024;
 
     private SpecCodec() {
+    }
+
+    private static org.yaml.snakeyaml.LoaderOptions yamlLimits() {
+        org.yaml.snakeyaml.LoaderOptions o = new org.yaml.snakeyaml.LoaderOptions();
+        o.setCodePointLimit(MAX_YAML_CHARS + 1);
+        o.setMaxAliasesForCollections(0);
+        o.setNestingDepthLimit(64);
+        return o;
     }
 
     private static ObjectMapper configure(ObjectMapper m) {
@@ -74,14 +91,23 @@ public final class SpecCodec {
         return fromYaml(text, sourceName, ModelSpec.class);
     }
 
+    /** Refuses a spec text longer than {@code max} characters before any parsing. */
+    private static String capped(String text, String sourceName, int max, String kind) {
+        if (text != null && text.length() > max) {
+            throw new SpecFormatException(sourceName, 0, "", "the " + kind + " spec is " + text.length()
+                    + " characters long, more than the " + max + " a spec may have");
+        }
+        return text;
+    }
+
     /** A model spec read from YAML with the line of every field (to place validation problems in the file). */
     public static LocatedSpec fromYamlLocated(String text, String sourceName) {
-        return located(parse(YAML, text, sourceName), sourceName);
+        return located(parse(YAML, capped(text, sourceName, MAX_YAML_CHARS, "YAML"), sourceName), sourceName);
     }
 
     /** A model spec read from JSON with the line of every field. */
     public static LocatedSpec fromJsonLocated(String text, String sourceName) {
-        return located(parse(JSON, text, sourceName), sourceName);
+        return located(parse(JSON, capped(text, sourceName, MAX_JSON_CHARS, "JSON"), sourceName), sourceName);
     }
 
     private static LocatedSpec located(Node root, String sourceName) {
@@ -93,11 +119,11 @@ public final class SpecCodec {
 
     /** Reads any spec record (or {@link org.mtl4j.api.spec.InputSpec}, {@link org.mtl4j.api.spec.Topology}). */
     public static <T> T fromJson(String text, String sourceName, Class<T> type) {
-        return new SpecReader(sourceName).read(parse(JSON, text, sourceName), type);
+        return new SpecReader(sourceName).read(parse(JSON, capped(text, sourceName, MAX_JSON_CHARS, "JSON"), sourceName), type);
     }
 
     public static <T> T fromYaml(String text, String sourceName, Class<T> type) {
-        return new SpecReader(sourceName).read(parse(YAML, text, sourceName), type);
+        return new SpecReader(sourceName).read(parse(YAML, capped(text, sourceName, MAX_YAML_CHARS, "YAML"), sourceName), type);
     }
 
     /** JSON object of vocabularies keyed by input name. */

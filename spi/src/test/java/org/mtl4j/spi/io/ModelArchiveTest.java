@@ -55,7 +55,7 @@ class ModelArchiveTest {
         assertThat(a.entry("state/optimizer.bin")).containsExactly(1, 2, 3, 0, -1);
         assertThatThrownBy(() -> a.entry("missing.bin"))
                 .isInstanceOf(ModelFileException.class)
-                .hasMessage(f + ": corrupt model archive: no backend entry 'missing.bin' (entries: [params.bin, "
+                .hasMessage(f + ": corrupt model file: no backend entry 'missing.bin' (entries: [params.bin, "
                         + "state/optimizer.bin])");
     }
 
@@ -156,7 +156,7 @@ class ModelArchiveTest {
         Files.write(cut, java.util.Arrays.copyOf(all, all.length / 2));
         assertThatThrownBy(() -> ModelArchive.read(cut))
                 .isInstanceOf(ModelFileException.class)
-                .hasMessage(cut + ": not an mtl4j model archive (not a readable zip file: zip END header not found)");
+                .hasMessage(cut + ": corrupt model file: not an mtl4j model archive (not a readable zip file: zip END header not found)");
     }
 
     @Test
@@ -165,17 +165,17 @@ class ModelArchiveTest {
         Files.writeString(text, "name: not a model\n");
         assertThatThrownBy(() -> ModelArchive.read(text))
                 .isInstanceOf(ModelFileException.class)
-                .hasMessage(text + ": not an mtl4j model archive (not a readable zip file: zip END header not found)");
+                .hasMessage(text + ": corrupt model file: not an mtl4j model archive (not a readable zip file: zip END header not found)");
 
         Path otherZip = dir.resolve("other.zip");
         writeZip(otherZip, Map.of("hello.txt", "hi"));
         assertThatThrownBy(() -> ModelArchive.read(otherZip))
-                .hasMessage(otherZip + ": not an mtl4j model archive (no 'mtl4j-format' entry; entries: [hello.txt])");
+                .hasMessage(otherZip + ": corrupt model file: not an mtl4j model archive (no 'mtl4j-format' entry; entries: [hello.txt])");
 
         Path wrongMagic = dir.resolve("magic.mtl");
         writeZip(wrongMagic, Map.of("mtl4j-format", "something else"));
         assertThatThrownBy(() -> ModelArchive.read(wrongMagic))
-                .hasMessage(wrongMagic + ": not an mtl4j model archive ('mtl4j-format' reads \"something else\")");
+                .hasMessage(wrongMagic + ": corrupt model file: not an mtl4j model archive ('mtl4j-format' reads \"something else\")");
     }
 
     @Test
@@ -192,7 +192,7 @@ class ModelArchiveTest {
         Path f = dir.resolve("nospec.mtl");
         writeZip(f, Map.of("mtl4j-format", "mtl4j-model-archive 1\n", "backend.txt", "dl4j"));
         assertThatThrownBy(() -> ModelArchive.read(f))
-                .hasMessage(f + ": corrupt model archive: no 'spec.json' entry");
+                .hasMessage(f + ": corrupt model file: no 'spec.json' entry");
         Path g = dir.resolve("badspec.mtl");
         writeZip(g, Map.of("mtl4j-format", "mtl4j-model-archive 1\n", "backend.txt", "dl4j",
                 "spec.json", "{\"name\": \"m\",\n\"topology\": {\"type\": \"mmoe\", \"experts\": 0, \"expertLayers\": [2]}}",
@@ -220,7 +220,7 @@ class ModelArchiveTest {
         Files.write(f, all);
         assertThatThrownBy(() -> ModelArchive.read(f))
                 .isInstanceOf(ModelFileException.class)
-                .hasMessageStartingWith(f + ": corrupt model archive: entry 'backend/params.bin' cannot be read (");
+                .hasMessageStartingWith(f + ": corrupt model file: entry 'backend/params.bin' cannot be read (");
     }
 
     private static int indexOf(byte[] hay, byte[] needle) {

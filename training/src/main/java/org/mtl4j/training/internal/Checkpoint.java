@@ -15,6 +15,7 @@ import java.util.zip.CRC32;
 import org.mtl4j.api.MtlException;
 import org.mtl4j.api.balance.PlainState;
 import org.mtl4j.api.internal.AtomicFiles;
+import org.mtl4j.training.CheckpointException;
 import org.mtl4j.api.train.EpochSummary;
 import org.mtl4j.api.train.StepDiagnostics;
 import org.mtl4j.api.train.TrainingHistory;
@@ -109,7 +110,7 @@ public record Checkpoint(List<String> tasks, int epoch, long stepInEpoch, long g
                 magic = null;
             }
             if (!MAGIC.equals(magic)) {
-                throw new MtlException("checkpoint " + file + " is not an mtl4j checkpoint (no \"" + MAGIC + "\" header)");
+                throw new CheckpointException("checkpoint " + file + " is not an mtl4j checkpoint (no \"" + MAGIC + "\" header)", false, null);
             }
             int version = d.readInt();
             if (version < VERSION && version >= 1) {
@@ -118,11 +119,11 @@ public record Checkpoint(List<String> tasks, int epoch, long stepInEpoch, long g
                         + " only and does not deserialise balancers: start the run again");
             }
             if (version != VERSION) {
-                throw new MtlException("checkpoint " + file + " has format version " + version + ", this mtl4j reads version " + VERSION);
+                throw new CheckpointException("checkpoint " + file + " has format version " + version + ", this mtl4j reads version " + VERSION, false, null);
             }
             long len = d.readLong();
             if (len < 0 || len > all.length) {
-                throw new MtlException("checkpoint " + file + " is truncated or corrupted (payload length " + len + ")");
+                throw new CheckpointException("checkpoint " + file + " is truncated or corrupted (payload length " + len + ")", false, null);
             }
             byte[] payload = new byte[(int) len];
             d.readFully(payload);
@@ -130,11 +131,15 @@ public record Checkpoint(List<String> tasks, int epoch, long stepInEpoch, long g
             CRC32 crc = new CRC32();
             crc.update(payload);
             if (crc.getValue() != expected) {
-                throw new MtlException("checkpoint " + file + " is corrupted (CRC-32 mismatch)");
+                throw new CheckpointException("checkpoint " + file + " is corrupted (CRC-32 mismatch)", false, null);
             }
-            return readPayload(new DataInputStream(new ByteArrayInputStream(payload)));
+            try {
+                return readPayload(new DataInputStream(new ByteArrayInputStream(payload)));
+            } catch (IllegalArgumentException | java.io.EOFException | java.io.UTFDataFormatException e) {
+                throw new CheckpointException("checkpoint " + file + " is corrupted (" + e.getMessage() + ")", false, e);
+            }
         } catch (java.io.EOFException e) {
-            throw new MtlException("checkpoint " + file + " is truncated (" + all.length + " bytes)", e);
+            throw new CheckpointException("checkpoint " + file + " is truncated (" + all.length + " bytes)", false, e);
         }
     }
 
@@ -170,7 +175,7 @@ public record Checkpoint(List<String> tasks, int epoch, long stepInEpoch, long g
         long stepInEpoch = d.readLong();
         long globalStep = d.readLong();
         double[] lossSum = readDoubles(d);
-        long[] labelled = new long[d.readInt()];
+        long[] labelled = new long[count(d, 8, "per-task label counts")];
         for (int i = 0; i < labelled.length; i++) {
             labelled[i] = d.readLong();
         }
@@ -178,10 +183,7 @@ public record Checkpoint(List<String> tasks, int epoch, long stepInEpoch, long g
         EpochState es = new EpochState(lossSum, labelled, weightSum, d.readLong(), d.readLong(), d.readDouble());
         EarlyStop stop = new EarlyStop(d.readDouble(), d.readInt(), d.readInt(), readBytes(d));
         TrainingHistory history = readHistory(d);
-        int nb = d.readInt();
-        if (nb < 0 || nb > 4096) {
-            throw new IOException("corrupt balancer count " + nb);
-        }
+        int nb = count(d, 4, "balancer states");
         List<PlainState> balancers = new ArrayList<>();
         for (int i = 0; i < nb; i++) {
             balancers.add(PlainState.read(d));
@@ -234,21 +236,21 @@ public record Checkpoint(List<String> tasks, int epoch, long stepInEpoch, long g
 
     private static TrainingHistory readHistory(DataInputStream d) throws IOException {
         List<String> tasks = readStrings(d);
-        int ne = d.readInt();
+        int ne = count(d, 4, "epochs");
         List<EpochSummary> epochs = new ArrayList<>();
         for (int i = 0; i < ne; i++) {
             int epoch = d.readInt();
             Map<String, Double> train = readMap(d);
             Map<String, Double> weights = readMap(d);
             Map<String, Double> validLoss = readMap(d);
-            int nm = d.readInt();
+            int nm = count(d, 2, "metric maps");
             Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
             for (int j = 0; j < nm; j++) {
                 metrics.put(d.readUTF(), readMap(d));
             }
             epochs.add(new EpochSummary(epoch, train, weights, validLoss, metrics, d.readLong(), d.readDouble()));
         }
-        int nd = d.readInt();
+        int nd = count(d, 12, "step diagnostics");
         List<StepDiagnostics> diags = new ArrayList<>();
         for (int i = 0; i < nd; i++) {
             long step = d.readLong();
@@ -256,14 +258,14 @@ public record Checkpoint(List<String> tasks, int epoch, long stepInEpoch, long g
             double[] losses = readDoubles(d);
             double[] weights = readDoubles(d);
             double[] norms = readDoubles(d);
-            double[][] cos = new double[d.readInt()][];
+            double[][] cos = new double[count(d, 4, "cosine rows")][];
             for (int r = 0; r < cos.length; r++) {
                 cos[r] = readDoubles(d);
             }
             double conflict = d.readDouble();
             double norm = d.readDouble();
             List<String> clipped = readStrings(d);
-            int ng = d.readInt();
+            int ng = count(d, 6, "gate utilisations");
             Map<String, double[]> gates = new LinkedHashMap<>();
             for (int g = 0; g < ng; g++) {
                 gates.put(d.readUTF(), readDoubles(d));
@@ -283,7 +285,7 @@ public record Checkpoint(List<String> tasks, int epoch, long stepInEpoch, long g
     }
 
     private static Map<String, Double> readMap(DataInputStream d) throws IOException {
-        int n = d.readInt();
+        int n = count(d, 10, "map");
         Map<String, Double> m = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
             m.put(d.readUTF(), d.readDouble());
@@ -299,7 +301,7 @@ public record Checkpoint(List<String> tasks, int epoch, long stepInEpoch, long g
     }
 
     private static List<String> readStrings(DataInputStream d) throws IOException {
-        int n = d.readInt();
+        int n = count(d, 2, "list of names");
         List<String> s = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             s.add(d.readUTF());
@@ -314,8 +316,21 @@ public record Checkpoint(List<String> tasks, int epoch, long stepInEpoch, long g
         }
     }
 
+    /**
+     * A count read from the file, checked against the bytes left before anything is allocated: a
+     * crafted length (its CRC recomputed) must not allocate gigabytes.
+     */
+    private static int count(DataInputStream d, int minBytesEach, String what) throws IOException {
+        int n = d.readInt();
+        int left = d.available();
+        if (n < 0 || (long) n * minBytesEach > left) {
+            throw new IllegalArgumentException(what + ": length " + n + " in a payload with " + left + " bytes left");
+        }
+        return n;
+    }
+
     private static double[] readDoubles(DataInputStream d) throws IOException {
-        double[] v = new double[d.readInt()];
+        double[] v = new double[count(d, 8, "array of numbers")];
         for (int i = 0; i < v.length; i++) {
             v[i] = d.readDouble();
         }
@@ -333,8 +348,12 @@ public record Checkpoint(List<String> tasks, int epoch, long stepInEpoch, long g
 
     private static byte[] readBytes(DataInputStream d) throws IOException {
         int n = d.readInt();
-        if (n < 0) {
+        if (n == -1) {
             return null;
+        }
+        if (n < 0 || n > d.available()) {
+            throw new IllegalArgumentException("byte block: length " + n + " in a payload with " + d.available()
+                    + " bytes left");
         }
         byte[] b = new byte[n];
         d.readFully(b);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.mtl4j.api.MtlException;
+import org.mtl4j.training.CheckpointException;
 
 /**
  * A run's checkpoint folder: {@code step-<global step>.ckpt}, {@code epoch-<epoch>.ckpt} and
@@ -19,11 +20,14 @@ import org.mtl4j.api.MtlException;
 public final class CheckpointStore {
     /** The file name of the newest checkpoint in a folder. */
     public static final String LATEST = "latest.ckpt";
+    /** The state before the first step: the good checkpoint of a run whose first steps diverge. */
+    public static final String INITIAL = "initial.ckpt";
 
     private final Path dir;
     private final int keep;
     private final Deque<Path> stepFiles = new ArrayDeque<>();
     private final Deque<Path> epochFiles = new ArrayDeque<>();
+    private final GoodCheckpoints good = new GoodCheckpoints();
 
     /** Opens a folder (it need not exist yet), listing the checkpoints already there, oldest first. */
     public CheckpointStore(Path dir, int keep) {
@@ -31,6 +35,23 @@ public final class CheckpointStore {
         this.keep = keep;
         existing("step-", stepFiles);
         existing("epoch-", epochFiles);
+    }
+
+    /** Writes {@code initial.ckpt} (never pruned) and {@code latest.ckpt}: the state before the first step. */
+    public void writeInitial(Checkpoint c) {
+        write(c, INITIAL, new ArrayDeque<>());
+    }
+
+    /**
+     * After a divergence at {@code step}: points {@code latest.ckpt} at the newest checkpoint that was
+     * followed by a finite step (see {@link GoodCheckpoints}); a failure is attached to {@code ex}.
+     */
+    public void keepGood(RuntimeException ex, long step) {
+        try {
+            good.rewind(dir.resolve(LATEST), step);
+        } catch (IOException e) {
+            ex.addSuppressed(e);
+        }
     }
 
     /** Writes a step checkpoint and {@code latest.ckpt}, then prunes. */
@@ -47,6 +68,7 @@ public final class CheckpointStore {
         Path file = dir.resolve(name);
         try {
             c.write(file, dir.resolve(LATEST));
+            good.written(file, c.globalStep());
             kept.remove(file);
             kept.addLast(file);
             while (kept.size() > keep) {
@@ -61,7 +83,7 @@ public final class CheckpointStore {
     public static Checkpoint read(Path fileOrDir, List<String> tasks) {
         Path file = Files.isDirectory(fileOrDir) ? fileOrDir.resolve(LATEST) : fileOrDir;
         if (!Files.isRegularFile(file)) {
-            throw new MtlException("resume checkpoint " + file + " does not exist");
+            throw new CheckpointException("resume checkpoint " + file + " does not exist", false, null);
         }
         Checkpoint c;
         try {
@@ -70,7 +92,8 @@ public final class CheckpointStore {
             throw new MtlException("could not read checkpoint " + file + ": " + e, e);
         }
         if (!c.tasks().equals(tasks)) {
-            throw new MtlException("checkpoint " + file + " was written for tasks " + c.tasks() + ", the model has " + tasks);
+            throw new CheckpointException("checkpoint " + file + " was written for tasks " + c.tasks() + ", the model has " + tasks
+                    + ": resume with the spec the run started with", true, null);
         }
         return c;
     }

@@ -16,7 +16,9 @@ import org.mtl4j.api.metric.Metric;
 import org.mtl4j.api.spec.TrainingSpec;
 import org.mtl4j.api.train.EpochSummary;
 import org.mtl4j.api.train.TrainingHistory;
+import org.mtl4j.api.train.TrainingDivergedException;
 import org.mtl4j.api.train.TrainingListener;
+import org.mtl4j.training.CheckpointException;
 import org.mtl4j.training.Evaluator;
 import org.mtl4j.training.HistoryRecorder;
 import org.mtl4j.training.Trainer;
@@ -37,6 +39,7 @@ public final class EpochLoop {
     private long stepInEpoch;
     private long globalStep;
     private Checkpoint.EpochState sums;
+    private boolean resumed;
 
     private final List<TrainingListener> listeners;
     private final Function<String, Metric> metrics;
@@ -56,7 +59,13 @@ public final class EpochLoop {
     }
 
     public void resume(Checkpoint c, Path file) {
-        EarlyStopper.restoreSnapshot(model, c.modelState());
+        try {
+            EarlyStopper.restoreSnapshot(model, c.modelState());
+        } catch (RuntimeException e) {
+            throw new CheckpointException("checkpoint " + file + " does not fit this model (" + e.getMessage() + "): resume "
+                    + "with the spec and the training data the run started with", true, e);
+        }
+        resumed = true;
         epoch = c.epoch();
         stepInEpoch = c.stepInEpoch();
         globalStep = c.globalStep();
@@ -73,6 +82,9 @@ public final class EpochLoop {
         for (TrainingListener l : listeners) {
             l.onStart(model.spec(), data.size());
         }
+        if (store != null && !resumed) {
+            store.writeInitial(checkpoint()); // the good checkpoint of a run that diverges at once
+        }
         String stopReason = recorder.history().stopReason();
         Evaluation lastEval = null;
         int lastEvalEpoch = -1;
@@ -80,21 +92,41 @@ public final class EpochLoop {
             long skip = stepInEpoch;
             long t0 = System.nanoTime();
             double secondsBefore = sums.seconds();
+            Batch lastBatch = null;
+            long epochStartStep = globalStep;
             try (BatchStream stream = data.batches(ts.batchSize(), true, Trainer.epochSeed(ts.seed(), epoch))) {
                 long index = 0;
                 while (stream.hasNext()) {
                     Batch b = stream.next();
+                    lastBatch = b.size() > 0 ? b : lastBatch;
                     if (index++ < skip) {
                         continue;
                     }
                     if (b.size() > 0) {
-                        step(b, ts);
+                        try {
+                            step(b, ts);
+                        } catch (TrainingDivergedException ex) {
+                            if (store != null) {
+                                store.keepGood(ex, ex.step());
+                            }
+                            throw ex;
+                        }
                     }
                     stepInEpoch = index;
                     if (store != null && checkpointEvery > 0 && b.size() > 0 && globalStep % checkpointEvery == 0) {
                         sums = sums.withSeconds(secondsBefore + (System.nanoTime() - t0) / 1e9);
                         store.writeStep(checkpoint(), globalStep);
                     }
+                }
+            }
+            if (lastBatch != null) {
+                try {
+                    pipeline.guard().checkOutputs(model.predict(lastBatch), lastBatch, model.spec().tasks(), globalStep - 1);
+                } catch (TrainingDivergedException ex) {
+                    if (store != null) {
+                        store.keepGood(ex, epochStartStep + 1); // the state at the epoch's start passed this check
+                    }
+                    throw ex;
                 }
             }
             sums = sums.withSeconds(secondsBefore + (System.nanoTime() - t0) / 1e9);

@@ -21,6 +21,7 @@ import org.mtl4j.api.balance.Stateful;
 import org.mtl4j.api.balance.WeightingContext;
 import org.mtl4j.api.train.StepDiagnostics;
 import org.mtl4j.api.train.TrainingDivergedException;
+import org.mtl4j.training.CheckpointException;
 
 /**
  * One run's way from a training step's losses to the gradient the optimiser applies: loss
@@ -41,6 +42,7 @@ public final class GradientPipeline {
     private final List<Clipper> clippers;
     private final List<Clipper> taskClippers;
     private final List<Clipper> finalClippers;
+    private final DivergenceGuard guard;
     private List<GradientVector> buffers;
     private List<GradientVector> shared;
     private List<GradientVector> lastLayer;
@@ -56,6 +58,12 @@ public final class GradientPipeline {
         this.clippers = List.copyOf(clippers);
         this.taskClippers = this.clippers.stream().filter(c -> c.stage() == Clipper.Stage.TASK_GRADIENTS).toList();
         this.finalClippers = this.clippers.stream().filter(c -> c.stage() != Clipper.Stage.TASK_GRADIENTS).toList();
+        this.guard = new DivergenceGuard(tasks);
+    }
+
+    /** Divergence beyond NaN/Inf (issue 14): loss caps and rises per step, saturated outputs per epoch. */
+    public DivergenceGuard guard() {
+        return guard;
     }
 
     public LossWeighting weighting() {
@@ -74,6 +82,7 @@ public final class GradientPipeline {
                 throw new TrainingDivergedException(tasks.get(k), step, "loss");
             }
         }
+        guard.check(tl.losses(), tl.labelled(), step);
         WeightingContext wc = new WeightingContext(step, epoch, tl.losses().clone(), tl.labelled().clone());
         double[] w = checkWeights(weighting.weights(wc), step);
         boolean combine = aggregator != null || !taskClippers.isEmpty();
@@ -83,10 +92,14 @@ public final class GradientPipeline {
         double[][] cos = null;
         if (perTask) {
             taskGradients(ts);
+            List<Integer> bad = new ArrayList<>();
             for (int k = 0; k < buffers.size(); k++) {
                 if (!buffers.get(k).isFinite()) {
-                    throw new TrainingDivergedException(tasks.get(k), step, "gradient");
+                    bad.add(k);
                 }
+            }
+            if (!bad.isEmpty()) {
+                throw new TrainingDivergedException(guard.worst(bad), step, "gradient");
             }
             if (diagnose) {
                 norms = new double[tasks.size()];
@@ -205,9 +218,11 @@ public final class GradientPipeline {
 
     /** The task to blame for a non-finite final gradient: a task block, else a task gradient, else "*". */
     private String culprit(TrainingStep ts, boolean perTaskDone) {
+        // every task whose own gradient is non-finite; of several, the one whose loss rose most
+        java.util.Set<Integer> bad = new java.util.TreeSet<>();
         for (ParameterBlock b : ts.parameterBlocks()) {
-            if (b.task() != null && !b.gradient().isFinite()) {
-                return b.task();
+            if (b.task() != null && tasks.contains(b.task()) && !b.gradient().isFinite()) {
+                bad.add(tasks.indexOf(b.task()));
             }
         }
         if (!perTaskDone) {
@@ -215,14 +230,14 @@ public final class GradientPipeline {
                 taskGradients(ts);
                 for (int k = 0; k < buffers.size(); k++) {
                     if (!shared.get(k).isFinite()) {
-                        return tasks.get(k);
+                        bad.add(k);
                     }
                 }
             } catch (RuntimeException e) {
                 // the backend cannot give per-task gradients: the task stays unknown
             }
         }
-        return "*";
+        return bad.isEmpty() ? "*" : guard.worst(List.copyOf(bad));
     }
 
     /** The balancers' states as plain data: the weighting, the aggregator, then each clipper. */
@@ -239,8 +254,8 @@ public final class GradientPipeline {
     /** Restores what {@link #saveStates()} wrote into this run's fresh balancers. */
     public void restoreStates(List<PlainState> states, Path file) {
         if (states.size() != 2 + clippers.size()) {
-            throw new MtlException("checkpoint " + file + " was written with " + (states.size() - 2) + " clippers, this run has "
-                    + clippers.size());
+            throw new CheckpointException("checkpoint " + file + " was written with " + (states.size() - 2)
+                    + " clippers, this run has " + clippers.size() + ": resume with the spec the run started with", true, null);
         }
         restore(weighting, states.get(0), file);
         if (aggregator != null) {
@@ -255,8 +270,9 @@ public final class GradientPipeline {
         try {
             balancer.restoreState(state);
         } catch (IllegalArgumentException e) {
-            throw new MtlException("checkpoint " + file + ": the saved state does not fit balancer "
-                    + balancer.getClass().getName() + ": " + e.getMessage(), e);
+            throw new CheckpointException("checkpoint " + file + ": the saved state does not fit balancer "
+                    + balancer.getClass().getName() + ": " + e.getMessage() + " (resume with the spec the run started with)",
+                    true, e);
         }
     }
 }

@@ -103,7 +103,8 @@ public final class CompareCommand implements Callable<Integer> {
         }
         PrintWriter w = command.commandLine().getOut();
         PrintWriter err = command.commandLine().getErr();
-        Path dir = out != null ? Files.createDirectories(out) : Files.createTempDirectory("mtl4j-compare-");
+        Path dir = out != null ? Files.createDirectories(org.mtl4j.cli.internal.OutputPaths.runDirectory("--out", out))
+                : Files.createTempDirectory("mtl4j-compare-");
         Pipeline p = new Pipeline(engine, w, err).progress(!noProgress).checkpointEvery(0).badRows(badRows);
         Map<String, Pipeline.Outcome> outcomes = new LinkedHashMap<>();
         List<Entry> all = new ArrayList<>(entries);

@@ -83,7 +83,8 @@ public final class DemoCommand implements Callable<Integer> {
         engine.check(spec, "demo spec");
         PrintWriter out = command.commandLine().getOut();
         PrintWriter err = command.commandLine().getErr();
-        Path d = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("mtl4j-demo-");
+        Path d = dir != null ? Files.createDirectories(org.mtl4j.cli.internal.OutputPaths.runDirectory("--dir", dir))
+                : Files.createTempDirectory("mtl4j-demo-");
         FunnelGenerator gen = new FunnelGenerator();
         Path train = d.resolve("train.csv");
         Path test = d.resolve("test.csv");

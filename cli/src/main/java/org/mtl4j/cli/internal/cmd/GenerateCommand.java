@@ -96,7 +96,7 @@ public final class GenerateCommand implements Callable<Integer> {
         if (kind != Kind.MMOE && (numpy || setting != null || topology != null || rho != null)) {
             throw new CliException(ExitCodes.USAGE, "--rho, --setting, --numpy and --topology are options of mmoe, not " + kind.id());
         }
-        Files.createDirectories(out);
+        Files.createDirectories(org.mtl4j.cli.internal.OutputPaths.runDirectory("--out", out));
         PrintWriter o = command.commandLine().getOut();
         Path train = out.resolve("train.csv");
         Path test = out.resolve("test.csv");

@@ -65,6 +65,7 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        org.mtl4j.cli.internal.OutputPaths.outputFile("--out", out);
         Engine engine = Engine.create();
         long rows = 0;
         try (TrainedModel m = engine.load(model)) {

@@ -54,6 +54,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(command.commandLine(),
                     "--checkpoint-every must be >= 0, found " + checkpointEvery);
         }
+        org.mtl4j.cli.internal.OutputPaths.runDirectory("--out", out);
         Engine engine = Engine.create();
         SpecFiles.Loaded loaded = SpecFiles.load(spec, engine);
         Pipeline p = new Pipeline(engine, command.commandLine().getOut(), command.commandLine().getErr())

@@ -39,7 +39,23 @@ final class Scalars {
         if (n instanceof Node.Scalar) {
             Node.Scalar s = (Node.Scalar) n;
             if (s.type() == Node.Scalar.Type.INTEGER || s.type() == Node.Scalar.Type.DECIMAL) {
-                return Double.parseDouble(s.text());
+                // YAML's special floats come as decimals with their YAML spelling; the spec's own checks refuse them
+                switch (s.text().toLowerCase(java.util.Locale.ROOT)) {
+                    case ".nan":
+                        return Double.NaN;
+                    case ".inf":
+                    case "+.inf":
+                        return Double.POSITIVE_INFINITY;
+                    case "-.inf":
+                        return Double.NEGATIVE_INFINITY;
+                    default:
+                        break;
+                }
+                try {
+                    return Double.parseDouble(s.text());
+                } catch (NumberFormatException e) {
+                    throw new SpecFormatException(source, n.line(), path, "expected a number, found " + n.describe());
+                }
             }
             if (s.type() == Node.Scalar.Type.STRING) {
                 if (NUMBER.matcher(s.text()).matches()) {

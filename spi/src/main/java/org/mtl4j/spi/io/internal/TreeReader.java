@@ -44,6 +44,12 @@ public final class TreeReader {
     public Node read(JsonParser p) throws IOException {
         int line = line(p.currentTokenLocation());
         JsonToken t = p.currentToken();
+        if (p instanceof com.fasterxml.jackson.dataformat.yaml.YAMLParser y && (y.isCurrentAlias() || y.getCurrentAnchor() != null)) {
+            // Jackson reads an alias as the plain string of its name: refuse both ends instead
+            throw new SpecFormatException(source, line, "", "YAML anchors and aliases are not supported (found "
+                    + (y.isCurrentAlias() ? "*" : "&") + (y.isCurrentAlias() ? p.getText() : y.getCurrentAnchor())
+                    + "): write the value out in full");
+        }
         switch (t) {
             case START_OBJECT: {
                 Node.Obj obj = new Node.Obj(line);

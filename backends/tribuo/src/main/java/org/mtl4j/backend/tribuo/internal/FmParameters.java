@@ -133,6 +133,10 @@ public final class FmParameters implements Parameters {
                 int r = in.readInt();
                 int c = in.readInt();
                 in.reset();
+                if (r < 0 || c < 0 || (long) r * c * 8 > in.available()) {
+                    // a crafted shape: refuse before allocating r x c doubles
+                    throw new IOException("a tensor of " + r + " x " + c + " in " + in.available() + " remaining bytes");
+                }
                 Tensor t = matrix ? new FmMatrix(r, c) : new FmVector(c);
                 Tensors.readRows(in, rows(t));
                 out.add(t);

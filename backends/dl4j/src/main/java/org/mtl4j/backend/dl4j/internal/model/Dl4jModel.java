@@ -511,17 +511,26 @@ public final class Dl4jModel implements TrainableModel {
         return bo.toByteArray();
     }
 
+    /** A count of doubles read from a file, checked against the bytes left before allocating (a crafted length). */
+    private static int boundedCount(DataInputStream d) throws IOException {
+        int n = d.readInt();
+        if (n < 0 || (long) n * 8 > d.available()) {
+            throw new IOException("an array of " + n + " numbers in " + d.available() + " remaining bytes");
+        }
+        return n;
+    }
+
     private static Map<String, Dataset.DenseStats> decodeStats(Path file, byte[] bytes) throws IOException {
         try (DataInputStream d = new DataInputStream(new ByteArrayInputStream(bytes))) {
             int n = d.readInt();
             Map<String, Dataset.DenseStats> out = new LinkedHashMap<>();
             for (int i = 0; i < n; i++) {
                 String name = d.readUTF();
-                double[] mean = new double[d.readInt()];
+                double[] mean = new double[boundedCount(d)];
                 for (int j = 0; j < mean.length; j++) {
                     mean[j] = d.readDouble();
                 }
-                double[] std = new double[d.readInt()];
+                double[] std = new double[boundedCount(d)];
                 for (int j = 0; j < std.length; j++) {
                     std[j] = d.readDouble();
                 }
