@@ -271,8 +271,7 @@ public final class GradientPipeline {
             balancer.restoreState(state);
         } catch (IllegalArgumentException e) {
             throw new CheckpointException("checkpoint " + file + ": the saved state does not fit balancer "
-                    + balancer.getClass().getName() + ": " + e.getMessage() + " (resume with the spec the run started with)",
-                    true, e);
+                    + balancer.getClass().getName() + ": " + e.getMessage(), true, e);
         }
     }
 }
