@@ -124,7 +124,7 @@ public final class BagOfWordsEncoder implements Encoder {
     @Override
     public void backward(INDArray gradOutput) {
         float[] g = gradOutput.dup('c').data().asFloat();
-        DataBuffer dst = table.grad().data();
+        org.mtl4j.backend.dl4j.internal.nn.RowBlock dst = table.rowGradient();
         for (int r = 0; r < rows; r++) {
             int count = count(r);
             if (count == 0) {
@@ -135,10 +135,7 @@ public final class BagOfWordsEncoder implements Encoder {
                 if (ids[i] == Vocabulary.PAD) {
                     continue;
                 }
-                long at = (long) ids[i] * dim;
-                for (int j = 0; j < dim; j++) {
-                    dst.put(at + j, dst.getFloat(at + j) + g[r * dim + j] * inv);
-                }
+                dst.add(ids[i], g, r * dim, inv);
             }
         }
     }

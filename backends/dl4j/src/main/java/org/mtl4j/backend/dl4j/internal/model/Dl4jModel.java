@@ -71,11 +71,12 @@ public final class Dl4jModel implements TrainableModel {
     private Mat[] dz;
     private Mat[] dh;
 
-    private final Nd4jGradientVector whole;
-    private final Nd4jGradientVector sharedAll;
-    private List<ParameterBlock> blocks;
-    private INDArray accumulator;
-    private Nd4jGradientVector[] taskVectors;
+    private final SparseGradientVector whole;
+    private final SparseGradientVector sharedAll;
+    private final SparseGradientVector lastShared;
+    private List<ParameterBlock> denseBlocks;
+    private SparseGradientVector accumulator;
+    private final Map<ParameterScope, SparseGradientVector[]> taskVectors = new java.util.EnumMap<>(ParameterScope.class);
 
     public Dl4jModel(ModelSpec spec, Map<String, Vocabulary> vocabularies, Map<String, Dataset.DenseStats> denseStats, String version) {
         this.spec = spec;
@@ -112,8 +113,20 @@ public final class Dl4jModel implements TrainableModel {
         store.allocate(seed);
         trunk.initialise();
         optimizer = new Optimizer(spec.optimizer(), store, spec);
-        whole = new Nd4jGradientVector(slice(store.grads(), 0, store.length()));
-        sharedAll = new Nd4jGradientVector(slice(store.grads(), 0, store.sharedLength()));
+        List<org.mtl4j.backend.dl4j.internal.nn.RowBlock> all = new ArrayList<>();
+        List<org.mtl4j.backend.dl4j.internal.nn.RowBlock> shared = new ArrayList<>();
+        for (Param p : store.tables()) {
+            all.add(p.rowGradient());
+            if (p.shared()) {
+                shared.add(p.rowGradient());
+            }
+        }
+        org.mtl4j.backend.dl4j.internal.nn.RowBlock[] none = new org.mtl4j.backend.dl4j.internal.nn.RowBlock[0];
+        whole = new SparseGradientVector(new Nd4jGradientVector(slice(store.grads(), 0, store.gradLength())), all.toArray(none));
+        sharedAll = new SparseGradientVector(new Nd4jGradientVector(slice(store.grads(), 0, store.sharedGradLength())),
+                shared.toArray(none));
+        lastShared = new SparseGradientVector(new Nd4jGradientVector(slice(store.grads(),
+                Math.min(store.lastSharedGradOffset(), store.sharedGradLength()), store.sharedGradLength())), none);
         provenance = new Provenance(BACKEND, version, version, Dl4jVersions.libraries(), seed, null, null, Instant.now().toString(),
                 Map.of());
     }
@@ -128,7 +141,8 @@ public final class Dl4jModel implements TrainableModel {
         return flat.get(NDArrayIndex.interval(from, to));
     }
 
-    ParamStore store() {
+    /** The parameter store (tests, diagnostics). */
+    public ParamStore store() {
         return store;
     }
 
@@ -211,7 +225,7 @@ public final class Dl4jModel implements TrainableModel {
     private final class Step implements TrainingStep {
         private final long gen;
         private final TaskLosses losses;
-        private Nd4jGradientVector sharedView;
+        private SparseGradientVector sharedView;
 
         Step(long gen, TaskLosses losses) {
             this.gen = gen;
@@ -249,32 +263,30 @@ public final class Dl4jModel implements TrainableModel {
         public List<GradientVector> taskGradients(double[] taskWeights, ParameterScope scope) {
             check();
             checkWeights(taskWeights);
-            long hi = store.sharedLength();
-            long lo = scope == ParameterScope.LAST_SHARED_LAYER ? Math.min(store.lastSharedOffset(), hi) : 0;
+            SparseGradientVector view = scope == ParameterScope.LAST_SHARED_LAYER ? lastShared : sharedAll;
             if (accumulator == null) {
-                accumulator = Nd4j.create(DataType.FLOAT, store.grads().length());
+                accumulator = (SparseGradientVector) whole.zerosLike();
             }
-            Mat acc = Mat.of(accumulator);
-            Mat grads = Mat.of(store.grads());
-            // (two small wrapper objects per call; the ND4J memory behind them is allocated once)
-            acc.zero();
+            // the weighted sum of the T passes over every parameter, dense part and touched table rows
+            accumulator.zero();
+            SparseGradientVector[] vectors = taskVectors.computeIfAbsent(scope, s -> new SparseGradientVector[t]);
             List<GradientVector> out = new ArrayList<>(t);
             double[] onehot = new double[t];
             for (int k = 0; k < t; k++) {
                 Arrays.fill(onehot, 0);
                 onehot[k] = 1;
                 backwardPass(onehot);
-                Nd4jGradientVector v = taskVector(k, hi - lo);
-                if (hi > lo) {
-                    v.assign(new Nd4jGradientVector(slice(store.grads(), lo, hi)));
+                if (vectors[k] == null) {
+                    vectors[k] = (SparseGradientVector) view.zerosLike();
                 }
-                out.add(v);
+                vectors[k].assign(view);
+                out.add(vectors[k]);
                 if (taskWeights[k] != 0) {
-                    Blas.axpy((float) taskWeights[k], grads, acc);
+                    accumulator.axpy(taskWeights[k], whole);
                 }
             }
-            Blas.copy(acc, grads);
-            sharedView = lo == 0 ? sharedAll : new Nd4jGradientVector(slice(store.grads(), lo, hi));
+            whole.assign(accumulator);
+            sharedView = view;
             return out;
         }
 
@@ -299,29 +311,42 @@ public final class Dl4jModel implements TrainableModel {
         }
     }
 
-    /** Per-task gradient buffers, reused from step to step (valid until the next step, as the SPI allows). */
-    private Nd4jGradientVector taskVector(int task, long length) {
-        if (taskVectors == null || taskVectors[task] == null || taskVectors[task].length() != length) {
-            if (taskVectors == null) {
-                taskVectors = new Nd4jGradientVector[t];
-            }
-            taskVectors[task] = new Nd4jGradientVector(Nd4j.create(DataType.FLOAT, length));
-        }
-        return taskVectors[task];
-    }
-
+    /**
+     * One block per dense tensor (views of the flat buffers, built once), then one per embedding table
+     * that the last backward pass touched, covering only its touched rows: units = touched rows, the
+     * gradient writes through to the table's row block, the values are a copy of those rows. Untouched
+     * rows have a zero gradient, so unit-wise clipping (AGC) on these blocks is exactly AGC on the whole
+     * table, at a cost in touched rows.
+     */
     List<ParameterBlock> parameterBlocks() {
-        if (blocks == null) {
+        if (denseBlocks == null) {
             List<ParameterBlock> l = new ArrayList<>();
             for (Param p : store.params()) {
+                if (p.table()) {
+                    continue;
+                }
                 long from = p.offset();
                 long to = from + p.length();
                 l.add(new ParameterBlock(p.name(), new Nd4jGradientVector(slice(store.values(), from, to)),
-                        new Nd4jGradientVector(slice(store.grads(), from, to)), p.units(), p.shared(), p.shared() ? null : p.owner()));
+                        new Nd4jGradientVector(slice(store.grads(), p.gradOffset(), p.gradOffset() + p.length())), p.units(),
+                        p.shared(), p.shared() ? null : p.owner()));
             }
-            blocks = List.copyOf(l);
+            denseBlocks = List.copyOf(l);
         }
-        return blocks;
+        if (store.tables().isEmpty()) {
+            return denseBlocks;
+        }
+        List<ParameterBlock> l = new ArrayList<>(denseBlocks);
+        for (Param p : store.tables()) {
+            org.mtl4j.backend.dl4j.internal.nn.RowBlock rb = p.rowGradient();
+            if (rb.count() == 0) {
+                continue;
+            }
+            TouchedRowsVector g = new TouchedRowsVector(rb);
+            l.add(new ParameterBlock(p.name(), g.tableRows(Mat.of(p.value()).buffer()), g, rb.count(), p.shared(),
+                    p.shared() ? null : p.owner()));
+        }
+        return l;
     }
 
     // ------------------------------------------------------------------ model facts
@@ -373,9 +398,12 @@ public final class Dl4jModel implements TrainableModel {
         return store.values();
     }
 
-    /** The flat gradient buffer (a view). */
+    /**
+     * The whole gradient in the layout of {@link #parameters()}, tables written densely: a COPY for tests
+     * and diagnostics (the model keeps table gradients as touched rows).
+     */
     public INDArray gradients() {
-        return store.grads();
+        return Nd4j.createFromArray(store.gradientArray());
     }
 
     /** Length of the shared prefix of the flat buffers. */
