@@ -32,6 +32,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * throughput --csv F [--rows N] [--models a,b] [--batches 256,2048] --out F [--quick]
  * balancers [--tasks 2,3,5] [--balancers a,b] --out F [--quick]
  * tribuo --csv F [--rows N] --out F [--quick]
+ * funnel-world --users N --items N --rows N --test-rows N [--seed 11] --train F --test F
+ * scale --backend dl4j|tribuo --users N --items N --train F --test F --out F
  * report --dir D --out F
  * </pre>
  * Every JMH option not given here keeps the benchmark class's annotation; {@code --quick} runs one
@@ -59,6 +61,15 @@ public final class BenchMain {
             case "tribuo":
                 tribuo(o);
                 break;
+            case "funnel-world":
+                ScaleBench.world(Integer.parseInt(required(o, "users")), Integer.parseInt(required(o, "items")),
+                        Long.parseLong(required(o, "rows")), Long.parseLong(required(o, "test-rows")),
+                        Long.parseLong(o.getOrDefault("seed", "11")), Path.of(required(o, "train")), Path.of(required(o, "test")));
+                break;
+            case "scale":
+                ScaleBench.run(required(o, "backend"), Integer.parseInt(required(o, "users")), Integer.parseInt(required(o, "items")),
+                        Path.of(required(o, "train")), Path.of(required(o, "test")), Path.of(required(o, "out")));
+                break;
             case "report":
                 String md = ResultsReport.render(Path.of(required(o, "dir")));
                 Files.writeString(Path.of(required(o, "out")), md, StandardCharsets.UTF_8);
@@ -70,7 +81,7 @@ public final class BenchMain {
     }
 
     private static void usage(String why) {
-        throw new IllegalArgumentException(why + " (commands: generate, throughput, balancers, tribuo, report; see the"
+        throw new IllegalArgumentException(why + " (commands: generate, throughput, balancers, tribuo, funnel-world, scale, report; see the"
                 + " javadoc of org.mtl4j.bench.BenchMain)");
     }
 
