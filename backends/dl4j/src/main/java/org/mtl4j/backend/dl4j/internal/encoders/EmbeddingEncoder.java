@@ -10,12 +10,13 @@ import org.mtl4j.api.spec.Pooling;
 import org.mtl4j.backend.dl4j.internal.nn.EmbeddingTables;
 import org.mtl4j.backend.dl4j.internal.nn.Mat;
 import org.mtl4j.backend.dl4j.internal.nn.Param;
+import org.mtl4j.backend.dl4j.internal.nn.RowBlock;
 
 /**
  * Categorical ids (one row each) or multi-hot bags (mean or sum of the rows of a bag) looked up in
  * an embedding table. An id outside the table maps to the out-of-vocabulary row, never to an error.
  * The lookup and the scatter-add of the gradient are index copies straight on the table's ND4J
- * memory, the gradient goes into the table's sparse {@link org.mtl4j.backend.dl4j.internal.nn.RowBlock}
+ * memory, the gradient goes into the table's sparse {@link RowBlock}
  * (one row per id), so the step never touches the rest of the table.
  */
 public final class EmbeddingEncoder implements MatEncoder {
@@ -107,7 +108,7 @@ public final class EmbeddingEncoder implements MatEncoder {
     public void backwardFrom(Mat g) {
         int n = batch;
         float[] d = g.get(grad);
-        org.mtl4j.backend.dl4j.internal.nn.RowBlock rows = table.rowGradient();
+        RowBlock rows = table.rowGradient();
         if (bag) {
             for (int r = 0; r < n; r++) {
                 int from = offsets[r];

@@ -9,6 +9,7 @@ import org.mtl4j.api.data.Vocabulary;
 import org.mtl4j.api.spec.TransformerSpec;
 import org.mtl4j.backend.dl4j.internal.nn.Encoder;
 import org.mtl4j.backend.dl4j.internal.nn.Param;
+import org.mtl4j.backend.dl4j.internal.nn.RowBlock;
 import org.mtl4j.backend.dl4j.internal.nn.ParamStore;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
@@ -194,7 +195,7 @@ public final class TransformerEncoder implements Encoder {
     }
 
     /** grad[ids[i]] += rows[i] for every non-padding id: the sparse gradient of an embedding lookup. */
-    static void scatterRows(INDArray rowGrads, int[] ids, org.mtl4j.backend.dl4j.internal.nn.RowBlock tableGrad, int width) {
+    static void scatterRows(INDArray rowGrads, int[] ids, RowBlock tableGrad, int width) {
         float[] g = rowGrads.dup('c').data().asFloat();
         for (int i = 0; i < ids.length; i++) {
             int id = ids[i];

@@ -29,12 +29,12 @@ import org.mtl4j.api.data.Vocabulary;
 import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.api.spec.TaskSpec;
 import org.mtl4j.api.spec.Topology;
-import org.mtl4j.backend.dl4j.internal.nn.Blas;
 import org.mtl4j.backend.dl4j.internal.nn.EmbeddingTables;
 import org.mtl4j.backend.dl4j.internal.nn.Mat;
 import org.mtl4j.backend.dl4j.internal.nn.Mlp;
 import org.mtl4j.backend.dl4j.internal.nn.Param;
 import org.mtl4j.backend.dl4j.internal.nn.ParamStore;
+import org.mtl4j.backend.dl4j.internal.nn.RowBlock;
 import org.mtl4j.dsl.io.ModelArchive;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -113,15 +113,15 @@ public final class Dl4jModel implements TrainableModel {
         store.allocate(seed);
         trunk.initialise();
         optimizer = new Optimizer(spec.optimizer(), store, spec);
-        List<org.mtl4j.backend.dl4j.internal.nn.RowBlock> all = new ArrayList<>();
-        List<org.mtl4j.backend.dl4j.internal.nn.RowBlock> shared = new ArrayList<>();
+        List<RowBlock> all = new ArrayList<>();
+        List<RowBlock> shared = new ArrayList<>();
         for (Param p : store.tables()) {
             all.add(p.rowGradient());
             if (p.shared()) {
                 shared.add(p.rowGradient());
             }
         }
-        org.mtl4j.backend.dl4j.internal.nn.RowBlock[] none = new org.mtl4j.backend.dl4j.internal.nn.RowBlock[0];
+        RowBlock[] none = new RowBlock[0];
         whole = new SparseGradientVector(new Nd4jGradientVector(slice(store.grads(), 0, store.gradLength())), all.toArray(none));
         sharedAll = new SparseGradientVector(new Nd4jGradientVector(slice(store.grads(), 0, store.sharedGradLength())),
                 shared.toArray(none));
@@ -338,7 +338,7 @@ public final class Dl4jModel implements TrainableModel {
         }
         List<ParameterBlock> l = new ArrayList<>(denseBlocks);
         for (Param p : store.tables()) {
-            org.mtl4j.backend.dl4j.internal.nn.RowBlock rb = p.rowGradient();
+            RowBlock rb = p.rowGradient();
             if (rb.count() == 0) {
                 continue;
             }

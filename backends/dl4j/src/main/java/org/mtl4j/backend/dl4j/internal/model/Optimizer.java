@@ -232,12 +232,29 @@ final class Optimizer {
         readArray(in, v);
     }
 
+    /** Floats per chunk when streaming an array: a table of 10M rows is not copied to the heap at once. */
+    private static final int CHUNK = 1 << 20;
+
     static void writeArray(DataOutputStream out, INDArray a) throws IOException {
-        float[] f = a.length() == 0 ? new float[0] : Mat.of(a).get(new float[(int) a.length()]);
-        out.writeInt(f.length);
-        java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate(f.length * 4);
-        bb.asFloatBuffer().put(f);
-        out.write(bb.array());
+        long n = a.length();
+        if (n > Integer.MAX_VALUE) {
+            throw new IOException("an array of " + n + " floats is too long for the state format");
+        }
+        out.writeInt((int) n);
+        if (n == 0) {
+            return;
+        }
+        FloatBuffer src = Mat.of(a).buffer();
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate((int) Math.min(n, CHUNK) * 4);
+        for (int from = 0; from < n; from += CHUNK) {
+            int len = (int) Math.min(CHUNK, n - from);
+            bb.clear();
+            java.nio.FloatBuffer fb = bb.asFloatBuffer();
+            for (int i = 0; i < len; i++) {
+                fb.put(src.get(from + i));
+            }
+            out.write(bb.array(), 0, len * 4);
+        }
     }
 
     static void readArray(DataInputStream in, INDArray a) throws IOException {
@@ -245,12 +262,18 @@ final class Optimizer {
         if (n != a.length()) {
             throw new IOException("state holds " + n + " values where the model has " + a.length());
         }
-        byte[] b = new byte[n * 4];
-        in.readFully(b);
-        float[] f = new float[n];
-        java.nio.ByteBuffer.wrap(b).asFloatBuffer().get(f);
-        if (n > 0) {
-            Mat.of(a).put(f);
+        if (n == 0) {
+            return;
+        }
+        FloatBuffer dst = Mat.of(a).buffer();
+        byte[] b = new byte[Math.min(n, CHUNK) * 4];
+        for (int from = 0; from < n; from += CHUNK) {
+            int len = Math.min(CHUNK, n - from);
+            in.readFully(b, 0, len * 4);
+            java.nio.FloatBuffer fb = java.nio.ByteBuffer.wrap(b, 0, len * 4).asFloatBuffer();
+            for (int i = 0; i < len; i++) {
+                dst.put(from + i, fb.get(i));
+            }
         }
     }
 }
