@@ -15,8 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A 2-million-id vocabulary is built from a streamed CSV by a child JVM with a 256 MB heap
  * (measured: it needs 200 MB and keeps about 58 MB after the pass). The streaming pass counts ids
- * in a compact token store with primitive counts and the vocabulary keeps one UTF-8 arena and an int index (a {@code HashMap<String, long[]>} of counts per id, as before, needs by
- * our estimate (not measured) about 260 MB for the counts alone).
+ * in a compact token store with primitive counts and the vocabulary keeps one UTF-8 arena and an
+ * int index (a {@code HashMap<String, long[]>} of counts per id, as before, needs by our estimate,
+ * not measured, about 260 MB for the counts alone).
  */
 class VocabularyScaleTest {
     private static final int IDS = 2_000_000;
