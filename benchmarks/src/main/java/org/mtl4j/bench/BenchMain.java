@@ -34,6 +34,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * tribuo --csv F [--rows N] --out F [--quick]
  * serving [--threads 1,2] [--candidates 1,100,500] --out F [--quick]
  * serving-report --dir D --out F   (replaces only the serving section of F)
+ * funnel-world --users N --items N --rows N --test-rows N [--seed 11] --train F --test F
+ * scale --backend dl4j|tribuo --users N --items N --train F --test F --out F
  * report --dir D --out F
  * </pre>
  * Every JMH option not given here keeps the benchmark class's annotation; {@code --quick} runs one
@@ -70,6 +72,14 @@ public final class BenchMain {
                 String merged = ResultsReport.replaceServing(old, Path.of(required(o, "dir")));
                 Files.writeString(out, merged, StandardCharsets.UTF_8);
                 System.out.print(merged);
+            case "funnel-world":
+                ScaleBench.world(Integer.parseInt(required(o, "users")), Integer.parseInt(required(o, "items")),
+                        Long.parseLong(required(o, "rows")), Long.parseLong(required(o, "test-rows")),
+                        Long.parseLong(o.getOrDefault("seed", "11")), Path.of(required(o, "train")), Path.of(required(o, "test")));
+                break;
+            case "scale":
+                ScaleBench.run(required(o, "backend"), Integer.parseInt(required(o, "users")), Integer.parseInt(required(o, "items")),
+                        Path.of(required(o, "train")), Path.of(required(o, "test")), Path.of(required(o, "out")));
                 break;
             case "report":
                 String md = ResultsReport.render(Path.of(required(o, "dir")));
@@ -82,7 +92,7 @@ public final class BenchMain {
     }
 
     private static void usage(String why) {
-        throw new IllegalArgumentException(why + " (commands: generate, throughput, balancers, tribuo, serving, report, serving-report; see the"
+        throw new IllegalArgumentException(why + " (commands: generate, throughput, balancers, tribuo, serving, funnel-world, scale, report, serving-report; see the"
                 + " javadoc of org.mtl4j.bench.BenchMain)");
     }
 

@@ -35,6 +35,37 @@ class GenerateCommandTest {
     }
 
     @Test
+    void funnelWorldKnobsShapeTheData() throws Exception {
+        Path out = dir.resolve("big");
+        Cli.Result r = Cli.run("generate", "funnel", "--out", out, "--rows", "4000", "--test-rows", "1000", "--seed", "11",
+                "--users", "150000", "--items", "30", "--categories", "3", "--zipf", "0", "--target-ctr", "0.3");
+        assertThat(r.code()).as(r.toString()).isZero();
+        List<String> train = Files.readAllLines(out.resolve("train.csv"));
+        java.util.Set<String> users = new java.util.HashSet<>();
+        java.util.Set<String> items = new java.util.HashSet<>();
+        java.util.Set<String> cats = new java.util.HashSet<>();
+        long clicks = 0;
+        for (String line : train.subList(1, train.size())) {
+            String[] f = line.split(",");
+            users.add(f[0]);
+            items.add(f[1]);
+            cats.add(f[2]);
+            clicks += Integer.parseInt(f[11]);
+        }
+        // uniform over 150k users: 4000 rows nearly all distinct; 30 items all seen; 3 categories at most
+        assertThat(users.size()).isGreaterThan(3900);
+        assertThat(items).hasSize(30);
+        assertThat(cats.size()).isLessThanOrEqualTo(3);
+        assertThat(clicks / 4000.0).isCloseTo(0.3, org.assertj.core.data.Offset.offset(0.04));
+        ModelSpec spec = SpecCodec.fromYaml(Files.readString(out.resolve("spec.yaml")), "spec.yaml");
+        // the user vocabulary can hold the whole world (above the default 100k)
+        assertThat(((org.mtl4j.api.spec.CategoricalInput) spec.inputs().get(0)).vocabulary().maxSize()).isEqualTo(150_000);
+        usageError("--users, --items, --categories, --latent-dim, --zipf, --share, --target-ctr and --target-cvr are options of"
+                + " funnel, not mmoe", "generate", "mmoe", "--users", "10", "--out", dir.resolve("x"));
+        usageError("funnel users must be positive, found 0", "generate", "funnel", "--users", "0", "--out", dir.resolve("x"));
+    }
+
+    @Test
     void mmoeWithNumpyDrawsWhatNumpyDraws() throws Exception {
         Path out = dir.resolve("rho0");
         Cli.Result r = Cli.run("generate", "mmoe", "--numpy", "--rho", "0", "--out", out, "--rows", "3", "--test-rows", "4",

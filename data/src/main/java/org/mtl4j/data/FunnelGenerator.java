@@ -346,13 +346,26 @@ public final class FunnelGenerator {
      * 2 epochs, seed 42.
      */
     public static ModelSpec demoSpec() {
+        return demoSpec(Config.DEFAULT);
+    }
+
+    /**
+     * The demo spec for a world: as {@link #demoSpec()}, with vocabularies large enough for every user
+     * and item of the world (at least the default maximum size).
+     */
+    public static ModelSpec demoSpec(Config world) {
         List<String> dense = new ArrayList<>();
-        for (int j = 0; j < Config.DEFAULT.denseFeatures(); j++) {
+        for (int j = 0; j < world.denseFeatures(); j++) {
             dense.add("d" + j);
         }
+        int defaultMax = org.mtl4j.api.spec.VocabularySpec.DEFAULT.maxSize();
+        org.mtl4j.api.spec.VocabularySpec users = world.users() > defaultMax
+                ? org.mtl4j.api.spec.VocabularySpec.built(world.users(), 1) : null;
+        org.mtl4j.api.spec.VocabularySpec items = world.items() > defaultMax
+                ? org.mtl4j.api.spec.VocabularySpec.built(world.items(), 1) : null;
         List<InputSpec> inputs = List.of(
-                new CategoricalInput("user", "user_id", 8, null, null),
-                new CategoricalInput("item", "item_id", 8, null, null),
+                new CategoricalInput("user", "user_id", 8, users, null),
+                new CategoricalInput("item", "item_id", 8, items, null),
                 new CategoricalInput("category", "category", 8, null, null),
                 new DenseInput("dense", dense, true));
         List<TaskSpec> tasks = List.of(TaskSpec.binary("ctr", "click"), TaskSpec.binary("ctcvr", "conversion"));

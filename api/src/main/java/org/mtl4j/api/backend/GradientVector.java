@@ -1,5 +1,7 @@
 package org.mtl4j.api.backend;
 
+import java.util.List;
+
 /**
  * A flat view of a gradient (or parameter) vector held in a backend's own buffers. Balancers do all
  * their arithmetic through these operations, so they never copy to {@code double[]} on the hot path
@@ -49,6 +51,41 @@ public interface GradientVector {
 
     /** Overwrite from doubles (length must match). */
     void set(double[] values);
+
+    /** A function of the values that several vectors hold at one element. */
+    @FunctionalInterface
+    interface ElementwiseCombiner {
+        /** The result at one element from {@code column[k]}, the k-th input's value there; all zeros must give 0. */
+        double apply(double[] column);
+    }
+
+    /**
+     * this[e] = f(inputs[0][e], ..., inputs[T-1][e]) at every element e where some input is non-zero
+     * (or NaN), visited in increasing e; this[e] = 0 at every other element. For element-wise
+     * aggregators (GradDrop). The default copies through {@link #toArray()} and {@link #set}; a backend
+     * whose gradients are sparse (embedding rows) overrides it to visit only the union of their supports.
+     */
+    default void combine(List<? extends GradientVector> inputs, ElementwiseCombiner f) {
+        int t = inputs.size();
+        double[][] g = new double[t][];
+        for (int k = 0; k < t; k++) {
+            if (inputs.get(k).length() != length()) {
+                throw new IllegalArgumentException("gradient lengths differ: " + length() + " vs " + inputs.get(k).length());
+            }
+            g[k] = inputs.get(k).toArray();
+        }
+        double[] out = new double[length()];
+        double[] column = new double[t];
+        for (int e = 0; e < out.length; e++) {
+            boolean any = false;
+            for (int k = 0; k < t; k++) {
+                column[k] = g[k][e];
+                any |= column[k] != 0 || Double.isNaN(column[k]);
+            }
+            out[e] = any ? f.apply(column) : 0;
+        }
+        set(out);
+    }
 
     /**
      * The Euclidean norm of each of {@code units} consecutive, equally long slices (unit-wise

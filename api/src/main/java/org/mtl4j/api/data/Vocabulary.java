@@ -1,8 +1,6 @@
 package org.mtl4j.api.data;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Maps raw categorical values to embedding rows. Row 0 is padding, row 1 is the out-of-vocabulary
@@ -14,20 +12,26 @@ public final class Vocabulary {
     public static final int OOV = 1;
 
     private final String input;
-    private final List<String> tokens;
     private final int hashBuckets;
-    private final Map<String, Integer> index;
+    private final CompactTokens index;
+    private final List<String> tokens;
 
     private Vocabulary(String input, List<String> tokens, int hashBuckets) {
         this.input = input;
-        this.tokens = List.copyOf(tokens);
         this.hashBuckets = hashBuckets;
-        this.index = new HashMap<>(tokens.size() * 2);
-        for (int i = 0; i < this.tokens.size(); i++) {
-            if (index.put(this.tokens.get(i), i + 2) != null) {
-                throw new IllegalArgumentException("vocabulary '" + input + "' lists \"" + this.tokens.get(i) + "\" twice");
+        this.index = new CompactTokens(tokens.size(), 12);
+        // one UTF-8 arena and an int index, not a HashMap<String, Integer>: 10M ids in a few hundred MB
+        for (String t : tokens) {
+            if (t == null) {
+                throw new IllegalArgumentException("vocabulary '" + input + "' lists a null token");
             }
+            if (index.find(t) >= 0) {
+                throw new IllegalArgumentException("vocabulary '" + input + "' lists \"" + t + "\" twice");
+            }
+            index.add(t);
         }
+        index.trim();
+        this.tokens = index.view();
     }
 
     public static Vocabulary of(String input, List<String> tokens) {
@@ -45,7 +49,10 @@ public final class Vocabulary {
         return input;
     }
 
-    /** Known values in index order (index of tokens().get(i) is i + 2); empty when hashing. */
+    /**
+     * Known values in index order (index of tokens().get(i) is i + 2); empty when hashing. A read-only
+     * view over the compact store: each {@code get} decodes one token.
+     */
     public List<String> tokens() {
         return tokens;
     }
@@ -66,8 +73,8 @@ public final class Vocabulary {
         if (hashBuckets > 0) {
             return 2 + Math.floorMod(mix(value.hashCode()), hashBuckets);
         }
-        Integer i = index.get(value);
-        return i == null ? OOV : i;
+        int i = index.find(value);
+        return i < 0 ? OOV : i + 2;
     }
 
     public String token(int idx) {

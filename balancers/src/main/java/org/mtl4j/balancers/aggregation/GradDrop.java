@@ -22,8 +22,9 @@ import org.mtl4j.balancers.internal.ResumableRandom;
  *
  * <p>The paper applies the mask to gradients at an activation layer, summed over the batch; here it is
  * applied to the per-task gradients of the shared parameters (as LibMTL does for parameter gradients).
- * GradDrop is inherently element-wise, so it copies the task gradients out with {@code toArray()} once per
- * step and writes the result with {@code set}. Identical gradients come back as their sum, T g.
+ * GradDrop is inherently element-wise: it runs through {@code GradientVector.combine}, which visits only the
+ * elements where some task's gradient is non-zero (for sparse embedding gradients, the union of the touched
+ * rows), and draws U only there. Identical gradients come back as their sum, T g.
  */
 public final class GradDrop implements GradientAggregator {
     public static final String NAME = "graddrop";
@@ -53,35 +54,27 @@ public final class GradDrop implements GradientAggregator {
     public void aggregate(List<GradientVector> taskGradients, GradientVector out, AggregationContext ctx) {
         Grams.checkInputs(NAME, tasks, taskGradients, out);
         int t = taskGradients.size();
-        double[][] g = new double[t][];
-        for (int k = 0; k < t; k++) {
-            g[k] = taskGradients.get(k).toArray();
-        }
-        double[] result = new double[out.length()];
-        for (int e = 0; e < result.length; e++) {
+        out.combine(taskGradients, column -> {
             double sum = 0;
             double abs = 0;
             for (int k = 0; k < t; k++) {
-                sum += g[k][e];
-                abs += Math.abs(g[k][e]);
+                sum += column[k];
+                abs += Math.abs(column[k]);
             }
-            double u = rng.nextDouble();
             if (!(abs > 0)) {
-                // all zero (or NaN: let it through so the loop sees the divergence)
-                result[e] = Double.isNaN(abs) ? sum : 0;
-                continue;
+                // NaN: let it through so the loop sees the divergence
+                return Double.isNaN(abs) ? sum : 0;
             }
             double purity = 0.5 * (1 + sum / abs);
-            boolean keepPositive = u < purity;
+            boolean keepPositive = rng.nextDouble() < purity;
             double r = 0;
             for (int k = 0; k < t; k++) {
-                double x = g[k][e];
+                double x = column[k];
                 boolean kept = keepPositive ? x > 0 : x < 0;
                 r += (leak + (1 - leak) * (kept ? 1 : 0)) * x;
             }
-            result[e] = r;
-        }
-        out.set(result);
+            return r;
+        });
     }
 
     @Override

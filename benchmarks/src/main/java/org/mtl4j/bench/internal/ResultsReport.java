@@ -45,6 +45,7 @@ public final class ResultsReport {
         throughput(md, dir, meta);
         balancers(md, dir);
         tribuo(md, dir);
+        scale(md, dir);
         md.append(SERVING_START).append('\n').append(serving(dir)).append(SERVING_END).append('\n');
         return md.toString();
     }
@@ -117,6 +118,50 @@ public final class ResultsReport {
             }
         }
         return md.toString();
+    }
+
+    /**
+     * Issue 13's scale table from {@code scale.tsv} (system, users, items, training rows, rows/s,
+     * peak RSS MiB, CTR AUC, CTCVR AUC, seen users, seen items), only when that file exists.
+     */
+    private static void scale(StringBuilder md, Path dir) {
+        List<String[]> rows = read(dir.resolve("scale.tsv"));
+        if (rows.isEmpty()) {
+            return;
+        }
+        md.append("## Embedding tables at scale (issue 13)\n\n");
+        md.append("Funnel recipe: embeddings user 16 / item 16 / category 8 (the peer: 16 for all three), 8 dense,"
+                + " shared-bottom [128, 64], towers [32], batch 512, Adam 1e-3, one epoch, one thread, the same CSVs for every"
+                + " system. rows/s = training rows / wall time of the epoch; RSS = peak resident memory of the process."
+                + " mtl4j's vocabularies hold the ids seen in training; the peer's tables hold max id + 1 rows.\n\n");
+        md.append("| users / items | rows | system | rows/s | peak RSS | CTR AUC | CTCVR AUC | seen users / items |\n"
+                + "|---|---:|---|---:|---:|---:|---:|---|\n");
+        Map<String, Double> rate = new LinkedHashMap<>();
+        List<String> worlds = new ArrayList<>();
+        for (String[] r : rows) {
+            String world = r[1];
+            if (!worlds.contains(world)) {
+                worlds.add(world);
+            }
+            rate.put(r[0] + "/" + world, num(r[4]));
+            md.append(String.format(Locale.ROOT, "| %s / %s | %s | %s | %s | %s | %s | %s | %s |%n", count(num(r[1])), count(num(r[2])),
+                    count(num(r[3])), r[0], count(num(r[4])), mib(num(r[5])), r[6], r[7],
+                    r.length > 9 && !r[8].isEmpty() ? count(num(r[8])) + " / " + count(num(r[9])) : "n/a"));
+        }
+        if (!worlds.isEmpty()) {
+            String first = worlds.get(0);
+            md.append("\nRatios (goals: dl4j at 1M users >= 0.67x its rate on the smallest world; >= 1.0x the peer with sparse"
+                    + " embeddings):\n\n| users | dl4j / dl4j smallest | dl4j / peer sparse | tribuo / tribuo smallest |\n"
+                    + "|---|---:|---:|---:|\n");
+            for (String w : worlds) {
+                double d = rate.getOrDefault("dl4j/" + w, Double.NaN);
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", count(num(w)),
+                        ratio(d / rate.getOrDefault("dl4j/" + first, Double.NaN)),
+                        ratio(d / rate.getOrDefault("peer-sparse/" + w, Double.NaN)),
+                        ratio(rate.getOrDefault("tribuo/" + w, Double.NaN) / rate.getOrDefault("tribuo/" + first, Double.NaN))));
+            }
+            md.append('\n');
+        }
     }
 
     private static void throughput(StringBuilder md, Path dir, Map<String, String> meta) {

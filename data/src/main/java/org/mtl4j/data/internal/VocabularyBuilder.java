@@ -11,7 +11,8 @@ import org.mtl4j.api.spec.VocabularySpec;
 /**
  * Counts tokens per embedding table during the first pass and keeps, per table, the
  * {@code maxSize} most frequent tokens seen at least {@code minCount} times (ties broken by the
- * token's text, so the result does not depend on row order). Inputs naming the same table share
+ * token's UTF-8 bytes, so the result does not depend on row order). Counts are primitive, over a
+ * compact token store ({@link TokenCounts}), not a {@code HashMap<String, long[]>} per id. Inputs naming the same table share
  * one vocabulary built from all their columns; hashing tables need no counts.
  */
 public final class VocabularyBuilder implements IdMapper {
@@ -19,7 +20,7 @@ public final class VocabularyBuilder implements IdMapper {
     private final int[] group;
     private final List<String> tables = new ArrayList<>();
     private final List<VocabularySpec> specs = new ArrayList<>();
-    private final List<Map<String, long[]>> counts = new ArrayList<>();
+    private final List<TokenCounts> counts = new ArrayList<>();
 
     public VocabularyBuilder(List<RowBinder.IdInput> inputs) {
         this.inputs = List.copyOf(inputs);
@@ -33,7 +34,7 @@ public final class VocabularyBuilder implements IdMapper {
                 byTable.put(in.table(), g);
                 tables.add(in.table());
                 specs.add(in.vocabulary());
-                counts.add(new HashMap<>());
+                counts.add(new TokenCounts());
             }
             group[i] = g;
         }
@@ -43,12 +44,7 @@ public final class VocabularyBuilder implements IdMapper {
     public int map(int idInput, String token) {
         int g = group[idInput];
         if (!token.isEmpty() && !specs.get(g).hashing()) {
-            long[] c = counts.get(g).get(token);
-            if (c == null) {
-                counts.get(g).put(token, new long[] {1});
-            } else {
-                c[0]++;
-            }
+            counts.get(g).count(token);
         }
         return 0;
     }
@@ -62,16 +58,7 @@ public final class VocabularyBuilder implements IdMapper {
                 perGroup.add(Vocabulary.hashed(tables.get(g), spec.hashBuckets()));
                 continue;
             }
-            List<Map.Entry<String, long[]>> entries = new ArrayList<>(counts.get(g).entrySet());
-            entries.removeIf(e -> e.getValue()[0] < spec.minCount());
-            entries.sort((a, b) -> {
-                int c = Long.compare(b.getValue()[0], a.getValue()[0]);
-                return c != 0 ? c : a.getKey().compareTo(b.getKey());
-            });
-            List<String> tokens = new ArrayList<>(Math.min(entries.size(), spec.maxSize()));
-            for (int i = 0; i < entries.size() && i < spec.maxSize(); i++) {
-                tokens.add(entries.get(i).getKey());
-            }
+            List<String> tokens = counts.get(g).top(spec.maxSize(), spec.minCount());
             perGroup.add(Vocabulary.of(tables.get(g), tokens));
         }
         Map<String, Vocabulary> out = new LinkedHashMap<>();

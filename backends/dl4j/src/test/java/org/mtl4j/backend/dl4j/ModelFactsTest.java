@@ -43,12 +43,23 @@ class ModelFactsTest {
         ModelSpec spec = Fixtures.spec(new Topology.SharedBottom(List.of(6)), Fixtures.mixedTasks(), OptimizerSpec.adam(1e-3));
         TrainableModel m = Fixtures.compile(spec);
         TrainingStep s = m.step(Fixtures.batch(spec, 8, 1, 0));
-        long total = 0;
+        long dense = 0;
+        s.backward(new double[] {1, 1, 1, 1});
+        java.util.Set<String> tables = new java.util.HashSet<>();
         for (ParameterBlock b : s.parameterBlocks()) {
             assertThat(b.values().length() % b.units()).as(b.name()).isZero();
+            assertThat(b.values().length()).as(b.name()).isEqualTo(b.gradient().length());
             assertThat(b.shared()).isEqualTo(b.task() == null);
-            total += b.values().length();
+            if (b.name().startsWith("embedding:")) {
+                // a table's block is the rows the batch touched: at most 8 rows of a batch of 8
+                tables.add(b.name());
+                assertThat(b.units()).as(b.name()).isBetween(1, 8);
+            } else {
+                dense += b.values().length();
+            }
         }
+        assertThat(tables).containsExactlyInAnyOrder("embedding:user", "embedding:tags");
+        long total = dense + 12L * 3 + 7L * 2;
         assertThat(total).isEqualTo(s.gradient().length());
         Map<String, Long> counts = m.parameterCounts();
         // x: 5 dense, user 3, tags 2 -> width 10; bottom 10*6+6; ctr tower 6*4+4 + 4*1+1

@@ -41,6 +41,22 @@ class TribuoBackendTest {
     }
 
     @Test
+    void aVocabularyAboveTheFeatureLimitIsRefusedWithTheSizes() {
+        ModelSpec spec = Fixtures.spec(new Topology.SharedBottom(List.of(8)), List.of(org.mtl4j.api.spec.TaskSpec.binary("ctr", "click")),
+                org.mtl4j.api.spec.OptimizerSpec.adagrad(0.1));
+        java.util.Map<String, org.mtl4j.api.data.Vocabulary> v = new java.util.HashMap<>(Fixtures.vocabularies());
+        v.put("user", org.mtl4j.api.data.Vocabulary.hashed("user", 999_994));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TribuoBackend().compile(spec, v, null))
+                .isInstanceOf(org.mtl4j.api.MtlException.class)
+                .hasMessage("tribuo backend: model 'fixture' has 1000002 id features (tables: user 999996, genres 6), more than"
+                        + " the backend's limit of 1000000 (its parameters and feature names grow with every id; use backend"
+                        + " 'dl4j', hashed vocabularies or a smaller vocabulary maxSize, or raise -Dmtl4j.tribuo.maxFeatures)");
+        // at the limit it compiles
+        v.put("user", org.mtl4j.api.data.Vocabulary.hashed("user", 999_992));
+        assertThat(new TribuoBackend().compile(spec, v, null).spec()).isEqualTo(spec);
+    }
+
+    @Test
     void compileRefusesWhatItCannotDoWithTheBackendsOwnMessage() {
         ModelSpec seq = withInput(new SequenceInput("history", "history", "|", 16, null, null, null),
                 new Topology.SharedBottom(List.of(8)));

@@ -31,7 +31,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Write generated data with known truth: train.csv, test.csv and a spec.yaml that trains on them.",
             "funnel:    click -> conversion impressions (ESMM), columns user_id,item_id,category,d0..d7,click,conversion",
-            "           and the true p_click,p_cvr,p_ctcvr; prints the oracle's AUC and logloss on the test rows.",
+            "           and the true p_click,p_cvr,p_ctcvr; prints the oracle's AUC and logloss on the test rows;",
+            "           the world: --users, --items, --categories, --latent-dim, --zipf, --share, --target-ctr, --target-cvr.",
             "mmoe:      the MMoE paper's synthetic regression (Ma et al. 2018, sec. 3.2), x0..x99,y1,y2; task",
             "           correlation --rho; --numpy draws exactly what numpy.random.default_rng(seed) draws.",
             "scenarios: item / ad / content clicks on one platform, one masked label column per scenario.",
@@ -81,6 +82,45 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "mmoe: the spec's topology: shared-bottom, mmoe (default), ple or independent (paper sizes).")
     String topology;
 
+    @Option(names = "--users", paramLabel = "N", description = "funnel: distinct users of the world (default 5000).")
+    Integer users;
+
+    @Option(names = "--items", paramLabel = "N", description = "funnel: distinct items of the world (default 2000).")
+    Integer items;
+
+    @Option(names = "--categories", paramLabel = "N", description = "funnel: item categories (default 20).")
+    Integer categories;
+
+    @Option(names = "--latent-dim", paramLabel = "N", description = "funnel: dimension of the true user/item factors (default 8).")
+    Integer latentDim;
+
+    @Option(names = "--zipf", paramLabel = "S", description = "funnel: Zipf exponent of user and item popularity (default 0.8).")
+    Double zipf;
+
+    @Option(names = "--share", paramLabel = "X", description = "funnel: share of the click factors in the conversion factors, [0, 1] (default 0.7).")
+    Double share;
+
+    @Option(names = "--target-ctr", paramLabel = "P", description = "funnel: mean click rate (default 0.10).")
+    Double targetCtr;
+
+    @Option(names = "--target-cvr", paramLabel = "P", description = "funnel: mean conversion rate of clicks (default 0.20).")
+    Double targetCvr;
+
+    /** The funnel world of the options (defaults where an option is absent). */
+    FunnelGenerator.Config funnelConfig() {
+        FunnelGenerator.Config d = FunnelGenerator.Config.DEFAULT;
+        try {
+            return new FunnelGenerator.Config(seed == null ? d.seed() : seed, users == null ? d.users() : users,
+                    items == null ? d.items() : items, categories == null ? d.categories() : categories, d.denseFeatures(),
+                    latentDim == null ? d.latentDim() : latentDim, zipf == null ? d.zipfExponent() : zipf,
+                    share == null ? d.share() : share, d.affinityScale(), d.biasStd(), d.denseWeightStd(),
+                    targetCtr == null ? d.targetCtr() : targetCtr, targetCvr == null ? d.targetCvr() : targetCvr,
+                    d.calibrationRows());
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, e.getMessage());
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         Kind kind;
@@ -96,6 +136,11 @@ public final class GenerateCommand implements Callable<Integer> {
         if (kind != Kind.MMOE && (numpy || setting != null || topology != null || rho != null)) {
             throw new CliException(ExitCodes.USAGE, "--rho, --setting, --numpy and --topology are options of mmoe, not " + kind.id());
         }
+        if (kind != Kind.FUNNEL && (users != null || items != null || categories != null || latentDim != null || zipf != null
+                || share != null || targetCtr != null || targetCvr != null)) {
+            throw new CliException(ExitCodes.USAGE, "--users, --items, --categories, --latent-dim, --zipf, --share, --target-ctr and"
+                    + " --target-cvr are options of funnel, not " + kind.id());
+        }
         Files.createDirectories(org.mtl4j.cli.internal.OutputPaths.runDirectory("--out", out));
         PrintWriter o = command.commandLine().getOut();
         Path train = out.resolve("train.csv");
@@ -103,10 +148,9 @@ public final class GenerateCommand implements Callable<Integer> {
         ModelSpec spec;
         switch (kind) {
             case FUNNEL -> {
-                FunnelGenerator.Config c = seed == null ? FunnelGenerator.Config.DEFAULT
-                        : FunnelGenerator.Config.DEFAULT.withSeed(seed);
+                FunnelGenerator.Config c = funnelConfig();
                 FunnelGenerator gen = new FunnelGenerator(c);
-                spec = FunnelGenerator.demoSpec();
+                spec = FunnelGenerator.demoSpec(c);
                 writeWithOracle(o, "funnel", c.seed(), gen::writeCsv, FunnelGenerator::oracle, spec);
             }
             case MMOE -> {

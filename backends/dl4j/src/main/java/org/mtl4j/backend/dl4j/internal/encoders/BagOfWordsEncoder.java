@@ -7,6 +7,7 @@ import org.mtl4j.api.data.Feature;
 import org.mtl4j.api.data.Vocabulary;
 import org.mtl4j.backend.dl4j.internal.nn.Encoder;
 import org.mtl4j.backend.dl4j.internal.nn.Param;
+import org.mtl4j.backend.dl4j.internal.nn.RowBlock;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -124,7 +125,7 @@ public final class BagOfWordsEncoder implements Encoder {
     @Override
     public void backward(INDArray gradOutput) {
         float[] g = gradOutput.dup('c').data().asFloat();
-        DataBuffer dst = table.grad().data();
+        RowBlock dst = table.rowGradient();
         for (int r = 0; r < rows; r++) {
             int count = count(r);
             if (count == 0) {
@@ -135,10 +136,7 @@ public final class BagOfWordsEncoder implements Encoder {
                 if (ids[i] == Vocabulary.PAD) {
                     continue;
                 }
-                long at = (long) ids[i] * dim;
-                for (int j = 0; j < dim; j++) {
-                    dst.put(at + j, dst.getFloat(at + j) + g[r * dim + j] * inv);
-                }
+                dst.add(ids[i], g, r * dim, inv);
             }
         }
     }

@@ -10,12 +10,14 @@ import org.mtl4j.api.spec.Pooling;
 import org.mtl4j.backend.dl4j.internal.nn.EmbeddingTables;
 import org.mtl4j.backend.dl4j.internal.nn.Mat;
 import org.mtl4j.backend.dl4j.internal.nn.Param;
+import org.mtl4j.backend.dl4j.internal.nn.RowBlock;
 
 /**
  * Categorical ids (one row each) or multi-hot bags (mean or sum of the rows of a bag) looked up in
  * an embedding table. An id outside the table maps to the out-of-vocabulary row, never to an error.
  * The lookup and the scatter-add of the gradient are index copies straight on the table's ND4J
- * memory (one row per id), so the step never touches the rest of the table.
+ * memory, the gradient goes into the table's sparse {@link RowBlock}
+ * (one row per id), so the step never touches the rest of the table.
  */
 public final class EmbeddingEncoder implements MatEncoder {
     private final String input;
@@ -25,7 +27,6 @@ public final class EmbeddingEncoder implements MatEncoder {
     private final boolean bag;
     private final Pooling pooling;
     private FloatBuffer values;
-    private FloatBuffer grads;
     private int[] ids = new int[0];
     private int[] offsets = new int[0];
     private float[] out = new float[0];
@@ -63,7 +64,6 @@ public final class EmbeddingEncoder implements MatEncoder {
     public void forwardInto(Batch batch, Mat target, boolean training) {
         if (values == null) {
             values = Mat.of(table.value()).buffer();
-            grads = Mat.of(table.grad()).buffer();
         }
         int n = batch.size();
         this.batch = n;
@@ -108,24 +108,19 @@ public final class EmbeddingEncoder implements MatEncoder {
     public void backwardFrom(Mat g) {
         int n = batch;
         float[] d = g.get(grad);
+        RowBlock rows = table.rowGradient();
         if (bag) {
             for (int r = 0; r < n; r++) {
                 int from = offsets[r];
                 int to = offsets[r + 1];
                 float scale = pooling == Pooling.MEAN && to > from ? 1f / (to - from) : 1f;
                 for (int i = from; i < to; i++) {
-                    int base = clamp(ids[i]) * dim;
-                    for (int j = 0; j < dim; j++) {
-                        grads.put(base + j, grads.get(base + j) + scale * d[r * dim + j]);
-                    }
+                    rows.add(clamp(ids[i]), d, r * dim, scale);
                 }
             }
         } else {
             for (int r = 0; r < n; r++) {
-                int base = clamp(ids[r]) * dim;
-                for (int j = 0; j < dim; j++) {
-                    grads.put(base + j, grads.get(base + j) + d[r * dim + j]);
-                }
+                rows.add(clamp(ids[r]), d, r * dim, 1f);
             }
         }
     }

@@ -9,8 +9,8 @@ import org.mtl4j.api.data.Vocabulary;
 import org.mtl4j.api.spec.TransformerSpec;
 import org.mtl4j.backend.dl4j.internal.nn.Encoder;
 import org.mtl4j.backend.dl4j.internal.nn.Param;
+import org.mtl4j.backend.dl4j.internal.nn.RowBlock;
 import org.mtl4j.backend.dl4j.internal.nn.ParamStore;
-import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.rng.Random;
@@ -191,24 +191,18 @@ public final class TransformerEncoder implements Encoder {
             g = scratch.get("dx0", n, width).assign(g).muli(drop0);
         }
         NnOps.addColumnSums(g.reshape('c', batch, l * width), positions.grad());
-        scatterRows(g, ids, table.grad(), width);
+        scatterRows(g, ids, table.rowGradient(), width);
     }
 
     /** grad[ids[i]] += rows[i] for every non-padding id: the sparse gradient of an embedding lookup. */
-    static void scatterRows(INDArray rowGrads, int[] ids, INDArray tableGrad, int width) {
+    static void scatterRows(INDArray rowGrads, int[] ids, RowBlock tableGrad, int width) {
         float[] g = rowGrads.dup('c').data().asFloat();
-        DataBuffer dst = tableGrad.data();
-        // a view's data() already starts at the view's first element: index from 0, not offset()
         for (int i = 0; i < ids.length; i++) {
             int id = ids[i];
             if (id == Vocabulary.PAD) {
                 continue;
             }
-            long at = (long) id * width;
-            int from = i * width;
-            for (int j = 0; j < width; j++) {
-                dst.put(at + j, dst.getFloat(at + j) + g[from + j]);
-            }
+            tableGrad.add(id, g, i * width, 1f);
         }
     }
 }

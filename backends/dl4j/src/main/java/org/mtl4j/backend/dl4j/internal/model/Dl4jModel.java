@@ -28,12 +28,12 @@ import org.mtl4j.api.data.Vocabulary;
 import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.api.spec.TaskSpec;
 import org.mtl4j.api.spec.Topology;
-import org.mtl4j.backend.dl4j.internal.nn.Blas;
 import org.mtl4j.backend.dl4j.internal.nn.EmbeddingTables;
 import org.mtl4j.backend.dl4j.internal.nn.Mat;
 import org.mtl4j.backend.dl4j.internal.nn.Mlp;
 import org.mtl4j.backend.dl4j.internal.nn.Param;
 import org.mtl4j.backend.dl4j.internal.nn.ParamStore;
+import org.mtl4j.backend.dl4j.internal.nn.RowBlock;
 import org.mtl4j.spi.io.ModelArchive;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -70,9 +70,10 @@ public final class Dl4jModel implements TrainableModel {
     private Mat[] dz;
     private Mat[] dh;
 
-    private final Nd4jGradientVector whole;
-    private final Nd4jGradientVector sharedAll;
-    private List<ParameterBlock> blocks;
+    private final SparseGradientVector whole;
+    private final SparseGradientVector sharedAll;
+    private List<ParameterBlock> denseBlocks;
+    private SparseGradientVector accumulator;
     private long backwardPasses;
 
     public Dl4jModel(ModelSpec spec, Map<String, Vocabulary> vocabularies, Map<String, Dataset.DenseStats> denseStats, String version) {
@@ -112,8 +113,18 @@ public final class Dl4jModel implements TrainableModel {
         store.allocate(seed);
         trunk.initialise();
         optimizer = new Optimizer(spec.optimizer(), store, spec);
-        whole = new Nd4jGradientVector(slice(store.grads(), 0, store.length()));
-        sharedAll = new Nd4jGradientVector(slice(store.grads(), 0, store.sharedLength()));
+        List<RowBlock> all = new ArrayList<>();
+        List<RowBlock> shared = new ArrayList<>();
+        for (Param p : store.tables()) {
+            all.add(p.rowGradient());
+            if (p.shared()) {
+                shared.add(p.rowGradient());
+            }
+        }
+        RowBlock[] none = new RowBlock[0];
+        whole = new SparseGradientVector(new Nd4jGradientVector(slice(store.grads(), 0, store.gradLength())), all.toArray(none));
+        sharedAll = new SparseGradientVector(new Nd4jGradientVector(slice(store.grads(), 0, store.sharedGradLength())),
+                shared.toArray(none));
         provenance = Provenance.compiled(BACKEND, version, Dl4jVersions.libraries(), seed);
     }
 
@@ -127,7 +138,8 @@ public final class Dl4jModel implements TrainableModel {
         return flat.get(NDArrayIndex.interval(from, to));
     }
 
-    ParamStore store() {
+    /** The parameter store (tests, diagnostics). */
+    public ParamStore store() {
         return store;
     }
 
@@ -243,9 +255,10 @@ public final class Dl4jModel implements TrainableModel {
             backwardPass(taskWeights);
         }
 
+        /** A gradient over every parameter: the dense buffer's length plus a row block per embedding table. */
         @Override
         public GradientVector newGradient() {
-            return new Nd4jGradientVector(Nd4j.create(DataType.FLOAT, store.grads().length()));
+            return whole.zerosLike();
         }
 
         @Override
@@ -255,28 +268,41 @@ public final class Dl4jModel implements TrainableModel {
                 throw new IllegalArgumentException("expected " + t + " task gradient buffers (" + spec.taskNames()
                         + "), found " + out.size());
             }
-            Mat grads = Mat.of(store.grads());
             double[] onehot = new double[t];
             for (int k = 0; k < t; k++) {
                 Arrays.fill(onehot, 0);
                 onehot[k] = 1;
                 backwardPass(onehot);
-                Blas.copy(grads, Mat.of(own(out.get(k)).array()));
+                own(out.get(k)).assign(whole); // dense part and touched table rows
             }
-            store.zeroGrads();
+            whole.zero();
         }
 
+        /**
+         * The shared part of {@code full} as a view: SHARED is the dense shared prefix plus the shared
+         * tables' touched rows; LAST_SHARED_LAYER the last shared layer's dense slice (tables are never
+         * part of it).
+         */
         @Override
         public GradientVector view(GradientVector full, ParameterScope scope) {
-            INDArray a = own(full).array();
-            long hi = store.sharedLength();
-            long lo = scope == ParameterScope.LAST_SHARED_LAYER ? Math.min(store.lastSharedOffset(), hi) : 0;
-            if (a == store.grads()) {
-                if (lo == 0) {
-                    return sharedAll;
-                }
+            SparseGradientVector f = own(full);
+            if (f == whole && scope == ParameterScope.SHARED) {
+                return sharedAll;
             }
-            return new Nd4jGradientVector(slice(a, lo, hi));
+            long hi = store.sharedGradLength();
+            long lo = scope == ParameterScope.LAST_SHARED_LAYER ? Math.min(store.lastSharedGradOffset(), hi) : 0;
+            RowBlock[] tables = new RowBlock[0];
+            if (scope == ParameterScope.SHARED) {
+                List<RowBlock> shared = new ArrayList<>();
+                List<Param> all = store.tables();
+                for (int i = 0; i < all.size(); i++) {
+                    if (all.get(i).shared()) {
+                        shared.add(f.table(i));
+                    }
+                }
+                tables = shared.toArray(tables);
+            }
+            return new SparseGradientVector(new Nd4jGradientVector(slice(f.dense().array(), lo, hi)), tables);
         }
 
         @Override
@@ -286,19 +312,22 @@ public final class Dl4jModel implements TrainableModel {
             if (taskGradients.size() != t) {
                 throw new IllegalArgumentException("expected " + t + " task gradients, found " + taskGradients.size());
             }
-            Mat grads = Mat.of(store.grads());
-            grads.zero();
+            if (accumulator == null) {
+                accumulator = (SparseGradientVector) whole.zerosLike();
+            }
+            accumulator.zero();
             for (int k = 0; k < t; k++) {
                 if (taskWeights[k] != 0) {
-                    Blas.axpy((float) taskWeights[k], Mat.of(own(taskGradients.get(k)).array()), grads);
+                    accumulator.axpy(taskWeights[k], own(taskGradients.get(k)));
                 }
             }
+            whole.assign(accumulator);
         }
 
-        private Nd4jGradientVector own(GradientVector g) {
-            if (!(g instanceof Nd4jGradientVector n) || n.length() != store.grads().length()) {
+        private SparseGradientVector own(GradientVector g) {
+            if (!(g instanceof SparseGradientVector n) || n.length() != whole.length() || n.tableCount() != whole.tableCount()) {
                 throw new IllegalArgumentException("dl4j model '" + spec.name() + "': expected a gradient from newGradient() ("
-                        + store.grads().length() + " floats), found " + (g == null ? "null" : g.getClass().getSimpleName()
+                        + whole.length() + " values), found " + (g == null ? "null" : g.getClass().getSimpleName()
                         + " of length " + g.length()));
             }
             return n;
@@ -325,18 +354,42 @@ public final class Dl4jModel implements TrainableModel {
         }
     }
 
+    /**
+     * One block per dense tensor (views of the flat buffers, built once), then one per embedding table
+     * that the last backward pass touched, covering only its touched rows: units = touched rows, the
+     * gradient writes through to the table's row block, the values are a copy of those rows. Untouched
+     * rows have a zero gradient, so unit-wise clipping (AGC) on these blocks is exactly AGC on the whole
+     * table, at a cost in touched rows.
+     */
     List<ParameterBlock> parameterBlocks() {
-        if (blocks == null) {
+        if (denseBlocks == null) {
             List<ParameterBlock> l = new ArrayList<>();
             for (Param p : store.params()) {
+                if (p.table()) {
+                    continue;
+                }
                 long from = p.offset();
                 long to = from + p.length();
                 l.add(new ParameterBlock(p.name(), new Nd4jGradientVector(slice(store.values(), from, to)),
-                        new Nd4jGradientVector(slice(store.grads(), from, to)), p.units(), p.shared(), p.shared() ? null : p.owner()));
+                        new Nd4jGradientVector(slice(store.grads(), p.gradOffset(), p.gradOffset() + p.length())), p.units(),
+                        p.shared(), p.shared() ? null : p.owner()));
             }
-            blocks = List.copyOf(l);
+            denseBlocks = List.copyOf(l);
         }
-        return blocks;
+        if (store.tables().isEmpty()) {
+            return denseBlocks;
+        }
+        List<ParameterBlock> l = new ArrayList<>(denseBlocks);
+        for (Param p : store.tables()) {
+            RowBlock rb = p.rowGradient();
+            if (rb.count() == 0) {
+                continue;
+            }
+            TouchedRowsVector g = new TouchedRowsVector(rb);
+            l.add(new ParameterBlock(p.name(), g.tableRows(Mat.of(p.value()).buffer()), g, rb.count(), p.shared(),
+                    p.shared() ? null : p.owner()));
+        }
+        return l;
     }
 
     // ------------------------------------------------------------------ model facts
@@ -388,9 +441,12 @@ public final class Dl4jModel implements TrainableModel {
         return store.values();
     }
 
-    /** The flat gradient buffer (a view). */
+    /**
+     * The whole gradient in the layout of {@link #parameters()}, tables written densely: a COPY for tests
+     * and diagnostics (the model keeps table gradients as touched rows).
+     */
     public INDArray gradients() {
-        return store.grads();
+        return Nd4j.createFromArray(store.gradientArray());
     }
 
     /**

@@ -3,14 +3,19 @@ package org.mtl4j.backend.dl4j.internal.model;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.api.spec.OptimizerSpec;
 import org.mtl4j.api.spec.TaskSpec;
 import org.mtl4j.backend.dl4j.internal.nn.Blas;
 import org.mtl4j.backend.dl4j.internal.nn.Mat;
+import org.mtl4j.backend.dl4j.internal.nn.Param;
 import org.mtl4j.backend.dl4j.internal.nn.ParamStore;
+import org.mtl4j.backend.dl4j.internal.nn.RowBlock;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.updaters.AdaGradUpdater;
@@ -19,8 +24,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The optimisers over the flat buffers, one pass per contiguous learning-rate range (the shared
- * prefix, then each task's parameters with its tower learning-rate multiplier):
+ * The optimisers over the flat buffers, one pass per contiguous run of dense parameters with one
+ * learning rate (the shared parameters, then each task's with its tower learning-rate multiplier):
  * <ul>
  * <li>adam (Kingma &amp; Ba 2015, Algorithm 1) and adamw (Loshchilov &amp; Hutter 2019, decoupled
  * weight decay p -= lr * wd * p before the Adam step) through ND4J's native {@code adam_updater}:
@@ -28,11 +33,24 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <li>sgd with (heavy-ball) momentum: u = mu u + g, p -= lr u (BLAS scal/axpy);</li>
  * <li>adagrad (Duchi et al. 2011) through ND4J's {@code ada_grad_updater}: s += g^2, p -= lr g / (sqrt(s) + eps).</li>
  * </ul>
- * The gradient buffer is consumed (it holds the update afterwards).
+ *
+ * <p><b>Embedding tables are updated lazily</b>, row by row over the rows the batch touched
+ * ({@link RowBlock}), so an update costs time in the touched rows, never in the vocabulary:
+ * <ul>
+ * <li>adam / adamw: the same formulas on the touched rows only, with the global step t in the bias
+ * correction; the moments of untouched rows are not decayed and untouched rows do not move (nor decay
+ * under adamw). This is PyTorch's {@code SparseAdam} and TensorFlow Addons' {@code LazyAdam}; it differs
+ * from dense Adam, which keeps moving a row by its decaying first moment after its last batch.</li>
+ * <li>adagrad: exact (a row without gradient has nothing to add to its accumulator and does not move).</li>
+ * <li>sgd: exact without momentum; with momentum the velocity of a row is kept and applied only when
+ * the row is touched (TensorFlow's {@code sparse_apply_momentum}), i.e. lazy like Adam.</li>
+ * </ul>
+ * The dense gradient buffer is consumed (it holds the update afterwards); the table row blocks are left as they were.
  */
 final class Optimizer {
     private final OptimizerSpec spec;
     private final List<Range> ranges = new ArrayList<>();
+    private final List<TableRange> tables = new ArrayList<>();
     private final INDArray m;
     private final INDArray v;
     private long t;
@@ -40,38 +58,57 @@ final class Optimizer {
     private record Range(INDArray p, INDArray g, INDArray m, INDArray v, Mat pm, Mat gm, Mat mm, double lr) {
     }
 
+    private record TableRange(Param table, FloatBuffer p, FloatBuffer m, FloatBuffer v, double lr) {
+    }
+
     Optimizer(OptimizerSpec spec, ParamStore store, ModelSpec model) {
         this.spec = spec;
         long n = store.length();
         m = Nd4j.create(DataType.FLOAT, n);
         v = Nd4j.create(DataType.FLOAT, n);
-        if (store.sharedLength() > 0) {
-            add(store, 0, store.sharedLength(), spec.learningRate());
-        }
+        Map<String, Double> rate = new HashMap<>();
         for (TaskSpec ts : model.tasks()) {
-            long[] r = store.range(ts.name());
-            if (r != null) {
-                add(store, r[0], r[1], spec.learningRate() * ts.towerLearningRate());
+            rate.put(ts.name(), spec.learningRate() * ts.towerLearningRate());
+        }
+        // runs of neighbouring dense parameters with one rate become one range (one native updater call)
+        long from = -1;
+        long gradFrom = -1;
+        long to = -1;
+        double runRate = Double.NaN;
+        for (Param p : store.params()) {
+            double lr = p.shared() ? spec.learningRate() : rate.getOrDefault(p.owner(), spec.learningRate());
+            if (p.table()) {
+                if (from >= 0) {
+                    add(store, from, gradFrom, to, runRate);
+                    from = -1;
+                }
+                INDArray mv = m.get(NDArrayIndex.interval(p.offset(), p.offset() + p.length()));
+                INDArray vv = v.get(NDArrayIndex.interval(p.offset(), p.offset() + p.length()));
+                tables.add(new TableRange(p, Mat.of(p.value()).buffer(), Mat.of(mv).buffer(), Mat.of(vv).buffer(), lr));
+                continue;
             }
+            if (from >= 0 && (lr != runRate || p.offset() != to)) {
+                add(store, from, gradFrom, to, runRate);
+                from = -1;
+            }
+            if (from < 0) {
+                from = p.offset();
+                gradFrom = p.gradOffset();
+                runRate = lr;
+            }
+            to = p.offset() + p.length();
+        }
+        if (from >= 0) {
+            add(store, from, gradFrom, to, runRate);
         }
     }
 
-    private final List<long[]> spans = new ArrayList<>();
-    private final List<Double> rates = new ArrayList<>();
-
-    private void add(ParamStore store, long from, long to, double lr) {
-        // neighbouring ranges with the same rate become one (one native updater call instead of T + 1)
-        int last = spans.size() - 1;
-        if (last >= 0 && spans.get(last)[1] == from && rates.get(last) == lr) {
-            spans.get(last)[1] = to;
-            ranges.remove(last);
-            from = spans.get(last)[0];
-        } else {
-            spans.add(new long[] {from, to});
-            rates.add(lr);
+    private void add(ParamStore store, long from, long gradFrom, long to, double lr) {
+        if (to <= from) {
+            return;
         }
         INDArray p = store.values().get(NDArrayIndex.interval(from, to));
-        INDArray g = store.grads().get(NDArrayIndex.interval(from, to));
+        INDArray g = store.grads().get(NDArrayIndex.interval(gradFrom, gradFrom + (to - from)));
         INDArray mm = m.get(NDArrayIndex.interval(from, to));
         INDArray vv = v.get(NDArrayIndex.interval(from, to));
         ranges.add(new Range(p, g, mm, vv, Mat.of(p), Mat.of(g), Mat.of(mm), lr));
@@ -108,6 +145,79 @@ final class Optimizer {
                 default -> throw new IllegalStateException("unknown optimizer " + spec.name());
             }
         }
+        for (TableRange r : tables) {
+            applyLazy(r);
+        }
+    }
+
+    /** The update of one table over the rows its gradient touched (see the class comment). */
+    private void applyLazy(TableRange r) {
+        RowBlock rows = r.table.rowGradient();
+        int dim = rows.dim();
+        int[] ids = rows.ids();
+        float[] g = rows.values();
+        FloatBuffer p = r.p;
+        FloatBuffer mb = r.m;
+        FloatBuffer vb = r.v;
+        switch (spec.name()) {
+            case "adam", "adamw" -> {
+                double b1 = spec.beta1();
+                double b2 = spec.beta2();
+                // as libnd4j's adam_updater: alpha_t = lr sqrt(1 - b2^t) / (1 - b1^t), eps outside the root
+                double alpha = r.lr * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t));
+                if (!Double.isFinite(alpha) || alpha == 0) {
+                    alpha = spec.epsilon();
+                }
+                float decay = "adamw".equals(spec.name()) && spec.weightDecay() > 0 ? (float) (1 - r.lr * spec.weightDecay()) : 1f;
+                float fb1 = (float) b1;
+                float fb2 = (float) b2;
+                float fa = (float) alpha;
+                float eps = (float) spec.epsilon();
+                for (int i = 0; i < rows.count(); i++) {
+                    int base = ids[i] * dim;
+                    for (int j = 0; j < dim; j++) {
+                        int at = base + j;
+                        float gi = g[i * dim + j];
+                        float mi = fb1 * mb.get(at) + gi * (1 - fb1);
+                        float vi = fb2 * vb.get(at) + gi * gi * (1 - fb2);
+                        mb.put(at, mi);
+                        vb.put(at, vi);
+                        p.put(at, p.get(at) * decay - mi * fa / ((float) Math.sqrt(vi) + eps));
+                    }
+                }
+            }
+            case "sgd" -> {
+                float lr = (float) r.lr;
+                float mu = (float) spec.momentum();
+                for (int i = 0; i < rows.count(); i++) {
+                    int base = ids[i] * dim;
+                    for (int j = 0; j < dim; j++) {
+                        int at = base + j;
+                        float u = g[i * dim + j];
+                        if (mu > 0) {
+                            u += mu * mb.get(at);
+                            mb.put(at, u);
+                        }
+                        p.put(at, p.get(at) - lr * u);
+                    }
+                }
+            }
+            case "adagrad" -> {
+                float lr = (float) r.lr;
+                float eps = (float) spec.epsilon();
+                for (int i = 0; i < rows.count(); i++) {
+                    int base = ids[i] * dim;
+                    for (int j = 0; j < dim; j++) {
+                        int at = base + j;
+                        float gi = g[i * dim + j];
+                        float s = mb.get(at) + gi * gi;
+                        mb.put(at, s);
+                        p.put(at, p.get(at) - lr * gi / ((float) Math.sqrt(s) + eps));
+                    }
+                }
+            }
+            default -> throw new IllegalStateException("unknown optimizer " + spec.name());
+        }
     }
 
     void write(DataOutputStream out) throws IOException {
@@ -122,12 +232,29 @@ final class Optimizer {
         readArray(in, v);
     }
 
+    /** Floats per chunk when streaming an array: a table of 10M rows is not copied to the heap at once. */
+    private static final int CHUNK = 1 << 20;
+
     static void writeArray(DataOutputStream out, INDArray a) throws IOException {
-        float[] f = a.length() == 0 ? new float[0] : Mat.of(a).get(new float[(int) a.length()]);
-        out.writeInt(f.length);
-        java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate(f.length * 4);
-        bb.asFloatBuffer().put(f);
-        out.write(bb.array());
+        long n = a.length();
+        if (n > Integer.MAX_VALUE) {
+            throw new IOException("an array of " + n + " floats is too long for the state format");
+        }
+        out.writeInt((int) n);
+        if (n == 0) {
+            return;
+        }
+        FloatBuffer src = Mat.of(a).buffer();
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate((int) Math.min(n, CHUNK) * 4);
+        for (int from = 0; from < n; from += CHUNK) {
+            int len = (int) Math.min(CHUNK, n - from);
+            bb.clear();
+            java.nio.FloatBuffer fb = bb.asFloatBuffer();
+            for (int i = 0; i < len; i++) {
+                fb.put(src.get(from + i));
+            }
+            out.write(bb.array(), 0, len * 4);
+        }
     }
 
     static void readArray(DataInputStream in, INDArray a) throws IOException {
@@ -135,12 +262,18 @@ final class Optimizer {
         if (n != a.length()) {
             throw new IOException("state holds " + n + " values where the model has " + a.length());
         }
-        byte[] b = new byte[n * 4];
-        in.readFully(b);
-        float[] f = new float[n];
-        java.nio.ByteBuffer.wrap(b).asFloatBuffer().get(f);
-        if (n > 0) {
-            Mat.of(a).put(f);
+        if (n == 0) {
+            return;
+        }
+        FloatBuffer dst = Mat.of(a).buffer();
+        byte[] b = new byte[Math.min(n, CHUNK) * 4];
+        for (int from = 0; from < n; from += CHUNK) {
+            int len = Math.min(CHUNK, n - from);
+            in.readFully(b, 0, len * 4);
+            java.nio.FloatBuffer fb = java.nio.ByteBuffer.wrap(b, 0, len * 4).asFloatBuffer();
+            for (int i = 0; i < len; i++) {
+                dst.put(from + i, fb.get(i));
+            }
         }
     }
 }

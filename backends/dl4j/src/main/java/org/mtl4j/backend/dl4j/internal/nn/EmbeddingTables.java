@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * Embedding tables by name, so that inputs naming the same table (an item id and the user's item
  * history) look ids up in one shared matrix of shape [rows, dim]. Tables are per owner: under the
- * {@code independent} topology every task owns its own copy.
+ * {@code independent} topology every task owns its own copy. A table's gradient is sparse: the rows
+ * a batch touched ({@link Param#rowGradient()}).
  */
 public final class EmbeddingTables {
     private final ParamStore store;
@@ -25,8 +26,7 @@ public final class EmbeddingTables {
         String key = owner + "/" + name;
         Param p = tables.get(key);
         if (p == null) {
-            p = store.declare("embedding:" + name + (Param.SHARED.equals(owner) ? "" : "@" + owner),
-                    new long[] {rows, dim}, owner, Param.Init.EMBEDDING, rows);
+            p = store.declareTable("embedding:" + name + (Param.SHARED.equals(owner) ? "" : "@" + owner), rows, dim, owner);
             tables.put(key, p);
         } else if (p.shape()[0] != rows || p.shape()[1] != dim) {
             throw new IllegalArgumentException("embedding table '" + name + "' is used with shape [" + rows + ", " + dim

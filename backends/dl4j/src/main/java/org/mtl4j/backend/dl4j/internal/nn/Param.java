@@ -28,11 +28,19 @@ public final class Param {
     private final Init init;
     private final int units;
     private final boolean lastShared;
+    private final boolean table;
     long offset = -1;
+    long gradOffset = -1;
     INDArray value;
     INDArray grad;
+    RowBlock rowGradient;
 
     Param(String name, long[] shape, String owner, Init init, int units, boolean lastShared) {
+        this(name, shape, owner, init, units, lastShared, false);
+    }
+
+    Param(String name, long[] shape, String owner, Init init, int units, boolean lastShared, boolean table) {
+        this.table = table;
         this.name = name;
         this.shape = shape.clone();
         this.owner = owner;
@@ -76,9 +84,31 @@ public final class Param {
         return lastShared;
     }
 
-    /** Offset in the flat buffer. */
+    /** Offset in the flat parameter buffer. */
     public long offset() {
         return offset;
+    }
+
+    /** Offset in the flat (dense) gradient buffer, or -1 for an embedding table. */
+    public long gradOffset() {
+        return gradOffset;
+    }
+
+    /**
+     * An embedding table: its gradient is the {@link #rowGradient() rows a batch touched}, not a view
+     * of the flat gradient buffer.
+     */
+    public boolean table() {
+        return table;
+    }
+
+    /** The sparse gradient of an embedding table (the rows the batch touched). */
+    public RowBlock rowGradient() {
+        if (rowGradient == null) {
+            throw new IllegalStateException("parameter " + name + (table ? " used before ParamStore.allocate()"
+                    : " is not an embedding table: its gradient is dense (grad())"));
+        }
+        return rowGradient;
     }
 
     public INDArray value() {
@@ -89,6 +119,9 @@ public final class Param {
     }
 
     public INDArray grad() {
+        if (table) {
+            throw new IllegalStateException("parameter " + name + " is an embedding table: its gradient is sparse (rowGradient())");
+        }
         if (grad == null) {
             throw new IllegalStateException("parameter " + name + " used before ParamStore.allocate()");
         }

@@ -60,7 +60,7 @@ final class GradCheck {
         store.zeroGrads();
         forward.get();
         enc.backward(block);
-        float[] analytic = store.grads().dup().data().asFloat();
+        float[] analytic = store.gradientArray();
         INDArray values = store.values();
         List<Result> results = new ArrayList<>();
         List<Param> seen = new ArrayList<>();
@@ -115,5 +115,13 @@ final class GradCheck {
             assertThat(res.failed()).as(res.param() + " " + res).isZero();
             assertThat(res.relL2()).as(res.param() + " " + res).isLessThan(relL2);
         }
+    }
+
+    /** A table's sparse gradient written densely as [rows, dim] (tests only). */
+    static INDArray tableGrad(Param table) {
+        org.mtl4j.backend.dl4j.internal.nn.RowBlock rb = table.rowGradient();
+        double[] d = new double[rb.rows() * rb.dim()];
+        rb.toDense(d, 0);
+        return Nd4j.createFromArray(d).castTo(DataType.FLOAT).reshape(rb.rows(), rb.dim());
     }
 }

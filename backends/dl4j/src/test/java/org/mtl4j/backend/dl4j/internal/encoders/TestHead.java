@@ -61,7 +61,7 @@ final class TestHead {
         store.zeroGrads();
         backward.accept(dh);
         t++;
-        adam(store.values(), store.grads(), m, v);
+        adam(store.values(), Nd4j.createFromArray(store.gradientArray()), m, v);
         adam(w, gw, mw, vw);
         mb = 0.9 * mb + 0.1 * gb;
         vb = 0.999 * vb + 0.001 * gb * gb;

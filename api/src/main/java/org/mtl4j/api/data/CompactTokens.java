@@ -1,0 +1,165 @@
+package org.mtl4j.api.data;
+
+import java.nio.charset.StandardCharsets;
+import java.util.AbstractList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Strings in one UTF-8 byte arena with an open-addressing index of ints: about 10 bytes per token
+ * plus its text (a {@code HashMap<String, Integer>} costs about 100), so ten million ids take a few
+ * hundred MB. Lookups allocate nothing for ASCII tokens. Not thread-safe while tokens are added.
+ */
+final class CompactTokens {
+    private byte[] arena = new byte[64];
+    private int used;
+    private int[] offsets = new int[17];
+    private int[] hashes = new int[16];
+    private int size;
+    private int[] slots = new int[32];
+
+    CompactTokens() {
+        Arrays.fill(slots, -1);
+    }
+
+    /** Sized for {@code expected} tokens of {@code bytesPerToken} UTF-8 bytes on average (no regrowth). */
+    CompactTokens(int expected, int bytesPerToken) {
+        int cap = Integer.highestOneBit(Math.max(16, expected) * 2 - 1) << 1;
+        slots = new int[cap];
+        Arrays.fill(slots, -1);
+        offsets = new int[expected + 2];
+        hashes = new int[expected + 1];
+        arena = new byte[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(64L, (long) expected * bytesPerToken))];
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** Index of {@code s}, or -1. */
+    int find(String s) {
+        int h = s.hashCode();
+        int mask = slots.length - 1;
+        for (int p = mix(h) & mask;; p = (p + 1) & mask) {
+            int i = slots[p];
+            if (i < 0) {
+                return -1;
+            }
+            if (hashes[i] == h && equalsAt(i, s)) {
+                return i;
+            }
+        }
+    }
+
+    /** Adds {@code s} (which must be absent) and returns its index. */
+    int add(String s) {
+        if (size + 1 > slots.length / 2) {
+            rehash(slots.length * 2);
+        }
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        if (used + b.length > arena.length) {
+            long cap = Math.max((long) used + b.length, (long) arena.length * 2);
+            if (cap > Integer.MAX_VALUE - 8) {
+                cap = Integer.MAX_VALUE - 8;
+                if (used + b.length > cap) {
+                    throw new IllegalStateException("vocabulary text exceeds 2 GB");
+                }
+            }
+            arena = Arrays.copyOf(arena, (int) cap);
+        }
+        if (size + 1 >= offsets.length || size >= hashes.length) {
+            int cap = Math.max(offsets.length, hashes.length) * 2;
+            offsets = Arrays.copyOf(offsets, cap + 1);
+            hashes = Arrays.copyOf(hashes, cap);
+        }
+        System.arraycopy(b, 0, arena, used, b.length);
+        offsets[size] = used;
+        used += b.length;
+        offsets[size + 1] = used;
+        int h = s.hashCode();
+        hashes[size] = h;
+        int mask = slots.length - 1;
+        int p = mix(h) & mask;
+        while (slots[p] >= 0) {
+            p = (p + 1) & mask;
+        }
+        slots[p] = size;
+        return size++;
+    }
+
+    private void rehash(int capacity) {
+        slots = new int[capacity];
+        Arrays.fill(slots, -1);
+        int mask = capacity - 1;
+        for (int i = 0; i < size; i++) {
+            int p = mix(hashes[i]) & mask;
+            while (slots[p] >= 0) {
+                p = (p + 1) & mask;
+            }
+            slots[p] = i;
+        }
+    }
+
+    String get(int i) {
+        return new String(arena, offsets[i], offsets[i + 1] - offsets[i], StandardCharsets.UTF_8);
+    }
+
+    /** A read-only list view (each {@code get} decodes one token). */
+    List<String> view() {
+        return new AbstractList<>() {
+            @Override
+            public String get(int index) {
+                if (index < 0 || index >= size) {
+                    throw new IndexOutOfBoundsException("token " + index + " of " + size);
+                }
+                return CompactTokens.this.get(index);
+            }
+
+            @Override
+            public int size() {
+                return size;
+            }
+        };
+    }
+
+    /** Shrinks the arrays to their contents (after the last add). */
+    void trim() {
+        arena = Arrays.copyOf(arena, used);
+        offsets = Arrays.copyOf(offsets, size + 1);
+        hashes = Arrays.copyOf(hashes, Math.max(size, 1));
+    }
+
+    private boolean equalsAt(int i, String s) {
+        int p = offsets[i];
+        int end = offsets[i + 1];
+        int n = s.length();
+        for (int k = 0; k < n; k++) {
+            char c = s.charAt(k);
+            if (c >= 0x80) {
+                byte[] rest = s.substring(k).getBytes(StandardCharsets.UTF_8);
+                if (end - p != rest.length) {
+                    return false;
+                }
+                for (byte b : rest) {
+                    if (arena[p++] != b) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            if (p >= end || arena[p++] != c) {
+                return false;
+            }
+        }
+        return p == end;
+    }
+
+    static int mix(int h) {
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        h ^= h >>> 16;
+        return h;
+    }
+}

@@ -1,0 +1,148 @@
+package org.mtl4j.backend.dl4j.internal.model;
+
+import java.nio.FloatBuffer;
+import org.mtl4j.api.backend.ArrayGradientVector;
+import org.mtl4j.api.backend.GradientVector;
+import org.mtl4j.backend.dl4j.internal.nn.RowBlock;
+
+/**
+ * The touched rows of one embedding table's gradient as a compact vector of {@code count * dim}
+ * elements (row after row, in the block's order), writing through to the {@link RowBlock}: the
+ * gradient of a table's {@link org.mtl4j.api.backend.ParameterBlock}. Its support is fixed: it
+ * never adds or drops rows.
+ */
+final class TouchedRowsVector implements GradientVector {
+    private final RowBlock rows;
+    private final int length;
+
+    TouchedRowsVector(RowBlock rows) {
+        this.rows = rows;
+        this.length = rows.count() * rows.dim();
+    }
+
+    /** A copy of the table's values at the same rows, in the same order (for AGC's weight norms). */
+    GradientVector tableRows(FloatBuffer table) {
+        double[] v = new double[length];
+        int dim = rows.dim();
+        for (int i = 0; i < rows.count(); i++) {
+            int base = rows.ids()[i] * dim;
+            for (int j = 0; j < dim; j++) {
+                v[i * dim + j] = table.get(base + j);
+            }
+        }
+        return new ArrayGradientVector(v);
+    }
+
+    private float[] vals() {
+        if (rows.count() * rows.dim() != length) {
+            throw new IllegalStateException("the touched rows of the table changed since this block was taken (" + length / rows.dim()
+                    + " then, " + rows.count() + " now)");
+        }
+        return rows.values();
+    }
+
+    private void check(GradientVector o) {
+        if (o.length() != length) {
+            throw new IllegalArgumentException("gradient lengths differ: " + length + " vs " + o.length());
+        }
+    }
+
+    @Override
+    public int length() {
+        return length;
+    }
+
+    @Override
+    public double dot(GradientVector other) {
+        check(other);
+        float[] a = vals();
+        double[] b = other.toArray();
+        double s = 0;
+        for (int i = 0; i < length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    @Override
+    public void scale(double alpha) {
+        float[] a = vals();
+        for (int i = 0; i < length; i++) {
+            a[i] *= (float) alpha;
+        }
+    }
+
+    @Override
+    public void axpy(double alpha, GradientVector x) {
+        check(x);
+        float[] a = vals();
+        double[] b = x.toArray();
+        for (int i = 0; i < length; i++) {
+            a[i] += (float) (alpha * b[i]);
+        }
+    }
+
+    @Override
+    public void assign(GradientVector other) {
+        check(other);
+        set(other.toArray());
+    }
+
+    @Override
+    public void zero() {
+        java.util.Arrays.fill(vals(), 0, length, 0f);
+    }
+
+    @Override
+    public long clampValues(double limit) {
+        float[] a = vals();
+        long n = 0;
+        for (int i = 0; i < length; i++) {
+            if (Math.abs(a[i]) > limit) {
+                a[i] = (float) Math.max(-limit, Math.min(limit, a[i]));
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public boolean isFinite() {
+        float[] a = vals();
+        for (int i = 0; i < length; i++) {
+            if (!Float.isFinite(a[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public GradientVector copy() {
+        return new ArrayGradientVector(toArray());
+    }
+
+    @Override
+    public double[] toArray() {
+        float[] a = vals();
+        double[] d = new double[length];
+        for (int i = 0; i < length; i++) {
+            d[i] = a[i];
+        }
+        return d;
+    }
+
+    @Override
+    public void set(double[] values) {
+        check(new ArrayGradientVector(values));
+        float[] a = vals();
+        for (int i = 0; i < length; i++) {
+            a[i] = (float) values[i];
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TouchedRowsVector[" + rows.count() + " rows x " + rows.dim() + "]";
+    }
+}
