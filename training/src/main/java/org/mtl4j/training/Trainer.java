@@ -101,6 +101,7 @@ public final class Trainer {
     private final int checkpointEvery;
     private final int keepCheckpoints;
     private final Path resumeFrom;
+    private final boolean standardiseLabels;
     private boolean used;
 
     private Trainer(Builder b) {
@@ -113,6 +114,12 @@ public final class Trainer {
         this.checkpointEvery = b.checkpointEvery;
         this.keepCheckpoints = b.keepCheckpoints;
         this.resumeFrom = b.resumeFrom;
+        this.standardiseLabels = b.standardiseLabels;
+    }
+
+    /** Whether the run that compiles the model should standardise regression labels ({@code LabelScaling}). */
+    public boolean standardisesLabels() {
+        return standardiseLabels;
     }
 
     public static Builder builder() {
@@ -130,6 +137,7 @@ public final class Trainer {
         private int checkpointEvery;
         private int keepCheckpoints = 3;
         private Path resumeFrom;
+        private boolean standardiseLabels = true;
 
         private Builder() {
         }
@@ -191,6 +199,15 @@ public final class Trainer {
         /** Continues the run saved in a checkpoint file, or in a folder's {@code latest.ckpt}. */
         public Builder resumeFrom(Path checkpoint) {
             this.resumeFrom = checkpoint;
+            return this;
+        }
+
+        /**
+         * Whether regression tasks train on standardised labels (default true; see
+         * {@code org.mtl4j.tasks.LabelScaling}). Read by whoever compiles the model (the DSL's run).
+         */
+        public Builder standardiseLabels(boolean on) {
+            this.standardiseLabels = on;
             return this;
         }
 

@@ -20,6 +20,7 @@ import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.api.spec.PluginRef;
 import org.mtl4j.api.train.TrainingListener;
 import org.mtl4j.dsl.plugin.PluginKind;
+import org.mtl4j.tasks.LabelScaling;
 import org.mtl4j.training.Trainer;
 import org.mtl4j.training.TrainingResult;
 
@@ -52,7 +53,9 @@ public final class TrainingRun {
             options.accept(b);
         }
         Trainer trainer = b.build();
-        TrainableModel model = backend.compile(spec, train.vocabularies(), train.denseStats());
+        Map<String, Dataset.DenseStats> stats = trainer.standardisesLabels()
+                ? LabelScaling.withLabelStats(spec, train, train.denseStats()) : train.denseStats();
+        TrainableModel model = backend.compile(spec, train.vocabularies(), stats);
         TrainingResult result;
         try {
             result = trainer.fit(model, train, validation);

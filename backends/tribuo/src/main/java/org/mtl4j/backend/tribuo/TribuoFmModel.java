@@ -38,6 +38,7 @@ import org.mtl4j.backend.tribuo.internal.FmNetwork;
 import org.mtl4j.backend.tribuo.internal.FmOptimiser;
 import org.mtl4j.backend.tribuo.internal.Tensors;
 import org.mtl4j.backend.tribuo.internal.TribuoGradientVector;
+import org.mtl4j.tasks.LabelScaling;
 import org.mtl4j.tasks.Losses;
 import org.mtl4j.tasks.TaskKinds;
 
@@ -75,6 +76,7 @@ public final class TribuoFmModel implements TrainableModel {
     private final FmOptimiser optimiser;
     private final int[][] chains;
     private final List<String> taskNames;
+    private final LabelScaling scaling;
 
     private final List<TribuoGradientVector.Cell> cells;
     private final TribuoGradientVector gradAll;
@@ -94,6 +96,7 @@ public final class TribuoFmModel implements TrainableModel {
         this.denseStats = denseStats == null ? Map.of() : Map.copyOf(denseStats);
         this.features = new FeatureSpace(spec, vocabularies, this.denseStats);
         this.taskNames = spec.taskNames();
+        this.scaling = LabelScaling.of(spec, this.denseStats);
         int k = factorWidth(spec);
         int[] widths = widths(spec.topology(), k);
         int[] classes = spec.tasks().stream().mapToInt(TaskSpec::outputWidth).toArray();
@@ -228,6 +231,9 @@ public final class TribuoFmModel implements TrainableModel {
             float[] labels = batch.labels(task.name());
             float[] mask = batch.mask(task.name());
             checkLabels(task, labels, mask);
+            if (task.kind() == TaskKind.REGRESSION) {
+                labels = scaling.standardise(t, labels);
+            }
             if (chains[t].length == 1) {
                 int c = net.classes(t);
                 int off = net.columnOffset(t);
@@ -458,7 +464,7 @@ public final class TribuoFmModel implements TrainableModel {
                 }
             } else if (task.kind() == TaskKind.REGRESSION) {
                 for (int r = 0; r < rows; r++) {
-                    o[r] = (float) z[r * cols + off];
+                    o[r] = (float) scaling.restore(t, z[r * cols + off]);
                 }
             } else {
                 float[] own = chains[t].length > 1 ? new float[rows] : null;

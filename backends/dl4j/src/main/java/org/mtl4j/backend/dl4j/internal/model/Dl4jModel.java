@@ -103,7 +103,7 @@ public final class Dl4jModel implements TrainableModel {
                 trunk = new CrossStitchTrunk(store, in, (Topology.CrossStitch) topo, t);
             }
         }
-        heads = new TaskHeads(spec);
+        heads = new TaskHeads(spec, org.mtl4j.tasks.LabelScaling.of(spec, this.denseStats));
         towers = new Mlp[t];
         for (int k = 0; k < t; k++) {
             TaskSpec ts = spec.tasks().get(k);
