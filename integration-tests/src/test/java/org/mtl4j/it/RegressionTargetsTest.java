@@ -95,6 +95,30 @@ class RegressionTargetsTest {
         r.model().close();
     }
 
+    /** A binary label derived from the regression task's own column trains next to it (issue 14). */
+    @ParameterizedTest
+    @ValueSource(strings = {"dl4j", "tribuo"})
+    void aLabelDerivedFromAnotherTasksLabelColumnTrains(String backend) throws IOException {
+        Path dir = mtl.workDir().resolve("liked-" + backend);
+        Files.createDirectories(dir);
+        RatingsData world = new RatingsData(7);
+        Path trainCsv = world.write(dir.resolve("train.csv"), 30_000, 1, RatingsData.USERS, RatingsData.ITEMS);
+        Path testCsv = world.write(dir.resolve("test.csv"), 6_000, 2, RatingsData.USERS, RatingsData.ITEMS);
+        ModelSpec spec = spec(backend, true);
+        assertThat(spec.task("liked").orElseThrow().label()).isEqualTo("rating >= 4");
+        Dataset train = CsvDataset.builder(trainCsv, spec).build();
+        Dataset test = CsvDataset.builder(testCsv, spec).vocabularies(train.vocabularies()).build();
+        double baseline = rmseAround(test, meanLabel(train));
+        TrainingResult r = mtl.runtime().train(spec, train, null);
+        Evaluation e = mtl.runtime().evaluate(r.model(), test);
+        System.out.printf("%s: rating RMSE %.4f (bias-only %.4f), liked AUC %.4f%n", backend, e.metric("rating", "rmse"), baseline,
+                e.metric("liked", "auc"));
+        assertThat(e.metric("rating", "rmse")).isLessThan(0.9 * baseline);
+        // liked is a threshold of the same signal the rating model learns: far above chance
+        assertThat(e.metric("liked", "auc")).isGreaterThan(0.75);
+        r.model().close();
+    }
+
     static double meanLabel(Dataset d) {
         double sum = 0;
         long n = 0;

@@ -50,10 +50,14 @@ final class TaskChecks {
                 out.add(new Problem("MTL/LossKind", p + ".loss", t.loss().id(), t.kind().id() + " tasks take " + lossesFor(t.kind())));
             }
             String column = labelColumn(t.label());
-            Integer other = labels.putIfAbsent(column, k);
+            // the same label read twice is a mistake; a label derived from another task's label
+            // column (liked = rating >= 4 next to rating) is a task of its own
+            String key = t.label().replaceAll("\\s+", "");
+            Integer other = labels.putIfAbsent(key, k);
             if (other != null) {
-                out.add(new Problem("MTL/LabelCollision", p + ".label", Problem.quote(t.label()), "column "
-                        + Problem.quote(column) + " is already the label of tasks[" + other + "] (" + tasks.get(other).name() + ")"));
+                out.add(new Problem("MTL/LabelCollision", p + ".label", Problem.quote(t.label()),
+                        (key.equals(column) ? "column " + Problem.quote(column) : "label " + Problem.quote(t.label()))
+                        + " is already the label of tasks[" + other + "] (" + tasks.get(other).name() + ")"));
             }
             for (int i = 0; i < d.inputs().size(); i++) {
                 InputSpec in = d.inputs().get(i);
