@@ -42,7 +42,6 @@ import org.mtl4j.api.metric.Evaluation;
 import org.mtl4j.api.metric.Metric;
 import org.mtl4j.api.spec.EarlyStopping;
 import org.mtl4j.api.spec.ModelSpec;
-import org.mtl4j.api.spec.TaskSpec;
 import org.mtl4j.api.spec.TrainingSpec;
 import org.mtl4j.api.train.EpochSummary;
 import org.mtl4j.api.train.StepDiagnostics;
@@ -90,6 +89,7 @@ import org.mtl4j.training.internal.Checkpoint;
  * <p>A trainer serves one run: its balancers are stateful.
  */
 public final class Trainer {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Trainer.class);
     private static final String LATEST = "latest.ckpt";
 
     private LossWeighting weighting;
@@ -256,16 +256,7 @@ public final class Trainer {
                     : "task '" + es.task() + "' " + es.metric()) + " needs validation data: pass a validation set or set "
                     + "training.validationFraction > 0");
         }
-        if (es != null && !"*".equals(es.task())) {
-            if (!tasks.contains(es.task())) {
-                throw new MtlException("early stopping names task '" + es.task() + "', the model has " + tasks);
-            }
-            List<String> watched = org.mtl4j.tasks.TaskKinds.metricsOf(spec.task(es.task()).orElseThrow());
-            if (!"loss".equals(es.metric()) && !watched.contains(es.metric())) {
-                throw new MtlException("early stopping watches " + es.metric() + " of task '" + es.task()
-                        + "', which is not among its metrics " + watched + " (or \"loss\")");
-            }
-        }
+        EarlyStoppingCriterion criterion = es == null ? null : EarlyStoppingCriterion.of(es, spec);
         HistoryRecorder recorder = new HistoryRecorder();
         recorder.onStart(spec, -1);
         RunState st = new RunState();
@@ -331,7 +322,7 @@ public final class Trainer {
                 l.onEpochEnd(summary);
             }
             if (es != null) {
-                stopReason = earlyStopping(es, spec, lastEval, epoch, model, st);
+                stopReason = earlyStopping(es, criterion, lastEval, epoch, model, st);
                 if (stopReason != null) {
                     recorder.stopReason(stopReason);
                 }
@@ -357,7 +348,11 @@ public final class Trainer {
         if (validData != null) {
             finalEval = lastEval != null && lastEvalEpoch == lastEpoch ? lastEval : Evaluator.evaluate(model, validData, metrics);
         }
-        TrainingHistory history = recorder.history();
+        TrainingHistory h = recorder.history();
+        boolean best = es != null && st.stop.bestEpoch() >= 0;
+        TrainingHistory history = new TrainingHistory(h.tasks(), h.epochs(), h.diagnostics(), h.stopReason(),
+                best ? st.stop.bestEpoch() : lastEpoch, best);
+        LOG.info("model '{}' = {}: {}", spec.name(), history.modelEpochDescription(), history.stopReason());
         updateProvenance(model, ts, train, validData, history, st.globalStep);
         for (TrainingListener l : listeners) {
             l.onEnd(history);
@@ -547,33 +542,11 @@ public final class Trainer {
         return "*";
     }
 
-    private String earlyStopping(EarlyStopping es, ModelSpec spec, Evaluation eval, int epoch, TrainableModel model,
-            RunState st) {
-        double value;
-        boolean higherIsBetter;
-        String what;
-        if ("*".equals(es.task())) {
-            double sum = 0;
-            int n = 0;
-            for (TaskSpec t : spec.tasks()) {
-                Double l = eval.losses().get(t.name());
-                if (!t.auxiliary() && l != null && !l.isNaN()) {
-                    sum += l;
-                    n++;
-                }
-            }
-            value = n == 0 ? Double.NaN : sum / n;
-            higherIsBetter = false;
-            what = "the mean validation loss";
-        } else if ("loss".equals(es.metric())) {
-            value = eval.losses().getOrDefault(es.task(), Double.NaN);
-            higherIsBetter = false;
-            what = "the validation loss of task '" + es.task() + "'";
-        } else {
-            value = eval.metric(es.task(), es.metric());
-            higherIsBetter = metrics.apply(es.metric()).higherIsBetter();
-            what = "validation " + es.metric() + " of task '" + es.task() + "'";
-        }
+    private String earlyStopping(EarlyStopping es, EarlyStoppingCriterion criterion, Evaluation eval, int epoch,
+            TrainableModel model, RunState st) {
+        double value = criterion.value(eval);
+        boolean higherIsBetter = !"loss".equals(criterion.metric()) && metrics.apply(criterion.metric()).higherIsBetter();
+        String what = criterion.description();
         Checkpoint.EarlyStop s = st.stop;
         boolean improved = !Double.isNaN(value) && (s.bestEpoch() < 0
                 || (higherIsBetter ? value > s.best() + es.minDelta() : value < s.best() - es.minDelta()));
@@ -750,6 +723,7 @@ public final class Trainer {
         summary.put("epochs", Integer.toString(history.epochs().size()));
         summary.put("steps", Long.toString(steps));
         summary.put("stopReason", history.stopReason());
+        summary.put("modelEpoch", history.modelEpochDescription());
         if (!history.epochs().isEmpty()) {
             EpochSummary last = history.epochs().get(history.epochs().size() - 1);
             last.trainLoss().forEach((k, v) -> summary.put("trainLoss." + k, Double.toString(v)));

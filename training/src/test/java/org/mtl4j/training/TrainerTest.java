@@ -214,6 +214,67 @@ class TrainerTest {
         assertThat(r.history().stopReason()).startsWith("early stopping after epoch " + epochs.size()
                 + ": the mean validation loss did not improve for 3 epochs (best ");
         assertThat(r.history().stopReason()).endsWith("at epoch " + (best + 1) + ")");
+        assertThat(r.history().modelEpoch()).isEqualTo(best);
+        assertThat(r.history().restoredBest()).isTrue();
+        assertThat(r.history().modelEpochDescription()).isEqualTo("epoch " + (best + 1) + " (best)");
+        assertThat(m.provenance().summary()).containsEntry("modelEpoch", "epoch " + (best + 1) + " (best)");
+    }
+
+    @Test
+    void withoutEarlyStoppingTheModelHoldsTheLastEpoch() {
+        ModelSpec spec = spec(4, 3, clickAndValue(), OptimizerSpec.adam(0.01), training(3, 16, 5, null, 0));
+        TrainingResult r = Trainer.builder().build().fit(new LinearMtlModel(spec), twoTasks(50, 4, 0.5, 1), null);
+        assertThat(r.history().modelEpoch()).isEqualTo(2);
+        assertThat(r.history().modelEpochDescription()).isEqualTo("epoch 3 (last)");
+    }
+
+    @Test
+    void earlyStoppingOnTheMeanOfAMetricOverTasksAndOnAWeightedLoss() {
+        ArrayDataset train = twoTasks(30, 25, 2.0, 6);
+        ArrayDataset valid = twoTasks(1000, 25, 2.0, 7);
+        // "*" with auc: the mean auc of the tasks that report it (here click only)
+        ModelSpec star = spec(25, 25, clickAndValue(), OptimizerSpec.adam(0.03),
+                training(200, 10, 5, new EarlyStopping("*", "auc", 2, 0), 0));
+        TrainingResult r = Trainer.builder().build().fit(new LinearMtlModel(star), train, valid);
+        double[] auc = r.history().epochs().stream().mapToDouble(e -> e.validationMetrics().get("click").get("auc")).toArray();
+        int bestAuc = argBest(auc, true);
+        assertThat(r.history().epochs().size()).isLessThan(200);
+        assertThat(r.history().modelEpoch()).isEqualTo(bestAuc);
+        assertThat(r.validation().metric("click", "auc")).isCloseTo(auc[bestAuc], within(1e-12));
+        assertThat(r.history().stopReason()).contains("the mean validation auc of tasks click did not improve");
+
+        // a weighted criterion: 0.25 x click loss + 0.75 x value loss
+        ModelSpec weighted = spec(25, 25, clickAndValue(), OptimizerSpec.adam(0.03),
+                training(200, 10, 5, new EarlyStopping("click:1, value:3", "loss", 3, 0), 0));
+        TrainingResult w = Trainer.builder().build().fit(new LinearMtlModel(weighted), train, valid);
+        double[] mix = w.history().epochs().stream()
+                .mapToDouble(e -> 0.25 * e.validationLoss().get("click") + 0.75 * e.validationLoss().get("value")).toArray();
+        int bestMix = argBest(mix, false);
+        assertThat(w.history().modelEpoch()).isEqualTo(bestMix);
+        assertThat(w.history().stopReason()).contains("the weighted validation loss (click 0.250, value 0.750) did not improve");
+        double finalMix = 0.25 * w.validation().losses().get("click") + 0.75 * w.validation().losses().get("value");
+        assertThat(finalMix).isCloseTo(mix[bestMix], within(1e-9));
+
+        ModelSpec none = spec(4, 3, clickAndValue(), OptimizerSpec.adam(0.01),
+                training(2, 16, 5, new EarlyStopping("*", "accuracy", 2, 0), 0));
+        assertThatThrownBy(() -> Trainer.builder().build().fit(new LinearMtlModel(none), twoTasks(50, 4, 0.5, 1),
+                twoTasks(50, 4, 0.5, 2))).hasMessage("early stopping on task \"*\" watches accuracy, which no non-auxiliary task"
+                        + " reports (tasks: [click, value]); name the metric of a task, or watch \"loss\"");
+        ModelSpec badWeight = spec(4, 3, clickAndValue(), OptimizerSpec.adam(0.01),
+                training(2, 16, 5, new EarlyStopping("click:-1, value", "loss", 2, 0), 0));
+        assertThatThrownBy(() -> Trainer.builder().build().fit(new LinearMtlModel(badWeight), twoTasks(50, 4, 0.5, 1),
+                twoTasks(50, 4, 0.5, 2))).hasMessage("early stopping task \"click:-1, value\": the weight of 'click' must be a"
+                        + " positive number, found \"-1\"");
+    }
+
+    private static int argBest(double[] v, boolean higher) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) {
+            if (higher ? v[i] > v[best] : v[i] < v[best]) {
+                best = i;
+            }
+        }
+        return best;
     }
 
     @Test

@@ -132,7 +132,7 @@ public final class Pipeline {
     public static void writeRunFiles(Outcome o, String specText, Evaluation single, Map<String, Map<String, Double>> gain)
             throws IOException {
         RunFiles.writeJson(o.dir().resolve(RunFiles.METRICS), RunFiles.metricsDocument(o.spec().name(), o.evaluatedOn(),
-                o.evaluation(), gain));
+                o.evaluation(), gain, o.history()));
         RunFiles.writeHistory(o.dir().resolve(RunFiles.HISTORY), o.history());
         AtomicFiles.writeString(o.dir().resolve(RunFiles.REPORT), report(o, specText, single, gain).html());
     }

@@ -35,9 +35,24 @@ public final class RunFiles {
     /** The metrics document: what was evaluated on which data, and the MTL gain when a baseline was trained. */
     public static Map<String, Object> metricsDocument(String model, String data, Evaluation e,
             Map<String, Map<String, Double>> gain) {
+        return metricsDocument(model, data, e, gain, null);
+    }
+
+    /** {@link #metricsDocument} with the run's history: which epoch's weights the model holds. */
+    public static Map<String, Object> metricsDocument(String model, String data, Evaluation e,
+            Map<String, Map<String, Double>> gain, TrainingHistory history) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("model", model);
         doc.put("data", data);
+        if (history != null) {
+            Map<String, Object> run = new LinkedHashMap<>();
+            run.put("epochsRun", history.epochs().size());
+            run.put("modelEpoch", history.modelEpoch() + 1);
+            run.put("restoredBest", history.restoredBest());
+            run.put("model", history.modelEpochDescription());
+            run.put("stopReason", history.stopReason());
+            doc.put("training", run);
+        }
         doc.put("metrics", e.metrics());
         doc.put("losses", e.losses());
         doc.put("rows", e.rows());

@@ -62,7 +62,7 @@ public final class TrainCommand implements Callable<Integer> {
         Pipeline.Outcome o = p.run(loaded.spec(), loaded.text(), d, out);
         var w = command.commandLine().getOut();
         w.println("trained " + loaded.spec().name() + " (" + loaded.spec().topology().id() + ", " + loaded.spec().backend()
-                + "): " + o.history().stopReason());
+                + "): " + o.history().stopReason() + "; model = " + o.history().modelEpochDescription());
         w.println("metrics on " + o.evaluatedOn() + ":");
         w.print(Pipeline.metricTable(o.evaluation(), loaded.spec().taskNames()));
         w.println("wrote " + out.resolve(RunFiles.MODEL) + ", " + RunFiles.METRICS + ", " + RunFiles.HISTORY + ", " + RunFiles.REPORT);
