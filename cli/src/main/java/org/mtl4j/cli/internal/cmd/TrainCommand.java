@@ -1,12 +1,15 @@
 package org.mtl4j.cli.internal.cmd;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.mtl4j.cli.ExitCodes;
 import org.mtl4j.cli.internal.DataFiles;
 import org.mtl4j.cli.internal.Engine;
 import org.mtl4j.cli.internal.Pipeline;
 import org.mtl4j.cli.internal.RunFiles;
+import org.mtl4j.cli.internal.SeedSummary;
 import org.mtl4j.cli.internal.SpecFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,16 +51,43 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress bar.")
     boolean noProgress;
 
+    @Option(names = "--set", paramLabel = "path=value", description = "Override a field of the spec, e.g. training.seed=1, "
+            + "tasks.rating.weight=2, topology.layers=[64,32] (repeatable; checked like the file's own fields).")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--seed", paramLabel = "N", description = "Shorthand for --set training.seed=N.")
+    Long seed;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Shorthand for --set training.epochs=N.")
+    Integer epochs;
+
+    @Option(names = "--seeds", paramLabel = "1,2,3", split = ",", description = "Train once per seed into <out>/seed-<s>/ and "
+            + "report each task metric's mean +- sd over the seeds (also in <out>/seeds.json).")
+    List<Long> seeds = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         if (checkpointEvery < 0) {
             throw new picocli.CommandLine.ParameterException(command.commandLine(),
                     "--checkpoint-every must be >= 0, found " + checkpointEvery);
         }
+        if (seed != null && !seeds.isEmpty()) {
+            throw new picocli.CommandLine.ParameterException(command.commandLine(), "--seed and --seeds exclude each other");
+        }
+        List<String> overrides = new ArrayList<>(sets);
+        if (seed != null) {
+            overrides.add("training.seed=" + seed);
+        }
+        if (epochs != null) {
+            overrides.add("training.epochs=" + epochs);
+        }
         Engine engine = Engine.create();
-        SpecFiles.Loaded loaded = SpecFiles.load(spec, engine);
         Pipeline p = new Pipeline(engine, command.commandLine().getOut(), command.commandLine().getErr())
                 .progress(!noProgress).checkpointEvery(checkpointEvery).resume(resume).badRows(badRows);
+        if (!seeds.isEmpty()) {
+            return multiSeed(engine, p, overrides);
+        }
+        SpecFiles.Loaded loaded = SpecFiles.load(spec, engine, overrides);
         Pipeline.Data d = p.open(loaded.spec(), data, valid);
         Pipeline.Outcome o = p.run(loaded.spec(), loaded.text(), d, out);
         var w = command.commandLine().getOut();
@@ -66,6 +96,40 @@ public final class TrainCommand implements Callable<Integer> {
         w.println("metrics on " + o.evaluatedOn() + ":");
         w.print(Pipeline.metricTable(o.evaluation(), loaded.spec().taskNames()));
         w.println("wrote " + out.resolve(RunFiles.MODEL) + ", " + RunFiles.METRICS + ", " + RunFiles.HISTORY + ", " + RunFiles.REPORT);
+        w.flush();
+        return ExitCodes.OK;
+    }
+
+    /** One run per seed into {@code <out>/seed-<s>}, then the mean +- sd of every task metric. */
+    private int multiSeed(Engine engine, Pipeline p, List<String> overrides) throws java.io.IOException {
+        var w = command.commandLine().getOut();
+        SeedSummary summary = new SeedSummary();
+        SpecFiles.Loaded first = null;
+        String evaluatedOn = null;
+        for (long s : seeds) {
+            List<String> o = new ArrayList<>(overrides);
+            o.add("training.seed=" + s);
+            SpecFiles.Loaded loaded = SpecFiles.load(spec, engine, o);
+            first = first == null ? loaded : first;
+            Pipeline.Data d = p.open(loaded.spec(), data, valid);
+            Path dir = out.resolve("seed-" + s);
+            Pipeline.Outcome r = p.run(loaded.spec(), loaded.text(), d, dir);
+            evaluatedOn = r.evaluatedOn();
+            w.println("seed " + s + ": " + r.history().stopReason() + "; model = " + r.history().modelEpochDescription()
+                    + " -> " + dir);
+            w.flush();
+            summary.add(s, r.evaluation());
+        }
+        List<String> tasks = first.spec().taskNames();
+        w.println("metrics on " + evaluatedOn + " over seeds " + summary.seeds() + " (mean +- sample sd):");
+        w.print(summary.table(tasks));
+        java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
+        doc.put("model", first.spec().name());
+        doc.put("data", evaluatedOn);
+        doc.put("seeds", summary.seeds());
+        doc.put("metrics", summary.document(tasks));
+        RunFiles.writeJson(out.resolve("seeds.json"), doc);
+        w.println("wrote " + out.resolve("seeds.json") + " and one run directory per seed");
         w.flush();
         return ExitCodes.OK;
     }

@@ -1,0 +1,85 @@
+package org.mtl4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code train --set path=value}, {@code --seed}, {@code --epochs} and a multi-seed run ({@code --seeds}). */
+class OverridesAndSeedsTest {
+    @TempDir
+    static Path dir;
+
+    @Test
+    void overridesReachTheTrainedModel() throws Exception {
+        Path spec = Fixtures.spec(dir, "shared-bottom.yaml");
+        Path train = Fixtures.funnel(dir, "train.csv", 1500, 1);
+        Path run = dir.resolve("over");
+        Cli.Result r = Cli.run("train", "--spec", spec, "--data", train, "--out", run, "--no-progress", "--epochs", "2", "--seed",
+                "3", "--set", "tasks.cvr.weight=2", "--set", "topology.layers=[6]", "--set", "training.batchSize=64");
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("completed 2 epochs; model = epoch 2 (last)");
+        Cli.Result inspect = Cli.run("inspect", "--model", run.resolve("model.mtl"));
+        assertThat(inspect.code()).as(inspect.toString()).isZero();
+        assertThat(inspect.out()).containsPattern("seed\\s+3").containsPattern("modelEpoch\\s+epoch 2 \\(last\\)");
+        JsonNode m = new ObjectMapper().readTree(run.resolve("metrics.json").toFile());
+        assertThat(m.at("/training/epochsRun").asInt()).isEqualTo(2);
+        assertThat(m.at("/training/model").asText()).isEqualTo("epoch 2 (last)");
+        try (var model = org.mtl4j.dsl.Mtl.runtime().load(run.resolve("model.mtl"))) {
+            assertThat(model.spec().training().seed()).isEqualTo(3);
+            assertThat(model.spec().training().epochs()).isEqualTo(2);
+            assertThat(model.spec().training().batchSize()).isEqualTo(64);
+            assertThat(model.spec().task("cvr").orElseThrow().weight()).isEqualTo(2.0);
+            assertThat(model.spec().topology().toString()).contains("[6]");
+        }
+    }
+
+    @Test
+    void badOverridesAreUsageErrorsNamingThem() throws Exception {
+        Path spec = Fixtures.spec(dir, "shared-bottom.yaml");
+        Path train = Fixtures.funnel(dir, "train2.csv", 300, 1);
+        Cli.Result noTask = Cli.run("train", "--spec", spec, "--data", train, "--out", dir.resolve("x1"), "--set",
+                "tasks.nope.weight=1");
+        assertThat(noTask.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noTask.err()).isEqualTo("mtl4j train: --set tasks.nope.weight=1: tasks has no element \"nope\" "
+                + "(elements: 0 = ctr, 1 = cvr)\n");
+        Cli.Result noEq = Cli.run("train", "--spec", spec, "--data", train, "--out", dir.resolve("x2"), "--set", "training.seed");
+        assertThat(noEq.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noEq.err()).isEqualTo("mtl4j train: --set training.seed: expected path=value, e.g. training.seed=1\n");
+        Cli.Result unknown = Cli.run("train", "--spec", spec, "--data", train, "--out", dir.resolve("x3"), "--set", "training.sed=1");
+        assertThat(unknown.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(unknown.err()).startsWith("mtl4j train: invalid spec " + spec + " with --set training.sed=1 (1 problem):")
+                .contains("sed");
+        Cli.Result badValue = Cli.run("train", "--spec", spec, "--data", train, "--out", dir.resolve("x4"), "--epochs", "0");
+        assertThat(badValue.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(badValue.err()).contains("with --set training.epochs=0").contains("epochs");
+    }
+
+    @Test
+    void severalSeedsReportMeanAndSd() throws Exception {
+        Path spec = Fixtures.spec(dir, "shared-bottom.yaml");
+        Path train = Fixtures.funnel(dir, "train3.csv", 1500, 1);
+        Path valid = Fixtures.funnel(dir, "valid3.csv", 800, 2);
+        Path run = dir.resolve("seeds");
+        Cli.Result r = Cli.run("train", "--spec", spec, "--data", train, "--valid", valid, "--out", run, "--no-progress",
+                "--seeds", "1,2,3");
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("over seeds [1, 2, 3] (mean +- sample sd)").containsPattern("ctr\\s+auc\\s+0\\.\\d{4} \\+- 0\\.\\d{4}");
+        JsonNode doc = new ObjectMapper().readTree(run.resolve("seeds.json").toFile());
+        double[] v = new double[3];
+        for (int i = 0; i < 3; i++) {
+            JsonNode m = new ObjectMapper().readTree(run.resolve("seed-" + (i + 1)).resolve("metrics.json").toFile());
+            v[i] = m.at("/metrics/ctr/auc").asDouble();
+        }
+        double mean = (v[0] + v[1] + v[2]) / 3;
+        double sd = Math.sqrt(((v[0] - mean) * (v[0] - mean) + (v[1] - mean) * (v[1] - mean) + (v[2] - mean) * (v[2] - mean)) / 2);
+        assertThat(doc.at("/metrics/ctr/auc/mean").asDouble()).isCloseTo(mean, offset(1e-12));
+        assertThat(doc.at("/metrics/ctr/auc/sd").asDouble()).isCloseTo(sd, offset(1e-12));
+        // different seeds give different models
+        assertThat(sd).isGreaterThan(0);
+    }
+}
