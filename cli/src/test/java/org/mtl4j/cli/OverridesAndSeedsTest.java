@@ -20,9 +20,16 @@ class OverridesAndSeedsTest {
         Path train = Fixtures.funnel(dir, "train.csv", 1500, 1);
         Path run = dir.resolve("over");
         Cli.Result r = Cli.run("train", "--spec", spec, "--data", train, "--out", run, "--no-progress", "--epochs", "2", "--seed",
-                "3", "--set", "tasks.cvr.weight=2", "--set", "topology.layers=[6]", "--set", "training.batchSize=64");
+                "3", "--set", "tasks.cvr.weight=2", "--set", "topology.layers=[6]", "--set", "training.batchSize=64",
+                "--checkpoint-every", "5", "--keep-checkpoints", "1");
         assertThat(r.code()).as(r.toString()).isZero();
         assertThat(r.out()).contains("completed 2 epochs; model = epoch 2 (last)");
+        // epochs are numbered from 1 in checkpoint names as in the logs; a finished run keeps the newest N of each kind
+        try (var files = java.nio.file.Files.list(run.resolve("checkpoints"))) {
+            // 1500 rows / 64 = 24 steps per epoch, 48 in all: the last step checkpoint is step-45
+            assertThat(files.map(p -> p.getFileName().toString()).sorted().toList())
+                    .containsExactly("epoch-2.ckpt", "latest.ckpt", "step-45.ckpt");
+        }
         Cli.Result inspect = Cli.run("inspect", "--model", run.resolve("model.mtl"));
         assertThat(inspect.code()).as(inspect.toString()).isZero();
         assertThat(inspect.out()).containsPattern("seed\\s+3").containsPattern("modelEpoch\\s+epoch 2 \\(last\\)");

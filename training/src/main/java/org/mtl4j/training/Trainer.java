@@ -181,7 +181,8 @@ public final class Trainer {
 
         /**
          * Writes checkpoints into {@code dir}: {@code step-<global step>.ckpt} every {@code everySteps}
-         * steps (0: only at epoch ends), {@code epoch-<epoch>.ckpt} at each epoch end, and
+         * steps (0: only at epoch ends), {@code epoch-<epoch>.ckpt} at each epoch end (epochs numbered from 1, as
+         * in the logs), and
          * {@code latest.ckpt}, always the newest.
          */
         public Builder checkpoints(Path dir, int everySteps) {
@@ -331,7 +332,7 @@ public final class Trainer {
             st.stepInEpoch = 0;
             st.epochState = Checkpoint.EpochState.zero(nTasks);
             if (checkpointDir != null) {
-                writeCheckpoint(model, tasks, recorder, st, "epoch-" + epoch + ".ckpt", st.epochFiles);
+                writeCheckpoint(model, tasks, recorder, st, "epoch-" + (epoch + 1) + ".ckpt", st.epochFiles); // numbered from 1, as logged
             }
         }
         if (stopReason == null) {

@@ -35,6 +35,7 @@ public final class Pipeline {
     private int checkpointEvery;
     private boolean resume;
     private DataFiles.BadRows badRows = DataFiles.BadRows.fail;
+    private int keepCheckpoints;
 
     public Pipeline(Engine engine, PrintWriter out, PrintWriter err) {
         this.engine = engine;
@@ -55,6 +56,15 @@ public final class Pipeline {
 
     public Pipeline resume(boolean r) {
         this.resume = r;
+        return this;
+    }
+
+    /**
+     * How many step and epoch checkpoints of each kind a finished run keeps besides {@code latest.ckpt}
+     * (default 0: only {@code latest.ckpt}; while the run goes on, at least the newest 3 are kept).
+     */
+    public Pipeline keepCheckpoints(int n) {
+        this.keepCheckpoints = n;
         return this;
     }
 
@@ -105,7 +115,8 @@ public final class Pipeline {
         }
         Engine.Trained trained;
         try {
-            trained = engine.train(spec, data.train(), data.valid(), listeners, checkpoints, checkpointEvery, resumeFrom);
+            trained = engine.train(spec, data.train(), data.valid(), listeners, checkpoints, checkpointEvery, resumeFrom,
+                    b -> b.keepCheckpoints(Math.max(3, keepCheckpoints)));
         } catch (TrainingDivergedException e) {
             err.flush();
             Path last = engine.latestCheckpoint(checkpoints);
@@ -114,6 +125,7 @@ public final class Pipeline {
         }
         TrainedModel model = trained.model();
         model.save(dir.resolve(RunFiles.MODEL));
+        RunFiles.pruneCheckpoints(checkpoints, keepCheckpoints);
         Evaluation eval = trained.validation();
         String on = data.valid() != null ? data.valid().description()
                 : "held out " + spec.training().validationFraction() + " of " + data.train().description();

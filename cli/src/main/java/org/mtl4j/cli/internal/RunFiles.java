@@ -73,4 +73,26 @@ public final class RunFiles {
     public static void writeHistory(Path file, TrainingHistory h) throws IOException {
         writeJson(file, h);
     }
+
+    /**
+     * Prunes the checkpoints of a finished run: keeps {@code latest.ckpt} and the newest {@code keep}
+     * {@code step-<n>.ckpt} and {@code epoch-<n>.ckpt} files, deletes the older ones.
+     */
+    public static void pruneCheckpoints(Path dir, int keep) throws IOException {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return;
+        }
+        for (String prefix : java.util.List.of("step-", "epoch-")) {
+            java.util.List<Path> files;
+            try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(dir)) {
+                files = s.filter(p -> p.getFileName().toString().matches(prefix + "\\d+\\.ckpt"))
+                        .sorted(java.util.Comparator.comparingLong((Path p) -> Long.parseLong(
+                                p.getFileName().toString().substring(prefix.length()).replace(".ckpt", ""))).reversed())
+                        .toList();
+            }
+            for (int i = keep; i < files.size(); i++) {
+                java.nio.file.Files.deleteIfExists(files.get(i));
+            }
+        }
+    }
 }

@@ -44,6 +44,11 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Write a checkpoint every N steps (also at each epoch end); 0: only at epoch ends. Default: ${DEFAULT-VALUE}.")
     int checkpointEvery;
 
+    @Option(names = "--keep-checkpoints", paramLabel = "N", defaultValue = "0",
+            description = "Step and epoch checkpoints of each kind to keep once the run has finished, besides latest.ckpt "
+                    + "(default ${DEFAULT-VALUE}: only latest.ckpt).")
+    int keepCheckpoints;
+
     @Option(names = "--bad-rows", paramLabel = "fail|skip", defaultValue = "fail",
             description = "What a malformed row does: fail (default) or skip (skipped rows are counted and reported).")
     DataFiles.BadRows badRows;
@@ -71,6 +76,10 @@ public final class TrainCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(command.commandLine(),
                     "--checkpoint-every must be >= 0, found " + checkpointEvery);
         }
+        if (keepCheckpoints < 0) {
+            throw new picocli.CommandLine.ParameterException(command.commandLine(),
+                    "--keep-checkpoints must be >= 0, found " + keepCheckpoints);
+        }
         if (seed != null && !seeds.isEmpty()) {
             throw new picocli.CommandLine.ParameterException(command.commandLine(), "--seed and --seeds exclude each other");
         }
@@ -83,7 +92,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Engine engine = Engine.create();
         Pipeline p = new Pipeline(engine, command.commandLine().getOut(), command.commandLine().getErr())
-                .progress(!noProgress).checkpointEvery(checkpointEvery).resume(resume).badRows(badRows);
+                .progress(!noProgress).checkpointEvery(checkpointEvery).resume(resume).badRows(badRows)
+                .keepCheckpoints(keepCheckpoints);
         if (!seeds.isEmpty()) {
             return multiSeed(engine, p, overrides);
         }
