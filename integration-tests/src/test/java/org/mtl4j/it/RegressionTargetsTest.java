@@ -95,6 +95,54 @@ class RegressionTargetsTest {
         r.model().close();
     }
 
+    /**
+     * Users never seen in training fall on the out-of-vocabulary row: their predictions stay near the
+     * label mean (the output starts at the training mean in standard units), not pulled towards 0.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dl4j", "tribuo"})
+    void unseenUsersArePredictedNearTheMean(String backend) throws IOException {
+        Path dir = mtl.workDir().resolve("oov-" + backend);
+        Files.createDirectories(dir);
+        RatingsData world = new RatingsData(7);
+        // training sees users [0, 300); the test rows come from users [300, 400) only
+        Path trainCsv = world.write(dir.resolve("train.csv"), 30_000, 1, 300, RatingsData.ITEMS);
+        Path all = world.write(dir.resolve("all.csv"), 12_000, 3, RatingsData.USERS, RatingsData.ITEMS);
+        List<String> lines = Files.readAllLines(all);
+        List<String> unseen = new ArrayList<>(List.of(lines.get(0)));
+        for (String l : lines.subList(1, lines.size())) {
+            if (Integer.parseInt(l.substring(1, l.indexOf(','))) >= 300) {
+                unseen.add(l);
+            }
+        }
+        Path testCsv = Files.write(dir.resolve("unseen.csv"), unseen);
+        ModelSpec spec = spec(backend, false);
+        Dataset train = CsvDataset.builder(trainCsv, spec).build();
+        Dataset test = CsvDataset.builder(testCsv, spec).vocabularies(train.vocabularies()).build();
+        TrainingResult r = mtl.runtime().train(spec, train, null);
+        double predSum = 0;
+        long n = 0;
+        try (BatchStream s = test.batches(1024, false, 0)) {
+            while (s.hasNext()) {
+                Batch b = s.next();
+                for (float p : r.model().predict(b).output("rating")) {
+                    predSum += p;
+                    n++;
+                }
+            }
+        }
+        double testMean = meanLabel(test);
+        double baseline = rmseAround(test, meanLabel(train));
+        double rmse = mtl.runtime().evaluate(r.model(), test).metric("rating", "rmse");
+        System.out.printf("%s: %d rows of unseen users: mean prediction %.3f vs label mean %.3f; RMSE %.4f vs bias-only %.4f%n",
+                backend, n, predSum / n, testMean, rmse, baseline);
+        assertThat(n).isGreaterThan(2000);
+        assertThat(predSum / n).isCloseTo(testMean, org.assertj.core.api.Assertions.within(0.15));
+        // the item effects still help: no worse than predicting the training mean
+        assertThat(rmse).isLessThan(baseline);
+        r.model().close();
+    }
+
     /** A binary label derived from the regression task's own column trains next to it (issue 14). */
     @ParameterizedTest
     @ValueSource(strings = {"dl4j", "tribuo"})
