@@ -419,7 +419,8 @@ public final class Trainer {
         if (weighting.needsTaskGradients()) {
             weighting.afterBackward(wc, w.clone(), lastLayer);
         }
-        double normBefore = diag ? ts.gradient().norm() : Double.NaN;
+        // the combined gradient on the same (shared) parameters as the per-task norms, before final clipping
+        double normBefore = diag ? ts.sharedGradient().norm() : Double.NaN;
         if (!finalClippers.isEmpty()) {
             List<ParameterBlock> blocks = ts.parameterBlocks();
             for (Clipper c : finalClippers) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.mtl4j.api.MtlException;
+import org.mtl4j.api.backend.ParameterScope;
 import org.mtl4j.api.backend.TrainingStep;
 import org.mtl4j.api.balance.Clipper;
 import org.mtl4j.api.data.Batch;
@@ -125,6 +126,25 @@ class TrainerTest {
         assertThat(java.util.Arrays.stream(d.gradientNorms()).min().orElseThrow()).isPositive();
         assertThat(d.clipped()).isEmpty();
         assertThat(d.gradientNorm()).isPositive();
+    }
+
+    @Test
+    void theCombinedGradientNormIsTakenOnTheSharedParametersLikeThePerTaskNorms() {
+        ArrayDataset ds = twoTasks(32, 4, 0.5, 4);
+        ModelSpec spec = spec(4, 3, clickAndValue(), OptimizerSpec.sgd(0.1, 0), training(1, 32, 5, null, 1));
+        TrainingResult r = Trainer.builder().lossWeighting(new Fixtures.FixedWeights(2, 0.5)).build()
+                .fit(new LinearMtlModel(spec), ds, null);
+        // by hand: the per-task gradients of the shared slice at the initial parameters, weighted and summed
+        LinearMtlModel ref = new LinearMtlModel(spec);
+        TrainingStep s = ref.step(Fixtures.all(ds));
+        List<org.mtl4j.api.backend.GradientVector> g = s.taskGradients(new double[] {2, 0.5}, ParameterScope.SHARED);
+        org.mtl4j.api.backend.GradientVector sum = g.get(0).copy();
+        sum.scale(2);
+        sum.axpy(0.5, g.get(1));
+        StepDiagnostics d = r.history().diagnostics().get(0);
+        assertThat(d.gradientNorm()).isCloseTo(sum.norm(), within(1e-9));
+        // the whole gradient (towers included) is larger: that was the old, mismatched definition
+        assertThat(s.gradient().norm()).isGreaterThan(sum.norm() + 1e-6);
     }
 
     @Test

@@ -159,10 +159,13 @@ public final class Pipeline {
                 .fact("gradient aggregation", s.gradientAggregation().name())
                 .fact("optimizer", s.optimizer().name() + " lr=" + s.optimizer().learningRate())
                 .fact("epochs / batch / seed", s.training().epochs() + " / " + s.training().batchSize() + " / " + s.training().seed())
+                .fact("epochs run", o.history().epochs().size() + " of " + s.training().epochs())
+                .fact("model holds", o.history().modelEpochDescription())
                 .fact("evaluated on", o.evaluatedOn())
                 .spec(specText)
                 .clippers(s.clipping().stream().map(PluginRef::name).toList())
                 .evaluation("value", o.evaluation());
+        r.sharedParameters(!(s.topology() instanceof org.mtl4j.api.spec.Topology.Independent));
         if (o.model().provenance() != null) {
             r.fact("trained on", o.model().provenance().trainData()).fact("created", o.model().provenance().createdAt());
         }
