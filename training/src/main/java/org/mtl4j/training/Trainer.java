@@ -102,6 +102,8 @@ public final class Trainer {
     private final int keepCheckpoints;
     private final Path resumeFrom;
     private final boolean standardiseLabels;
+    private final org.mtl4j.api.backend.TrainedModel initFrom;
+    private final boolean initOptimizer;
     private boolean used;
 
     private Trainer(Builder b) {
@@ -115,6 +117,18 @@ public final class Trainer {
         this.keepCheckpoints = b.keepCheckpoints;
         this.resumeFrom = b.resumeFrom;
         this.standardiseLabels = b.standardiseLabels;
+        this.initFrom = b.initFrom;
+        this.initOptimizer = b.initOptimizer;
+    }
+
+    /** The saved model a continual run starts from (read by whoever compiles the model), or null. */
+    public org.mtl4j.api.backend.TrainedModel initFrom() {
+        return initFrom;
+    }
+
+    /** Whether a continual run also takes the saved model's optimiser state. */
+    public boolean initOptimizer() {
+        return initOptimizer;
     }
 
     /** Whether the run that compiles the model should standardise regression labels ({@code LabelScaling}). */
@@ -138,6 +152,8 @@ public final class Trainer {
         private int keepCheckpoints = 3;
         private Path resumeFrom;
         private boolean standardiseLabels = true;
+        private org.mtl4j.api.backend.TrainedModel initFrom;
+        private boolean initOptimizer;
 
         private Builder() {
         }
@@ -209,6 +225,18 @@ public final class Trainer {
          */
         public Builder standardiseLabels(boolean on) {
             this.standardiseLabels = on;
+            return this;
+        }
+
+        /**
+         * Continual training: the compiled model starts from {@code previous}
+         * ({@link TrainableModel#initFrom}), with its optimiser state when {@code optimizerState}.
+         * Read by whoever compiles the model (the DSL's run), which also reuses the saved model's
+         * standardisation statistics.
+         */
+        public Builder initFrom(org.mtl4j.api.backend.TrainedModel previous, boolean optimizerState) {
+            this.initFrom = previous;
+            this.initOptimizer = optimizerState;
             return this;
         }
 
