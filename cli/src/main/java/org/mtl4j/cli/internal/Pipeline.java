@@ -36,6 +36,8 @@ public final class Pipeline {
     private boolean resume;
     private DataFiles.BadRows badRows = DataFiles.BadRows.fail;
     private int keepCheckpoints;
+    private TrainedModel initFrom;
+    private boolean initOptimizer;
 
     public Pipeline(Engine engine, PrintWriter out, PrintWriter err) {
         this.engine = engine;
@@ -68,6 +70,16 @@ public final class Pipeline {
         return this;
     }
 
+    /**
+     * Continual training: start from {@code previous} (its vocabularies grown by the new data's ids,
+     * its standardisation kept), with its optimiser state when {@code optimizerState}.
+     */
+    public Pipeline initFrom(TrainedModel previous, boolean optimizerState) {
+        this.initFrom = previous;
+        this.initOptimizer = optimizerState;
+        return this;
+    }
+
     public Pipeline badRows(DataFiles.BadRows b) {
         this.badRows = b;
         return this;
@@ -84,6 +96,13 @@ public final class Pipeline {
 
     public Data open(ModelSpec spec, Path trainFile, Path validFile) {
         CsvDataset train = DataFiles.open("training data", trainFile, spec, null, null, badRows);
+        if (initFrom != null) {
+            // old ids keep their rows, ids never seen are appended; dense statistics stay the saved model's
+            Map<String, org.mtl4j.api.data.Vocabulary> grown = org.mtl4j.data.Vocabularies.grow(initFrom.vocabularies(),
+                    train.vocabularies());
+            Map<String, Dataset.DenseStats> stats = initFrom.denseStats().isEmpty() ? null : initFrom.denseStats();
+            train = DataFiles.open("training data", trainFile, spec, grown, stats, badRows);
+        }
         CsvDataset valid = validFile == null ? null
                 : DataFiles.open("validation data", validFile, spec, train.vocabularies(), train.denseStats(), badRows);
         return new Data(train, valid);
@@ -116,7 +135,12 @@ public final class Pipeline {
         Engine.Trained trained;
         try {
             trained = engine.train(spec, data.train(), data.valid(), listeners, checkpoints, checkpointEvery, resumeFrom,
-                    b -> b.keepCheckpoints(Math.max(3, keepCheckpoints)));
+                    b -> {
+                        b.keepCheckpoints(Math.max(3, keepCheckpoints));
+                        if (initFrom != null) {
+                            b.initFrom(initFrom, initOptimizer);
+                        }
+                    });
         } catch (TrainingDivergedException e) {
             err.flush();
             Path last = engine.latestCheckpoint(checkpoints);

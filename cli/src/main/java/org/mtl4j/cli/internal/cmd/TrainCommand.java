@@ -44,6 +44,14 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Write a checkpoint every N steps (also at each epoch end); 0: only at epoch ends. Default: ${DEFAULT-VALUE}.")
     int checkpointEvery;
 
+    @Option(names = "--init-from", paramLabel = "model.mtl", description = "Continual training: start from a saved model "
+            + "(same inputs, tasks and topology) on new data; ids never seen get new embedding rows, old rows are kept.")
+    Path initFrom;
+
+    @Option(names = "--init-optimizer", description = "With --init-from: also take the saved model's optimiser state "
+            + "(Adam's moments and step count); default: a fresh optimiser.")
+    boolean initOptimizer;
+
     @Option(names = "--keep-checkpoints", paramLabel = "N", defaultValue = "0",
             description = "Step and epoch checkpoints of each kind to keep once the run has finished, besides latest.ckpt "
                     + "(default ${DEFAULT-VALUE}: only latest.ckpt).")
@@ -94,6 +102,18 @@ public final class TrainCommand implements Callable<Integer> {
         Pipeline p = new Pipeline(engine, command.commandLine().getOut(), command.commandLine().getErr())
                 .progress(!noProgress).checkpointEvery(checkpointEvery).resume(resume).badRows(badRows)
                 .keepCheckpoints(keepCheckpoints);
+        if (initOptimizer && initFrom == null) {
+            throw new picocli.CommandLine.ParameterException(command.commandLine(), "--init-optimizer needs --init-from");
+        }
+        if (initFrom != null) {
+            if (resume) {
+                throw new picocli.CommandLine.ParameterException(command.commandLine(),
+                        "--init-from starts a new run; --resume continues one: choose one");
+            }
+            org.mtl4j.api.backend.TrainedModel previous = engine.load(initFrom);
+            checkInitFrom(SpecFiles.load(spec, engine, overrides).spec(), previous, engine);
+            p.initFrom(previous, initOptimizer);
+        }
         if (!seeds.isEmpty()) {
             return multiSeed(engine, p, overrides);
         }
@@ -142,5 +162,34 @@ public final class TrainCommand implements Callable<Integer> {
         w.println("wrote " + out.resolve("seeds.json") + " and one run directory per seed");
         w.flush();
         return ExitCodes.OK;
+    }
+
+    /** The saved model can seed this spec: a backend that can, the same backend, inputs, tasks and topology. */
+    private void checkInitFrom(org.mtl4j.api.spec.ModelSpec s, org.mtl4j.api.backend.TrainedModel previous, Engine engine) {
+        if (!engine.runtime().backend(s.backend()).supports(org.mtl4j.api.backend.Capability.CONTINUAL_TRAINING)) {
+            throw new org.mtl4j.cli.internal.CliException(ExitCodes.USAGE, "--init-from: backend '" + s.backend()
+                    + "' cannot start training from a saved model (it lacks CONTINUAL_TRAINING); train from scratch, or use dl4j");
+        }
+        org.mtl4j.api.spec.ModelSpec o = previous.spec();
+        List<String> diff = new ArrayList<>();
+        if (!o.backend().equals(s.backend())) {
+            diff.add("backend (" + o.backend() + " vs " + s.backend() + ")");
+        }
+        if (!o.inputs().equals(s.inputs())) {
+            diff.add("inputs");
+        }
+        if (!o.taskNames().equals(s.taskNames())
+                || !o.tasks().stream().map(t -> t.kind() + " " + t.tower()).toList()
+                        .equals(s.tasks().stream().map(t -> t.kind() + " " + t.tower()).toList())) {
+            diff.add("tasks (names, kinds or towers)");
+        }
+        if (!o.topology().equals(s.topology())) {
+            diff.add("topology (" + o.topology() + " vs " + s.topology() + ")");
+        }
+        if (!diff.isEmpty()) {
+            throw new org.mtl4j.cli.internal.CliException(ExitCodes.USAGE, "--init-from " + initFrom + ": the saved model '"
+                    + o.name() + "' differs from " + spec + " in " + String.join(", ", diff)
+                    + "; continual training needs the same inputs, tasks and topology");
+        }
     }
 }
