@@ -29,6 +29,7 @@ import org.tribuo.Tribuo;
  * text are refused.
  */
 public final class TribuoBackend implements Backend {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TribuoBackend.class);
     public static final String NAME = "tribuo";
     /** The mtl4j version this backend ships with. */
     public static final String VERSION = "0.1.0-SNAPSHOT";
@@ -80,10 +81,38 @@ public final class TribuoBackend implements Backend {
         }
     }
 
+    /**
+     * The spec fields an FM has no counterpart for (hidden layer sizes of the bottom, experts and
+     * towers), each as {@code path = value}; compile logs them as a warning so they are not ignored
+     * silently (see the README: what shared-bottom means for the FM).
+     */
+    public static List<String> ignoredFields(ModelSpec spec) {
+        List<String> out = new ArrayList<>();
+        org.mtl4j.api.spec.Topology t = spec.topology();
+        if (t instanceof org.mtl4j.api.spec.Topology.SharedBottom sb && !sb.layers().isEmpty()) {
+            out.add("topology.layers = " + sb.layers());
+        } else if (t instanceof org.mtl4j.api.spec.Topology.Independent ind && !ind.layers().isEmpty()) {
+            out.add("topology.layers = " + ind.layers());
+        } else if (t instanceof org.mtl4j.api.spec.Topology.Ple ple && !ple.expertLayers().isEmpty()) {
+            out.add("topology.expertLayers = " + ple.expertLayers());
+        }
+        for (int k = 0; k < spec.tasks().size(); k++) {
+            if (!spec.tasks().get(k).tower().isEmpty()) {
+                out.add("tasks[" + k + "].tower = " + spec.tasks().get(k).tower());
+            }
+        }
+        return out;
+    }
+
     @Override
     public TribuoFmModel compile(ModelSpec spec, Map<String, Vocabulary> vocabularies,
             Map<String, Dataset.DenseStats> denseStats) {
         checkSupported(spec);
+        List<String> ignored = ignoredFields(spec);
+        if (!ignored.isEmpty()) {
+            LOG.warn("model '{}': backend 'tribuo' (a factorization machine, no hidden layers) ignores {}", spec.name(),
+                    String.join(", ", ignored));
+        }
         return new TribuoFmModel(spec, vocabularies, denseStats);
     }
 

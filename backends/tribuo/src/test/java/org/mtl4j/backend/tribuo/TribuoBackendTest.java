@@ -87,6 +87,18 @@ class TribuoBackendTest {
     }
 
     @Test
+    void theFieldsAnFmIgnoresAreNamed() {
+        ModelSpec spec = Fixtures.spec(new Topology.SharedBottom(List.of(8)), Fixtures.allTasks(), OptimizerSpec.adam(0.01));
+        List<String> ignored = TribuoBackend.ignoredFields(spec);
+        assertThat(ignored.get(0)).isEqualTo("topology.layers = [8]");
+        assertThat(ignored).hasSize(1 + spec.tasks().size());
+        assertThat(ignored.get(1)).isEqualTo("tasks[0].tower = " + spec.tasks().get(0).tower());
+        ModelSpec bare = spec.withTopology(new Topology.Independent(List.of()))
+                .withTasks(spec.tasks().stream().map(t -> t.withTower(List.of())).toList());
+        assertThat(TribuoBackend.ignoredFields(bare)).isEmpty();
+    }
+
+    @Test
     void topologiesMapToSharedAndTaskFactorBlocks() {
         Map<String, Long> sb = new TribuoBackend().compile(Fixtures.spec(new Topology.SharedBottom(List.of(8)),
                 Fixtures.allTasks(), OptimizerSpec.adam(0.01)), Fixtures.vocabularies(), Map.of()).parameterCounts();
