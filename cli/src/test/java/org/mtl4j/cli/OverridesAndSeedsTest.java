@@ -89,4 +89,31 @@ class OverridesAndSeedsTest {
         // different seeds give different models
         assertThat(sd).isGreaterThan(0);
     }
+
+    @Test
+    void regressionLabelsAreStandardisedUnlessRawLabelsIsGiven() throws Exception {
+        Path spec = Fixtures.spec(dir, "shared-bottom.yaml");
+        Path train = Fixtures.funnel(dir, "train4.csv", 800, 1);
+        String[] regression = {"--set", "tasks.cvr.kind=regression", "--set", "tasks.cvr.label=p_click", "--no-progress"};
+        Cli.Result std = Cli.run(concat(new Object[] {"train", "--spec", spec, "--data", train, "--out", dir.resolve("std")}, regression));
+        assertThat(std.code()).as(std.toString()).isZero();
+        Cli.Result raw = Cli.run(concat(new Object[] {"train", "--spec", spec, "--data", train, "--out", dir.resolve("raw"),
+            "--raw-labels"}, regression));
+        assertThat(raw.code()).as(raw.toString()).isZero();
+        try (var a = org.mtl4j.dsl.Mtl.runtime().load(dir.resolve("std").resolve("model.mtl"));
+                var b = org.mtl4j.dsl.Mtl.runtime().load(dir.resolve("raw").resolve("model.mtl"))) {
+            var stats = a.denseStats().get("label:cvr");
+            assertThat(stats).isNotNull();
+            // p_click of the funnel: a probability with mean around the generator's 10 % target CTR
+            assertThat(stats.mean()[0]).isBetween(0.02, 0.3);
+            assertThat(stats.std()[0]).isPositive();
+            assertThat(b.denseStats()).doesNotContainKey("label:cvr");
+        }
+    }
+
+    private static Object[] concat(Object[] a, String[] b) {
+        Object[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }

@@ -38,6 +38,7 @@ public final class Pipeline {
     private int keepCheckpoints;
     private TrainedModel initFrom;
     private boolean initOptimizer;
+    private boolean rawLabels;
 
     public Pipeline(Engine engine, PrintWriter out, PrintWriter err) {
         this.engine = engine;
@@ -77,6 +78,12 @@ public final class Pipeline {
     public Pipeline initFrom(TrainedModel previous, boolean optimizerState) {
         this.initFrom = previous;
         this.initOptimizer = optimizerState;
+        return this;
+    }
+
+    /** Train regression tasks on their raw labels instead of standardised ones (the default). */
+    public Pipeline rawLabels(boolean raw) {
+        this.rawLabels = raw;
         return this;
     }
 
@@ -137,6 +144,7 @@ public final class Pipeline {
             trained = engine.train(spec, data.train(), data.valid(), listeners, checkpoints, checkpointEvery, resumeFrom,
                     b -> {
                         b.keepCheckpoints(Math.max(3, keepCheckpoints));
+                        b.standardiseLabels(!rawLabels);
                         if (initFrom != null) {
                             b.initFrom(initFrom, initOptimizer);
                         }

@@ -52,6 +52,10 @@ public final class TrainCommand implements Callable<Integer> {
             + "(Adam's moments and step count); default: a fresh optimiser.")
     boolean initOptimizer;
 
+    @Option(names = "--raw-labels", description = "Train regression tasks on their raw labels (default: standardised with the "
+            + "training mean and sd, predictions in the label's units).")
+    boolean rawLabels;
+
     @Option(names = "--keep-checkpoints", paramLabel = "N", defaultValue = "0",
             description = "Step and epoch checkpoints of each kind to keep once the run has finished, besides latest.ckpt "
                     + "(default ${DEFAULT-VALUE}: only latest.ckpt).")
@@ -101,7 +105,7 @@ public final class TrainCommand implements Callable<Integer> {
         Engine engine = Engine.create();
         Pipeline p = new Pipeline(engine, command.commandLine().getOut(), command.commandLine().getErr())
                 .progress(!noProgress).checkpointEvery(checkpointEvery).resume(resume).badRows(badRows)
-                .keepCheckpoints(keepCheckpoints);
+                .keepCheckpoints(keepCheckpoints).rawLabels(rawLabels);
         if (initOptimizer && initFrom == null) {
             throw new picocli.CommandLine.ParameterException(command.commandLine(), "--init-optimizer needs --init-from");
         }
