@@ -39,7 +39,8 @@ public final class TribuoBackend implements Backend {
             Capability.TASK_BINARY, Capability.TASK_MULTICLASS, Capability.TASK_REGRESSION, Capability.ESMM_CHAINING,
             Capability.INPUT_DENSE, Capability.INPUT_CATEGORICAL, Capability.INPUT_MULTI_HOT,
             Capability.PER_TASK_GRADIENTS,
-            Capability.OPTIMIZER_ADAM, Capability.OPTIMIZER_ADAMW, Capability.OPTIMIZER_SGD, Capability.OPTIMIZER_ADAGRAD));
+            Capability.OPTIMIZER_ADAM, Capability.OPTIMIZER_ADAMW, Capability.OPTIMIZER_SGD, Capability.OPTIMIZER_ADAGRAD,
+            Capability.CONTINUAL_TRAINING));
 
     @Override
     public String name() {

@@ -434,6 +434,61 @@ public final class TribuoFmModel implements TrainableModel {
         return rowsSeen;
     }
 
+    // ---------------------------------------------------------------- continual training
+
+    /**
+     * Starts from a saved FM of the same spec: every tensor is copied; the tensors indexed by feature
+     * (factor blocks, linear weights) through {@link FeatureSpace#mapFrom}, so a grown vocabulary
+     * keeps its old rows where they now sit and leaves the rows of new ids as initialised. With
+     * {@code optimizerState} the optimiser's state and update count are copied too.
+     */
+    @Override
+    public void initFrom(org.mtl4j.api.backend.TrainedModel previous, boolean optimizerState) {
+        if (!(previous instanceof TribuoFmModel old)) {
+            throw new MtlException("--init-from: the saved model was made by backend '" + previous.backendName()
+                    + "', this run trains with '" + TribuoBackend.NAME + "'");
+        }
+        if (old.net.blockCount() != net.blockCount()) {
+            throw new MtlException("--init-from: the saved model '" + old.spec.name() + "' has " + old.net.blockCount()
+                    + " parameter tensors, this spec " + net.blockCount() + "; inputs, tasks and topology must be the same");
+        }
+        int[] map = features.mapFrom(old.features);
+        for (int i = 0; i < net.blockCount(); i++) {
+            if (!old.net.blockName(i).equals(net.blockName(i))) {
+                throw new MtlException("--init-from: parameter tensor " + i + " is '" + old.net.blockName(i) + "' in the saved model and '"
+                        + net.blockName(i) + "' here");
+            }
+            double[][] from = old.net.parameterRows().get(i);
+            double[][] to = net.parameterRows().get(i);
+            boolean byFeature = net.rowsAreFeatures(i);
+            if (!byFeature && from.length != to.length) {
+                throw new MtlException("--init-from: parameter tensor '" + net.blockName(i) + "' has " + from.length + " rows in the saved"
+                        + " model and " + to.length + " here");
+            }
+            for (int r = 0; r < from.length; r++) {
+                int t = byFeature ? map[r] : r;
+                if (t < 0) {
+                    continue;
+                }
+                if (from[r].length != to[t].length) {
+                    throw new MtlException("--init-from: parameter tensor '" + net.blockName(i) + "' has rows of " + from[r].length
+                            + " values in the saved model and " + to[t].length + " here");
+                }
+                System.arraycopy(from[r], 0, to[t], 0, from[r].length);
+            }
+            if (optimizerState) {
+                try {
+                    optimiser.copySlotFrom(old.optimiser, i, byFeature ? map : null);
+                } catch (IllegalArgumentException e) {
+                    throw new MtlException("--init-from: " + e.getMessage(), e);
+                }
+            }
+        }
+        if (optimizerState) {
+            updates = old.updates;
+        }
+    }
+
     // ---------------------------------------------------------------- prediction
 
     @Override

@@ -34,7 +34,7 @@ class TribuoBackendTest {
                 Capability.TASK_MULTICLASS, Capability.TASK_REGRESSION, Capability.ESMM_CHAINING, Capability.INPUT_DENSE,
                 Capability.INPUT_CATEGORICAL, Capability.INPUT_MULTI_HOT, Capability.PER_TASK_GRADIENTS,
                 Capability.OPTIMIZER_ADAM, Capability.OPTIMIZER_ADAMW, Capability.OPTIMIZER_SGD,
-                Capability.OPTIMIZER_ADAGRAD);
+                Capability.OPTIMIZER_ADAGRAD, Capability.CONTINUAL_TRAINING);
         assertThat(b.supports(Capability.TOPOLOGY_MMOE)).isFalse();
         assertThat(b.supports(Capability.INPUT_IMAGE)).isFalse();
     }

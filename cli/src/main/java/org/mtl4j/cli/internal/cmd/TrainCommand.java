@@ -172,7 +172,7 @@ public final class TrainCommand implements Callable<Integer> {
     private void checkInitFrom(org.mtl4j.api.spec.ModelSpec s, org.mtl4j.api.backend.TrainedModel previous, Engine engine) {
         if (!engine.runtime().backend(s.backend()).supports(org.mtl4j.api.backend.Capability.CONTINUAL_TRAINING)) {
             throw new org.mtl4j.cli.internal.CliException(ExitCodes.USAGE, "--init-from: backend '" + s.backend()
-                    + "' cannot start training from a saved model (it lacks CONTINUAL_TRAINING); train from scratch, or use dl4j");
+                    + "' cannot start training from a saved model (it lacks CONTINUAL_TRAINING); train from scratch");
         }
         org.mtl4j.api.spec.ModelSpec o = previous.spec();
         List<String> diff = new ArrayList<>();
