@@ -34,6 +34,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "3:data error (bad input rows, missing files)",
             "4:training diverged (NaN/Inf, an exploding loss or saturated outputs; last good checkpoint kept)"})
 public final class Main implements Runnable {
+    static final String ND4J_LOG = "org.slf4j.simpleLogger.log.org.nd4j";
 
     @CommandLine.Spec
     CommandSpec spec;
@@ -45,6 +46,11 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // ND4J prints a 13-line banner (backend, BLAS vendor, cores, memory) at INFO on first use: keep
+        // it to warnings unless asked (-Dorg.slf4j.simpleLogger.log.org.nd4j=info)
+        if (System.getProperty(ND4J_LOG) == null) {
+            System.setProperty(ND4J_LOG, "warn");
+        }
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         int code = execute(out, err, args);

@@ -23,13 +23,13 @@ class CompareCommandTest {
                 "--no-progress");
         assertThat(r.code()).as(r.toString()).isZero();
         assertThat(r.out()).contains("validation metrics on " + valid)
-                .containsPattern("task\\s+metric\\s+shared-bottom\\s+mmoe-clipped\\s+shared-bottom-independent \\(auto\\)\\s+"
-                        + "mmoe-clipped-independent \\(auto\\)")
+                .containsPattern("task\\s+metric\\s+funnel-sb\\s+funnel-mmoe\\s+funnel-sb-independent \\(auto\\)\\s+"
+                        + "funnel-mmoe-independent \\(auto\\)")
                 .contains("MTL gain over the independent baseline (positive = better):")
-                .containsPattern("shared-bottom vs shared-bottom-independent\\s+mmoe-clipped vs mmoe-clipped-independent");
+                .containsPattern("funnel-sb vs funnel-sb-independent\\s+funnel-mmoe vs funnel-mmoe-independent");
         ObjectMapper json = new ObjectMapper();
-        JsonNode m = json.readTree(out.resolve("shared-bottom").resolve("metrics.json").toFile());
-        JsonNode base = json.readTree(out.resolve("shared-bottom-independent").resolve("metrics.json").toFile());
+        JsonNode m = json.readTree(out.resolve("funnel-sb").resolve("metrics.json").toFile());
+        JsonNode base = json.readTree(out.resolve("funnel-sb-independent").resolve("metrics.json").toFile());
         // gain = mtl - single for AUC (higher is better), single - mtl for logloss (lower is better)
         assertThat(m.at("/mtlGain/ctr/auc").asDouble())
                 .isCloseTo(m.at("/metrics/ctr/auc").asDouble() - base.at("/metrics/ctr/auc").asDouble(), offset(1e-12));
@@ -38,7 +38,7 @@ class CompareCommandTest {
         String gain = String.format(java.util.Locale.ROOT, "%+.4f", m.at("/mtlGain/ctr/auc").asDouble());
         assertThat(r.out()).containsPattern("ctr\\s+auc\\s+" + java.util.regex.Pattern.quote(gain));
         // an independent topology's spec differs from its source only in the topology
-        JsonNode baseModel = json.readTree(out.resolve("mmoe-clipped-independent").resolve("metrics.json").toFile());
+        JsonNode baseModel = json.readTree(out.resolve("funnel-mmoe-independent").resolve("metrics.json").toFile());
         assertThat(baseModel.get("model").asText()).isEqualTo("funnel-mmoe");
     }
 
@@ -53,5 +53,28 @@ class CompareCommandTest {
                 "--no-progress");
         assertThat(r.code()).as(r.toString()).isZero();
         assertThat(r.out()).doesNotContain("(auto)").contains("shared-bottom vs ind");
+    }
+
+    @Test
+    void aTestSetIsEvaluatedWithItsOwnTableAndGain(@TempDir Path dir) throws Exception {
+        Path sb = Fixtures.spec(dir, "shared-bottom.yaml");
+        Path train = Fixtures.funnel(dir, "train.csv", 1000, 1);
+        Path valid = Fixtures.funnel(dir, "valid.csv", 500, 2);
+        Path test = Fixtures.funnel(dir, "test.csv", 700, 3);
+        Path out = dir.resolve("t");
+        Cli.Result r = Cli.run("compare", "--spec", sb, "--data", train, "--valid", valid, "--test", test, "--out", out,
+                "--no-progress");
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("test metrics on " + test + ":").contains("MTL gain on the test data (positive = better):");
+        ObjectMapper json = new ObjectMapper();
+        JsonNode m = json.readTree(out.resolve("funnel-sb").resolve("test-metrics.json").toFile());
+        JsonNode base = json.readTree(out.resolve("funnel-sb-independent").resolve("test-metrics.json").toFile());
+        assertThat(m.at("/rows/ctr").asLong()).isEqualTo(700);
+        assertThat(m.at("/mtlGain/ctr/auc").asDouble())
+                .isCloseTo(m.at("/metrics/ctr/auc").asDouble() - base.at("/metrics/ctr/auc").asDouble(), offset(1e-12));
+        // the test metrics are those of evaluate on the same model and file
+        Cli.Result e = Cli.run("evaluate", "--model", out.resolve("funnel-sb").resolve("model.mtl"), "--data", test, "--json");
+        assertThat(json.readTree(e.out()).at("/metrics/ctr/auc").asDouble()).isCloseTo(m.at("/metrics/ctr/auc").asDouble(),
+                offset(1e-12));
     }
 }

@@ -43,6 +43,10 @@ class TrainEvaluatePredictInspectTest {
             assertThat(run.resolve(f)).isRegularFile();
         }
         assertThat(run.resolve("checkpoints").resolve("latest.ckpt")).isRegularFile();
+        // a finished run keeps only its latest checkpoint (by default)
+        try (Stream<Path> s = Files.list(run.resolve("checkpoints"))) {
+            assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly("latest.ckpt");
+        }
         JsonNode m = new ObjectMapper().readTree(run.resolve("metrics.json").toFile());
         double ctrAuc = m.at("/metrics/ctr/auc").asDouble();
         // the funnel's clicks depend on user, item and context: a trained model ranks far above chance
@@ -103,6 +107,30 @@ class TrainEvaluatePredictInspectTest {
             // ESMM: pCTCVR = pCTR x pCVR
             assertThat(ctcvr).isCloseTo(ctr * cvr, offset(1e-5));
         }
+    }
+
+    @Test
+    void predictPrefixesOrRenamesOutputsSoLabelColumnsCanBeKept() throws Exception {
+        Path plain = dir.resolve("plain.csv");
+        Path named = dir.resolve("named.csv");
+        assertThat(Cli.run("predict", "--model", run.resolve("model.mtl"), "--data", valid, "--out", plain).code()).isZero();
+        Cli.Result r = Cli.run("predict", "--model", run.resolve("model.mtl"), "--data", valid, "--out", named, "--keep",
+                "click,conversion", "--prefix", "pred_", "--rename", "ctcvr=p_ctcvr");
+        assertThat(r.code()).as(r.toString()).isZero();
+        List<String> a = Files.readAllLines(plain);
+        List<String> b = Files.readAllLines(named);
+        assertThat(b.get(0)).isEqualTo("click,conversion,pred_ctr,p_ctcvr,pred_ctcvr.conditional");
+        assertThat(b).hasSize(a.size());
+        for (int i = 1; i < a.size(); i++) {
+            String[] cells = b.get(i).split(",", 3);
+            assertThat(cells[0]).isIn("0", "1");
+            assertThat(cells[2]).isEqualTo(a.get(i));
+        }
+        Cli.Result bad = Cli.run("predict", "--model", run.resolve("model.mtl"), "--data", valid, "--out", named, "--rename",
+                "cvr=x");
+        assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(bad.err()).isEqualTo("mtl4j predict: --rename cvr=x: the model has no output column 'cvr'; outputs: "
+                + "[ctr, ctcvr, ctcvr.conditional]\n");
     }
 
     @Test

@@ -201,4 +201,20 @@ class ValidationTest {
         assertThatThrownBy(() -> rt.check(fromYaml)).isInstanceOf(SpecValidationException.class)
                 .hasMessageStartingWith("model 'funnel' has 2 problems:\n  1) MTL/UnknownTask");
     }
+
+    @Test
+    void earlyStoppingCriteriaOverSeveralTasksAreChecked() {
+        // "*" with a metric: the mean over the tasks that report it; a weighted list of tasks
+        assertThat(funnel().training(Training.epochs(2).earlyStopping("*", "auc", 2)).build(rt).training().earlyStopping().task())
+                .isEqualTo("*");
+        assertThat(funnel().training(Training.epochs(2).earlyStopping("ctr:0.7, ctcvr:0.3", "auc", 2)).build(rt)
+                .training().earlyStopping().task()).isEqualTo("ctr:0.7, ctcvr:0.3");
+        assertThat(problems(funnel().training(Training.epochs(2).earlyStopping("*", "rmse", 2))))
+                .contains("MTL/EarlyStoppingMetric: training.earlyStopping.metric = \"rmse\" (no non-auxiliary task reports it;"
+                        + " task \"*\" watches the mean of the tasks' rmse)");
+        assertThat(problems(funnel().training(Training.epochs(2).earlyStopping("ctr:0.7, cvr:x", "auc", 2))))
+                .contains("MTL/BadTraining: training.earlyStopping.task = \"ctr:0.7, cvr:x\" (the weight of \"cvr\" must be a"
+                        + " positive number, found \"x\")")
+                .contains("MTL/UnknownTask: training.earlyStopping.task = \"ctr:0.7, cvr:x\" (known: *, ctcvr, ctr)");
+    }
 }

@@ -89,7 +89,7 @@ class BalancerEvidenceTest {
     void conflictIsDiagnosedAndSurgeryRemovesTheConflictingComponent() {
         ModelSpec spec = RUNTIME.check(twoRegressions().training(Training.epochs(2).batchSize(64).seed(3).diagnosticsEvery(5)).build());
         Dataset data = InMemoryDataset.fromRows(spec, rows(4_000, 1));
-        TrainingHistory history = RUNTIME.train(spec, data, null).history();
+        TrainingHistory history = train(spec, data).history();
         List<StepDiagnostics> diags = history.diagnostics();
         assertThat(diags).as("diagnostics recorded every 5 steps").hasSizeGreaterThan(20);
         double minCos = diags.stream().mapToDouble(d -> d.cosines()[0][1]).min().orElseThrow();
@@ -130,10 +130,18 @@ class BalancerEvidenceTest {
         assertThat(conflicting).as("batches where the plain sum hurts a task").isPositive();
     }
 
+    /**
+     * Trains on raw labels: these cases build their loss scales (x1000, x1e9) from the labels' scale,
+     * which the default standardisation of regression labels (issue 14) would take away.
+     */
+    private static org.mtl4j.training.TrainingResult train(ModelSpec spec, Dataset data) {
+        return RUNTIME.train(spec, data, null, b -> b.standardiseLabels(false));
+    }
+
     private static double ctrAuc(ModelSpec spec, long seed) {
         Dataset train = InMemoryDataset.fromRows(spec, rows(12_000, seed));
         Dataset test = InMemoryDataset.builder(spec, rows(4_000, seed + 100)).build();
-        return RUNTIME.evaluate(RUNTIME.train(spec, train, null).model(), test).metric("click", "auc");
+        return RUNTIME.evaluate(train(spec, train).model(), test).metric("click", "auc");
     }
 
     @Test
@@ -168,13 +176,13 @@ class BalancerEvidenceTest {
     void clippingKeepsAnExplodingRunFiniteAndItsAbsenceDivergesNamingTheTask() {
         List<Map<String, String>> data = rows(3_000, 4);
         ModelSpec bare = exploding();
-        assertThatThrownBy(() -> RUNTIME.train(bare, InMemoryDataset.fromRows(bare, data), null))
+        assertThatThrownBy(() -> train(bare, InMemoryDataset.fromRows(bare, data)))
                 .isInstanceOf(TrainingDivergedException.class)
                 .hasMessageContaining("task 'huge'");
         for (Clip.Choice clip : List.of(Clip.globalNorm(1.0), Clip.adaptive(0.01))) {
             ModelSpec spec = exploding(clip);
             Dataset ds = InMemoryDataset.fromRows(spec, data);
-            var result = RUNTIME.train(spec, ds, null);
+            var result = train(spec, ds);
             double loss = result.history().epochs().get(result.history().epochs().size() - 1).trainLoss().get("huge");
             System.out.printf("exploding run with %s: final train loss of 'huge' %.4g%n", spec.clipping().get(0).name(), loss);
             assertThat(loss).as("final loss with %s", spec.clipping().get(0).name()).isFinite();

@@ -66,7 +66,10 @@ class MmoeSyntheticTest {
         Dataset train = CsvDataset.builder(dir.resolve("train.csv"), spec).build();
         Dataset test = CsvDataset.builder(dir.resolve("test.csv"), spec).vocabularies(train.vocabularies())
                 .denseStats(train.denseStats()).build();
-        Evaluation eval = runtime.evaluate(runtime.train(spec, train, null).model(), test);
+        // raw labels, as the paper and the PyTorch reference train: this test reproduces their protocol.
+        // With mtl4j's default (standardised regression labels) both models do better and the gap at
+        // rho = 0 closes (issue 14: rho 0 medians 0.0156 shared-bottom vs 0.0150 MMoE)
+        Evaluation eval = runtime.evaluate(runtime.train(spec, train, null, b -> b.standardiseLabels(false)).model(), test);
         double mse1 = Math.pow(eval.metric("y1", "rmse"), 2);
         double mse2 = Math.pow(eval.metric("y2", "rmse"), 2);
         return (mse1 + mse2) / 2;

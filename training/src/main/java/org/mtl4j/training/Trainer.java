@@ -62,6 +62,9 @@ public final class Trainer {
     private final int checkpointEvery;
     private final int keepCheckpoints;
     private final Path resumeFrom;
+    private final boolean standardiseLabels;
+    private final org.mtl4j.api.backend.TrainedModel initFrom;
+    private final boolean initOptimizer;
     private boolean used;
 
     private Trainer(Builder b) {
@@ -75,6 +78,24 @@ public final class Trainer {
         this.checkpointEvery = b.checkpointEvery;
         this.keepCheckpoints = b.keepCheckpoints;
         this.resumeFrom = b.resumeFrom;
+        this.standardiseLabels = b.standardiseLabels;
+        this.initFrom = b.initFrom;
+        this.initOptimizer = b.initOptimizer;
+    }
+
+    /** The saved model a continual run starts from (read by whoever compiles the model), or null. */
+    public org.mtl4j.api.backend.TrainedModel initFrom() {
+        return initFrom;
+    }
+
+    /** Whether a continual run also takes the saved model's optimiser state. */
+    public boolean initOptimizer() {
+        return initOptimizer;
+    }
+
+    /** Whether the run that compiles the model should standardise regression labels ({@code LabelScaling}). */
+    public boolean standardisesLabels() {
+        return standardiseLabels;
     }
 
     public static Builder builder() {
@@ -93,8 +114,32 @@ public final class Trainer {
         private int checkpointEvery;
         private int keepCheckpoints = 3;
         private Path resumeFrom;
+        private boolean standardiseLabels = true;
+        private org.mtl4j.api.backend.TrainedModel initFrom;
+        private boolean initOptimizer;
 
         private Builder() {
+        }
+
+        /**
+         * Whether regression tasks train on standardised labels (default true; see
+         * {@code org.mtl4j.tasks.LabelScaling}). Read by whoever compiles the model (the DSL's run).
+         */
+        public Builder standardiseLabels(boolean on) {
+            this.standardiseLabels = on;
+            return this;
+        }
+
+        /**
+         * Continual training: the compiled model starts from {@code previous}
+         * ({@link TrainableModel#initFrom}), with its optimiser state when {@code optimizerState}.
+         * Read by whoever compiles the model (the DSL's run), which also reuses the saved model's
+         * standardisation statistics.
+         */
+        public Builder initFrom(org.mtl4j.api.backend.TrainedModel previous, boolean optimizerState) {
+            this.initFrom = previous;
+            this.initOptimizer = optimizerState;
+            return this;
         }
 
         /** A fresh loss weighting for each run (default: every weight 1). */

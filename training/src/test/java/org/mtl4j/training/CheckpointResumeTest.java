@@ -64,7 +64,7 @@ class CheckpointResumeTest {
         // steps 0..12 done, then the crash: the newest checkpoint is after 12 updates (epoch 1, 2 batches in)
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString()).sorted())
-                    .containsExactly("epoch-0.ckpt", "initial.ckpt", "latest.ckpt", "step-12.ckpt", "step-4.ckpt", "step-8.ckpt");
+                    .containsExactly("epoch-1.ckpt", "initial.ckpt", "latest.ckpt", "step-12.ckpt", "step-4.ckpt", "step-8.ckpt");
         }
 
         LinearMtlModel resumed = new LinearMtlModel(spec);
@@ -97,7 +97,7 @@ class CheckpointResumeTest {
         LinearMtlModel whole = new LinearMtlModel(spec);
         trainer().checkpoints(tmp, 0).build().fit(whole, train, valid);
         LinearMtlModel resumed = new LinearMtlModel(spec);
-        trainer().resumeFrom(tmp.resolve("epoch-0.ckpt")).build().fit(resumed, train, valid);
+        trainer().resumeFrom(tmp.resolve("epoch-1.ckpt")).build().fit(resumed, train, valid);
         assertThat(maxAbsDiff(resumed.parameters(), whole.parameters())).isLessThanOrEqualTo(1e-6);
     }
 
@@ -115,7 +115,7 @@ class CheckpointResumeTest {
             }
         };
         Trainer.builder().lossWeighting(forgetful).clippers(List.of(new Fixtures.GlobalNormClipper(0.5)))
-                .resumeFrom(tmp.resolve("epoch-0.ckpt")).build().fit(resumed, train, valid);
+                .resumeFrom(tmp.resolve("epoch-1.ckpt")).build().fit(resumed, train, valid);
         assertThat(maxAbsDiff(resumed.parameters(), whole.parameters())).isGreaterThan(1e-6);
     }
 
@@ -129,7 +129,7 @@ class CheckpointResumeTest {
         int stopped = a.history().epochs().size();
         LinearMtlModel resumed = new LinearMtlModel(es);
         // resume from the epoch before the stop: the counter of epochs without improvement must carry over
-        TrainingResult b = Trainer.builder().resumeFrom(tmp.resolve("epoch-" + (stopped - 2) + ".ckpt")).build()
+        TrainingResult b = Trainer.builder().resumeFrom(tmp.resolve("epoch-" + (stopped - 1) + ".ckpt")).build()
                 .fit(resumed, small, v);
         assertThat(b.history().epochs()).hasSize(stopped);
         assertThat(b.history().stopReason()).isEqualTo(a.history().stopReason());

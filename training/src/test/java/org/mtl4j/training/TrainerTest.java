@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.mtl4j.api.MtlException;
+import org.mtl4j.api.backend.ParameterScope;
 import org.mtl4j.api.backend.TrainingStep;
 import org.mtl4j.api.balance.Clipper;
 import org.mtl4j.api.data.Batch;
@@ -192,6 +193,27 @@ class TrainerTest {
     }
 
     @Test
+    void theCombinedGradientNormIsTakenOnTheSharedParametersLikeThePerTaskNorms() {
+        ArrayDataset ds = twoTasks(32, 4, 0.5, 4);
+        ModelSpec spec = spec(4, 3, clickAndValue(), OptimizerSpec.sgd(0.1, 0), training(1, 32, 5, null, 1));
+        TrainingResult r = Trainer.builder().lossWeighting(new Fixtures.FixedWeights(2, 0.5)).build()
+                .fit(new LinearMtlModel(spec), ds, null);
+        // by hand: the per-task gradients of the shared slice at the initial parameters, weighted and summed
+        LinearMtlModel ref = new LinearMtlModel(spec);
+        TrainingStep s = ref.step(Fixtures.all(ds));
+        List<org.mtl4j.api.backend.GradientVector> full = List.of(s.newGradient(), s.newGradient());
+        s.taskGradients(full);
+        org.mtl4j.api.backend.GradientVector sum = s.view(full.get(0), ParameterScope.SHARED).copy();
+        sum.scale(2);
+        sum.axpy(0.5, s.view(full.get(1), ParameterScope.SHARED));
+        StepDiagnostics d = r.history().diagnostics().get(0);
+        assertThat(d.gradientNorm()).isCloseTo(sum.norm(), within(1e-9));
+        // the whole gradient (towers included) is larger: that was the old, mismatched definition
+        s.setGradient(new double[] {2, 0.5}, full);
+        assertThat(s.gradient().norm()).isGreaterThan(sum.norm() + 1e-6);
+    }
+
+    @Test
     void finalClipperEventsAreRecorded() {
         ArrayDataset ds = twoTasks(64, 4, 0.5, 4);
         ModelSpec spec = spec(4, 3, clickAndValue(), OptimizerSpec.sgd(0.1, 0), training(1, 32, 5, null, 1));
@@ -280,6 +302,67 @@ class TrainerTest {
         assertThat(r.history().stopReason()).startsWith("early stopping after epoch " + epochs.size()
                 + ": the mean validation loss did not improve for 3 epochs (best ");
         assertThat(r.history().stopReason()).endsWith("at epoch " + (best + 1) + ")");
+        assertThat(r.history().modelEpoch()).isEqualTo(best);
+        assertThat(r.history().restoredBest()).isTrue();
+        assertThat(r.history().modelEpochDescription()).isEqualTo("epoch " + (best + 1) + " (best)");
+        assertThat(m.provenance().summary()).containsEntry("modelEpoch", "epoch " + (best + 1) + " (best)");
+    }
+
+    @Test
+    void withoutEarlyStoppingTheModelHoldsTheLastEpoch() {
+        ModelSpec spec = spec(4, 3, clickAndValue(), OptimizerSpec.adam(0.01), training(3, 16, 5, null, 0));
+        TrainingResult r = Trainer.builder().build().fit(new LinearMtlModel(spec), twoTasks(50, 4, 0.5, 1), null);
+        assertThat(r.history().modelEpoch()).isEqualTo(2);
+        assertThat(r.history().modelEpochDescription()).isEqualTo("epoch 3 (last)");
+    }
+
+    @Test
+    void earlyStoppingOnTheMeanOfAMetricOverTasksAndOnAWeightedLoss() {
+        ArrayDataset train = twoTasks(30, 25, 2.0, 6);
+        ArrayDataset valid = twoTasks(1000, 25, 2.0, 7);
+        // "*" with auc: the mean auc of the tasks that report it (here click only)
+        ModelSpec star = spec(25, 25, clickAndValue(), OptimizerSpec.adam(0.03),
+                training(200, 10, 5, new EarlyStopping("*", "auc", 2, 0), 0));
+        TrainingResult r = Trainer.builder().build().fit(new LinearMtlModel(star), train, valid);
+        double[] auc = r.history().epochs().stream().mapToDouble(e -> e.validationMetrics().get("click").get("auc")).toArray();
+        int bestAuc = argBest(auc, true);
+        assertThat(r.history().epochs().size()).isLessThan(200);
+        assertThat(r.history().modelEpoch()).isEqualTo(bestAuc);
+        assertThat(r.validation().metric("click", "auc")).isCloseTo(auc[bestAuc], within(1e-12));
+        assertThat(r.history().stopReason()).contains("the mean validation auc of tasks click did not improve");
+
+        // a weighted criterion: 0.25 x click loss + 0.75 x value loss
+        ModelSpec weighted = spec(25, 25, clickAndValue(), OptimizerSpec.adam(0.03),
+                training(200, 10, 5, new EarlyStopping("click:1, value:3", "loss", 3, 0), 0));
+        TrainingResult w = Trainer.builder().build().fit(new LinearMtlModel(weighted), train, valid);
+        double[] mix = w.history().epochs().stream()
+                .mapToDouble(e -> 0.25 * e.validationLoss().get("click") + 0.75 * e.validationLoss().get("value")).toArray();
+        int bestMix = argBest(mix, false);
+        assertThat(w.history().modelEpoch()).isEqualTo(bestMix);
+        assertThat(w.history().stopReason()).contains("the weighted validation loss (click 0.250, value 0.750) did not improve");
+        double finalMix = 0.25 * w.validation().losses().get("click") + 0.75 * w.validation().losses().get("value");
+        assertThat(finalMix).isCloseTo(mix[bestMix], within(1e-9));
+
+        ModelSpec none = spec(4, 3, clickAndValue(), OptimizerSpec.adam(0.01),
+                training(2, 16, 5, new EarlyStopping("*", "accuracy", 2, 0), 0));
+        assertThatThrownBy(() -> Trainer.builder().build().fit(new LinearMtlModel(none), twoTasks(50, 4, 0.5, 1),
+                twoTasks(50, 4, 0.5, 2))).hasMessage("early stopping on task \"*\" watches accuracy, which no non-auxiliary task"
+                        + " reports (tasks: [click, value]); name the metric of a task, or watch \"loss\"");
+        ModelSpec badWeight = spec(4, 3, clickAndValue(), OptimizerSpec.adam(0.01),
+                training(2, 16, 5, new EarlyStopping("click:-1, value", "loss", 2, 0), 0));
+        assertThatThrownBy(() -> Trainer.builder().build().fit(new LinearMtlModel(badWeight), twoTasks(50, 4, 0.5, 1),
+                twoTasks(50, 4, 0.5, 2))).hasMessage("early stopping task \"click:-1, value\": the weight of 'click' must be a"
+                        + " positive number, found \"-1\"");
+    }
+
+    private static int argBest(double[] v, boolean higher) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) {
+            if (higher ? v[i] > v[best] : v[i] < v[best]) {
+                best = i;
+            }
+        }
+        return best;
     }
 
     @Test

@@ -37,7 +37,9 @@ public enum Capability {
     OPTIMIZER_ADAM,
     OPTIMIZER_ADAMW,
     OPTIMIZER_SGD,
-    OPTIMIZER_ADAGRAD;
+    OPTIMIZER_ADAGRAD,
+    /** {@link TrainableModel#initFrom}: a compiled model starts from a saved one (vocabularies may have grown). */
+    CONTINUAL_TRAINING;
 
     /** Every capability a spec needs, with the thing that needs it (for error messages). */
     public static java.util.Map<Capability, String> requiredBy(ModelSpec spec) {

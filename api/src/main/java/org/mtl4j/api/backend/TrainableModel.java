@@ -30,4 +30,19 @@ public interface TrainableModel extends TrainedModel {
 
     /** Restores what {@link #writeState} wrote, exactly. */
     void readState(InputStream in) throws IOException;
+
+    /**
+     * Continual training: starts this freshly compiled model from a saved one of the same spec
+     * (inputs, tasks, topology) on new data. Parameters are copied; an embedding table that grew
+     * (its vocabulary extended with ids never seen, appended after the old ones) keeps the old rows
+     * and leaves the new rows as initialised. With {@code optimizerState} the optimiser's moments and
+     * step count are copied too (grown rows start from zero moments).
+     *
+     * @throws org.mtl4j.api.MtlException when this backend cannot, naming the backend, or when a
+     *     parameter does not fit, naming it
+     */
+    default void initFrom(TrainedModel previous, boolean optimizerState) {
+        throw new org.mtl4j.api.MtlException("backend '" + backendName() + "' cannot start training from a saved model"
+                + " (continual training, --init-from): train from scratch, or use a backend that can (dl4j)");
+    }
 }

@@ -19,6 +19,14 @@ public interface TrainedModel extends AutoCloseable {
 
     Provenance provenance();
 
+    /**
+     * The standardisation statistics the model was compiled with (dense inputs by input name, and
+     * regression labels under {@code label:<task>}); empty when the backend does not say.
+     */
+    default Map<String, org.mtl4j.api.data.Dataset.DenseStats> denseStats() {
+        return Map.of();
+    }
+
     Predictions predict(Batch batch);
 
     /** Parameter counts by group (e.g. "shared", "tower:ctr", "embedding:user"), for inspection. */

@@ -75,7 +75,16 @@ public final class Engine {
      */
     public Trained train(ModelSpec spec, Dataset train, Dataset valid, List<TrainingListener> listeners, Path checkpointDir,
             int every, Path resumeFrom) {
+        return train(spec, train, valid, listeners, checkpointDir, every, resumeFrom, null);
+    }
+
+    /** {@link #train} with further trainer options ({@code more} may be null). */
+    public Trained train(ModelSpec spec, Dataset train, Dataset valid, List<TrainingListener> listeners, Path checkpointDir,
+            int every, Path resumeFrom, java.util.function.Consumer<org.mtl4j.training.Trainer.Builder> more) {
         TrainingResult r = runtime.train(spec, train, valid, b -> {
+            if (more != null) {
+                more.accept(b);
+            }
             if (checkpointDir != null) {
                 b.checkpoints(checkpointDir, every);
             }

@@ -35,6 +35,10 @@ public final class Pipeline {
     private int checkpointEvery;
     private boolean resume;
     private DataFiles.BadRows badRows = DataFiles.BadRows.fail;
+    private int keepCheckpoints;
+    private TrainedModel initFrom;
+    private boolean initOptimizer;
+    private boolean rawLabels;
 
     public Pipeline(Engine engine, PrintWriter out, PrintWriter err) {
         this.engine = engine;
@@ -55,6 +59,31 @@ public final class Pipeline {
 
     public Pipeline resume(boolean r) {
         this.resume = r;
+        return this;
+    }
+
+    /**
+     * How many step and epoch checkpoints of each kind a finished run keeps besides {@code latest.ckpt}
+     * (default 0: only {@code latest.ckpt}; while the run goes on, at least the newest 3 are kept).
+     */
+    public Pipeline keepCheckpoints(int n) {
+        this.keepCheckpoints = n;
+        return this;
+    }
+
+    /**
+     * Continual training: start from {@code previous} (its vocabularies grown by the new data's ids,
+     * its standardisation kept), with its optimiser state when {@code optimizerState}.
+     */
+    public Pipeline initFrom(TrainedModel previous, boolean optimizerState) {
+        this.initFrom = previous;
+        this.initOptimizer = optimizerState;
+        return this;
+    }
+
+    /** Train regression tasks on their raw labels instead of standardised ones (the default). */
+    public Pipeline rawLabels(boolean raw) {
+        this.rawLabels = raw;
         return this;
     }
 
@@ -83,6 +112,13 @@ public final class Pipeline {
         }
         this.files = f;
         CsvDataset train = DataFiles.open("training data", trainFile, spec, null, null, badRows);
+        if (initFrom != null) {
+            // old ids keep their rows, ids never seen are appended; dense statistics stay the saved model's
+            Map<String, org.mtl4j.api.data.Vocabulary> grown = org.mtl4j.data.Vocabularies.grow(initFrom.vocabularies(),
+                    train.vocabularies());
+            Map<String, Dataset.DenseStats> stats = initFrom.denseStats().isEmpty() ? null : initFrom.denseStats();
+            train = DataFiles.open("training data", trainFile, spec, grown, stats, badRows);
+        }
         CsvDataset valid = validFile == null ? null
                 : DataFiles.open("validation data", validFile, spec, train.vocabularies(), train.denseStats(), badRows);
         return new Data(train, valid);
@@ -121,7 +157,14 @@ public final class Pipeline {
         }
         Engine.Trained trained;
         try {
-            trained = engine.train(spec, data.train(), data.valid(), listeners, checkpoints, checkpointEvery, resumeFrom);
+            trained = engine.train(spec, data.train(), data.valid(), listeners, checkpoints, checkpointEvery, resumeFrom,
+                    b -> {
+                        b.keepCheckpoints(Math.max(3, keepCheckpoints));
+                        b.standardiseLabels(!rawLabels);
+                        if (initFrom != null) {
+                            b.initFrom(initFrom, initOptimizer);
+                        }
+                    });
         } catch (TrainingDivergedException e) {
             err.flush();
             Path last = engine.latestCheckpoint(checkpoints);
@@ -131,6 +174,7 @@ public final class Pipeline {
         TrainedModel model = trained.model();
         warnUntrainedTasks(spec, trained.history(), data.train().description());
         model.save(dir.resolve(RunFiles.MODEL));
+        RunFiles.pruneCheckpoints(checkpoints, keepCheckpoints);
         Evaluation eval = trained.validation();
         String on = data.valid() != null ? data.valid().description()
                 : "held out " + spec.training().validationFraction() + " of " + data.train().description();
@@ -161,7 +205,7 @@ public final class Pipeline {
     public static void writeRunFiles(Outcome o, String specText, Evaluation single, Map<String, Map<String, Double>> gain)
             throws IOException {
         RunFiles.writeJson(o.dir().resolve(RunFiles.METRICS), RunFiles.metricsDocument(o.spec().name(), o.evaluatedOn(),
-                o.evaluation(), gain));
+                o.evaluation(), gain, o.history()));
         RunFiles.writeHistory(o.dir().resolve(RunFiles.HISTORY), o.history());
         AtomicFiles.writeString(o.dir().resolve(RunFiles.REPORT), report(o, specText, single, gain).html());
     }
@@ -176,10 +220,13 @@ public final class Pipeline {
                 .fact("gradient aggregation", s.gradientAggregation().name())
                 .fact("optimizer", s.optimizer().name() + " lr=" + s.optimizer().learningRate())
                 .fact("epochs / batch / seed", s.training().epochs() + " / " + s.training().batchSize() + " / " + s.training().seed())
+                .fact("epochs run", o.history().epochs().size() + " of " + s.training().epochs())
+                .fact("model holds", o.history().modelEpochDescription())
                 .fact("evaluated on", o.evaluatedOn())
                 .spec(specText)
                 .clippers(s.clipping().stream().map(PluginRef::name).toList())
                 .evaluation("value", o.evaluation());
+        r.sharedParameters(!(s.topology() instanceof org.mtl4j.api.spec.Topology.Independent));
         if (o.model().provenance() != null) {
             r.fact("trained on", o.model().provenance().trainData()).fact("created", o.model().provenance().createdAt());
         }

@@ -36,9 +36,24 @@ public final class RunFiles {
     /** The metrics document: what was evaluated on which data, and the MTL gain when a baseline was trained. */
     public static Map<String, Object> metricsDocument(String model, String data, Evaluation e,
             Map<String, Map<String, Double>> gain) {
+        return metricsDocument(model, data, e, gain, null);
+    }
+
+    /** {@link #metricsDocument} with the run's history: which epoch's weights the model holds. */
+    public static Map<String, Object> metricsDocument(String model, String data, Evaluation e,
+            Map<String, Map<String, Double>> gain, TrainingHistory history) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("model", model);
         doc.put("data", data);
+        if (history != null) {
+            Map<String, Object> run = new LinkedHashMap<>();
+            run.put("epochsRun", history.epochs().size());
+            run.put("modelEpoch", history.modelEpoch() + 1);
+            run.put("restoredBest", history.restoredBest());
+            run.put("model", history.modelEpochDescription());
+            run.put("stopReason", history.stopReason());
+            doc.put("training", run);
+        }
         doc.put("metrics", e.metrics());
         doc.put("losses", e.losses());
         doc.put("rows", e.rows());
@@ -58,5 +73,27 @@ public final class RunFiles {
 
     public static void writeHistory(Path file, TrainingHistory h) throws IOException {
         writeJson(file, h);
+    }
+
+    /**
+     * Prunes the checkpoints of a finished run: keeps {@code latest.ckpt} and the newest {@code keep}
+     * {@code step-<n>.ckpt} and {@code epoch-<n>.ckpt} files, deletes the older ones.
+     */
+    public static void pruneCheckpoints(Path dir, int keep) throws IOException {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return;
+        }
+        for (String prefix : java.util.List.of("step-", "epoch-")) {
+            java.util.List<Path> files;
+            try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(dir)) {
+                files = s.filter(p -> p.getFileName().toString().matches(prefix + "\\d+\\.ckpt"))
+                        .sorted(java.util.Comparator.comparingLong((Path p) -> Long.parseLong(
+                                p.getFileName().toString().substring(prefix.length()).replace(".ckpt", ""))).reversed())
+                        .toList();
+            }
+            for (int i = keep; i < files.size(); i++) {
+                java.nio.file.Files.deleteIfExists(files.get(i));
+            }
+        }
     }
 }

@@ -25,6 +25,14 @@ public final class SpecFiles {
     }
 
     public static Loaded load(Path file, Engine engine) {
+        return load(file, engine, List.of());
+    }
+
+    /**
+     * Reads the spec with {@code --set path=value} overrides applied ({@link SpecOverrides}); the text
+     * returned is the overridden document, headed by a comment listing the overrides.
+     */
+    public static Loaded load(Path file, Engine engine, List<String> overrides) {
         if (Files.isDirectory(file)) {
             throw new CliException(ExitCodes.USAGE, "spec " + file + " is a directory, not a YAML or JSON file");
         }
@@ -43,17 +51,25 @@ public final class SpecFiles {
         } catch (IOException e) {
             throw new CliException(ExitCodes.USAGE, "cannot read spec file " + file + ": " + e.getMessage(), e);
         }
+        boolean overridden = overrides != null && !overrides.isEmpty();
+        String effective = SpecOverrides.apply(text, file.toString(), overrides);
+        String source = overridden ? file + " with --set " + String.join(" --set ", overrides) : file.toString();
         ModelSpec spec;
         try {
-            spec = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")
-                    ? SpecCodec.fromJson(text, file.toString())
-                    : SpecCodec.fromYaml(text, file.toString());
+            spec = !overridden && file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")
+                    ? SpecCodec.fromJson(effective, source)
+                    : SpecCodec.fromYaml(effective, source);
         } catch (SpecFormatException e) {
-            throw new CliException(ExitCodes.USAGE, "invalid spec " + file + " (1 problem):\n  " + e.getMessage(), e);
+            throw new CliException(ExitCodes.USAGE, "invalid spec " + source + " (1 problem):\n  " + e.getMessage(), e);
         }
         List<Engine.SpecProblem> problems = engine.validate(spec);
         if (!problems.isEmpty()) {
-            throw new CliException(ExitCodes.USAGE, describe(file, text, problems));
+            throw new CliException(ExitCodes.USAGE, describe(overridden ? Path.of(source) : file, text, problems));
+        }
+        if (overridden) {
+            StringBuilder head = new StringBuilder("# " + file + " with overrides:\n");
+            overrides.forEach(o -> head.append("#   --set ").append(o).append('\n'));
+            return new Loaded(file, head + effective, spec);
         }
         return new Loaded(file, text, spec);
     }

@@ -50,10 +50,14 @@ final class TaskChecks {
                 out.add(new Problem("MTL/LossKind", p + ".loss", t.loss().id(), t.kind().id() + " tasks take " + lossesFor(t.kind())));
             }
             String column = labelColumn(t.label());
-            Integer other = labels.putIfAbsent(column, k);
+            // the same label read twice is a mistake; a label derived from another task's label
+            // column (liked = rating >= 4 next to rating) is a task of its own
+            String key = t.label().replaceAll("\\s+", "");
+            Integer other = labels.putIfAbsent(key, k);
             if (other != null) {
-                out.add(new Problem("MTL/LabelCollision", p + ".label", Problem.quote(t.label()), "column "
-                        + Problem.quote(column) + " is already the label of tasks[" + other + "] (" + tasks.get(other).name() + ")"));
+                out.add(new Problem("MTL/LabelCollision", p + ".label", Problem.quote(t.label()),
+                        (key.equals(column) ? "column " + Problem.quote(column) : "label " + Problem.quote(t.label()))
+                        + " is already the label of tasks[" + other + "] (" + tasks.get(other).name() + ")"));
             }
             for (int i = 0; i < d.inputs().size(); i++) {
                 InputSpec in = d.inputs().get(i);
@@ -135,35 +139,68 @@ final class TaskChecks {
         }
     }
 
-    /** The early-stopping task exists and reports the metric watched (or it watches the loss). */
+    /**
+     * The early-stopping tasks exist and report the metric watched (or it watches the loss): task
+     * {@code "*"} (the non-auxiliary tasks reporting the metric; at least one must), one task, or a
+     * weighted list {@code "ctr:0.7, cvr:0.3"} ({@code org.mtl4j.training.EarlyStoppingCriterion}).
+     */
     void earlyStopping(SpecDraft d, List<Problem> out) {
         if (d.training() == null || d.training().earlyStopping() == null) {
             return;
         }
         EarlyStopping es = d.training().earlyStopping();
-        if ("*".equals(es.task())) {
+        String base = es.metric().contains("@") ? es.metric().substring(0, es.metric().indexOf('@')) : es.metric();
+        boolean loss = "loss".equals(es.metric());
+        if (!loss && !registry.map(PluginKind.METRIC, Metric.class).containsKey(base)) {
+            out.add(PluginChecks.unknown(registry, PluginKind.METRIC, "training.earlyStopping.metric", es.metric()));
             return;
         }
-        TaskSpec task = null;
         SortedSet<String> names = new TreeSet<>();
         for (TaskSpec t : d.tasks()) {
             if (t != null) {
                 names.add(t.name());
-                task = t.name().equals(es.task()) ? t : task;
             }
         }
-        if (task == null) {
-            names.add("*");
-            out.add(new Problem("MTL/UnknownTask", "training.earlyStopping.task", Problem.quote(es.task()),
-                    "known: " + String.join(", ", names)));
+        if ("*".equals(es.task().strip())) {
+            if (!loss && d.tasks().stream().noneMatch(t -> t != null && !t.auxiliary()
+                    && org.mtl4j.tasks.TaskKinds.metricsOf(t).contains(es.metric()))) {
+                out.add(new Problem("MTL/EarlyStoppingMetric", "training.earlyStopping.metric", Problem.quote(es.metric()),
+                        "no non-auxiliary task reports it; task \"*\" watches the mean of the tasks' " + es.metric()));
+            }
             return;
         }
-        if (!"loss".equals(es.metric())) {
-            String base = es.metric().contains("@") ? es.metric().substring(0, es.metric().indexOf('@')) : es.metric();
+        for (String part : es.task().split(",")) {
+            String name = part.strip();
+            int colon = name.lastIndexOf(':');
+            if (colon >= 0) {
+                String w = name.substring(colon + 1).strip();
+                name = name.substring(0, colon).strip();
+                double v;
+                try {
+                    v = Double.parseDouble(w);
+                } catch (NumberFormatException e) {
+                    v = Double.NaN;
+                }
+                if (!(v > 0) || Double.isInfinite(v)) {
+                    out.add(new Problem("MTL/BadTraining", "training.earlyStopping.task", Problem.quote(es.task()),
+                            "the weight of " + Problem.quote(name) + " must be a positive number, found " + Problem.quote(w)));
+                }
+            }
+            TaskSpec task = null;
+            for (TaskSpec t : d.tasks()) {
+                if (t != null && t.name().equals(name)) {
+                    task = t;
+                }
+            }
+            if (task == null) {
+                SortedSet<String> known = new TreeSet<>(names);
+                known.add("*");
+                out.add(new Problem("MTL/UnknownTask", "training.earlyStopping.task", Problem.quote(es.task()),
+                        "known: " + String.join(", ", known)));
+                continue;
+            }
             List<String> watched = org.mtl4j.tasks.TaskKinds.metricsOf(task);
-            if (!registry.map(PluginKind.METRIC, Metric.class).containsKey(base)) {
-                out.add(PluginChecks.unknown(registry, PluginKind.METRIC, "training.earlyStopping.metric", es.metric()));
-            } else if (!watched.contains(es.metric())) {
+            if (!loss && !watched.contains(es.metric())) {
                 // the trainer can only watch what it evaluates: the task's metrics, or the loss
                 out.add(new Problem("MTL/EarlyStoppingMetric", "training.earlyStopping.metric", Problem.quote(es.metric()),
                         "task " + Problem.quote(task.name()) + " reports " + String.join(", ", watched)

@@ -19,6 +19,7 @@ import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.api.spec.PluginRef;
 import org.mtl4j.api.train.TrainingListener;
 import org.mtl4j.spi.PluginKind;
+import org.mtl4j.tasks.LabelScaling;
 import org.mtl4j.training.Trainer;
 import org.mtl4j.training.TrainingResult;
 
@@ -51,7 +52,23 @@ public final class TrainingRun {
             options.accept(b);
         }
         Trainer trainer = b.build();
-        TrainableModel model = backend.compile(spec, train.vocabularies(), train.denseStats());
+        Map<String, Dataset.DenseStats> base = train.denseStats();
+        if (trainer.initFrom() != null) {
+            // continual training: the saved model's weights assume its own standardisation
+            base = new java.util.LinkedHashMap<>(train.denseStats());
+            base.putAll(trainer.initFrom().denseStats());
+        }
+        Map<String, Dataset.DenseStats> stats = trainer.standardisesLabels()
+                ? LabelScaling.withLabelStats(spec, train, base) : base;
+        TrainableModel model = backend.compile(spec, train.vocabularies(), stats);
+        if (trainer.initFrom() != null) {
+            try {
+                model.initFrom(trainer.initFrom(), trainer.initOptimizer());
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
+            }
+        }
         TrainingResult result;
         try {
             result = trainer.fit(model, train, validation);

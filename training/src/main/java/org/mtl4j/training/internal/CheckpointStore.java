@@ -61,7 +61,7 @@ public final class CheckpointStore {
 
     /** Writes an epoch checkpoint and {@code latest.ckpt}, then prunes. */
     public void writeEpoch(Checkpoint c, int epoch) {
-        write(c, "epoch-" + epoch + ".ckpt", epochFiles);
+        write(c, "epoch-" + (epoch + 1) + ".ckpt", epochFiles); // numbered from 1, as the logs do
     }
 
     private void write(Checkpoint c, String name, Deque<Path> kept) {

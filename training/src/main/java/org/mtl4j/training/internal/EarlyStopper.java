@@ -3,7 +3,6 @@ package org.mtl4j.training.internal;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 import org.mtl4j.api.MtlException;
@@ -13,24 +12,22 @@ import org.mtl4j.api.metric.Evaluation;
 import org.mtl4j.api.metric.Metric;
 import org.mtl4j.api.spec.EarlyStopping;
 import org.mtl4j.api.spec.ModelSpec;
-import org.mtl4j.api.spec.TaskSpec;
-import org.mtl4j.tasks.TaskKinds;
 
 /**
- * Early stopping ({@link EarlyStopping}): after each epoch's validation, watches the mean
- * validation loss of the non-auxiliary tasks (task {@code "*"}), a task's validation loss, or one
- * of its metrics; keeps the best model state in memory and stops after {@code patience} epochs
+ * Early stopping ({@link EarlyStopping}): after each epoch's validation, watches the value of its
+ * {@link org.mtl4j.training.EarlyStoppingCriterion} (the mean of the non-auxiliary tasks' loss or
+ * metric for task {@code "*"}, one task's, or a weighted list of tasks'); keeps the best model state in memory and stops after {@code patience} epochs
  * without an improvement larger than {@code minDelta}. Its state travels in checkpoints.
  */
 public final class EarlyStopper {
     private final EarlyStopping es;
-    private final ModelSpec spec;
+    private final org.mtl4j.training.EarlyStoppingCriterion criterion;
     private final Function<String, Metric> metrics;
     private Checkpoint.EarlyStop state = Checkpoint.EarlyStop.NONE;
 
-    private EarlyStopper(EarlyStopping es, ModelSpec spec, Function<String, Metric> metrics) {
+    private EarlyStopper(EarlyStopping es, org.mtl4j.training.EarlyStoppingCriterion criterion, Function<String, Metric> metrics) {
         this.es = es;
-        this.spec = spec;
+        this.criterion = criterion;
         this.metrics = metrics;
     }
 
@@ -48,18 +45,7 @@ public final class EarlyStopper {
                     : "task '" + es.task() + "' " + es.metric()) + " needs validation data: pass a validation set or set "
                     + "training.validationFraction > 0");
         }
-        if (!"*".equals(es.task())) {
-            List<String> tasks = spec.taskNames();
-            if (!tasks.contains(es.task())) {
-                throw new MtlException("early stopping names task '" + es.task() + "', the model has " + tasks);
-            }
-            List<String> watched = TaskKinds.metricsOf(spec.task(es.task()).orElseThrow());
-            if (!"loss".equals(es.metric()) && !watched.contains(es.metric())) {
-                throw new MtlException("early stopping watches " + es.metric() + " of task '" + es.task()
-                        + "', which is not among its metrics " + watched + " (or \"loss\")");
-            }
-        }
-        return new EarlyStopper(es, spec, metrics);
+        return new EarlyStopper(es, org.mtl4j.training.EarlyStoppingCriterion.of(es, spec), metrics);
     }
 
     public Checkpoint.EarlyStop state() {
@@ -72,31 +58,9 @@ public final class EarlyStopper {
 
     /** Records epoch {@code epoch}'s validation; returns the stop reason, or null to go on. */
     public String afterEpoch(Evaluation eval, int epoch, TrainableModel model) {
-        double value;
-        boolean higherIsBetter;
-        String what;
-        if ("*".equals(es.task())) {
-            double sum = 0;
-            int n = 0;
-            for (TaskSpec t : spec.tasks()) {
-                Double l = eval.losses().get(t.name());
-                if (!t.auxiliary() && l != null && !l.isNaN()) {
-                    sum += l;
-                    n++;
-                }
-            }
-            value = n == 0 ? Double.NaN : sum / n;
-            higherIsBetter = false;
-            what = "the mean validation loss";
-        } else if ("loss".equals(es.metric())) {
-            value = eval.losses().getOrDefault(es.task(), Double.NaN);
-            higherIsBetter = false;
-            what = "the validation loss of task '" + es.task() + "'";
-        } else {
-            value = eval.metric(es.task(), es.metric());
-            higherIsBetter = metrics.apply(es.metric()).higherIsBetter();
-            what = "validation " + es.metric() + " of task '" + es.task() + "'";
-        }
+        double value = criterion.value(eval);
+        boolean higherIsBetter = !"loss".equals(criterion.metric()) && metrics.apply(criterion.metric()).higherIsBetter();
+        String what = criterion.description();
         Checkpoint.EarlyStop s = state;
         boolean improved = !Double.isNaN(value) && (s.bestEpoch() < 0
                 || (higherIsBetter ? value > s.best() + es.minDelta() : value < s.best() - es.minDelta()));

@@ -30,6 +30,7 @@ import org.mtl4j.training.TrainingResult;
  * checkpoints through a {@link CheckpointStore}, resume, and the run's provenance.
  */
 public final class EpochLoop {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EpochLoop.class);
     private final TrainableModel model;
     private final GradientPipeline pipeline;
     private final EarlyStopper stopper;
@@ -161,7 +162,11 @@ public final class EpochLoop {
         if (valid != null) {
             finalEval = lastEval != null && lastEvalEpoch == lastEpoch ? lastEval : Evaluator.evaluate(model, valid, metrics);
         }
-        TrainingHistory history = recorder.history();
+        TrainingHistory h = recorder.history();
+        boolean best = stopper != null && stopper.state().bestEpoch() >= 0;
+        TrainingHistory history = new TrainingHistory(h.tasks(), h.epochs(), h.diagnostics(), h.stopReason(),
+                best ? stopper.state().bestEpoch() : lastEpoch, best);
+        LOG.info("model '{}' = {}: {}", model.spec().name(), history.modelEpochDescription(), history.stopReason());
         updateProvenance(model, ts, source, valid, history, globalStep);
         for (TrainingListener l : listeners) {
             l.onEnd(history);
@@ -232,6 +237,7 @@ public final class EpochLoop {
         summary.put("epochs", Integer.toString(history.epochs().size()));
         summary.put("steps", Long.toString(steps));
         summary.put("stopReason", history.stopReason());
+        summary.put("modelEpoch", history.modelEpochDescription());
         if (!history.epochs().isEmpty()) {
             EpochSummary last = history.epochs().get(history.epochs().size() - 1);
             last.trainLoss().forEach((k, v) -> summary.put("trainLoss." + k, Double.toString(v)));

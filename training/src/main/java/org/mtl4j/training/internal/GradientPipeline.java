@@ -129,7 +129,8 @@ public final class GradientPipeline {
         } else {
             ts.backward(w);
         }
-        double normBefore = diagnose ? ts.gradient().norm() : Double.NaN;
+        // the combined gradient on the same (shared) parameters as the per-task norms, before final clipping
+        double normBefore = diagnose ? ts.sharedGradient().norm() : Double.NaN;
         if (!finalClippers.isEmpty()) {
             List<ParameterBlock> blocks = ts.parameterBlocks();
             for (Clipper c : finalClippers) {

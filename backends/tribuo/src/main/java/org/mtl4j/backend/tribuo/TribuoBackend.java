@@ -30,6 +30,7 @@ import org.tribuo.Tribuo;
  * text are refused.
  */
 public final class TribuoBackend implements Backend {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TribuoBackend.class);
     public static final String NAME = "tribuo";
     /** The mtl4j version this backend ships with ({@link Mtl4jVersion}). */
     public static final String VERSION = Mtl4jVersion.get();
@@ -39,7 +40,8 @@ public final class TribuoBackend implements Backend {
             Capability.TASK_BINARY, Capability.TASK_MULTICLASS, Capability.TASK_REGRESSION, Capability.ESMM_CHAINING,
             Capability.INPUT_DENSE, Capability.INPUT_CATEGORICAL, Capability.INPUT_MULTI_HOT,
             Capability.PER_TASK_GRADIENTS,
-            Capability.OPTIMIZER_ADAM, Capability.OPTIMIZER_ADAMW, Capability.OPTIMIZER_SGD, Capability.OPTIMIZER_ADAGRAD));
+            Capability.OPTIMIZER_ADAM, Capability.OPTIMIZER_ADAMW, Capability.OPTIMIZER_SGD, Capability.OPTIMIZER_ADAGRAD,
+            Capability.CONTINUAL_TRAINING));
 
     @Override
     public String name() {
@@ -81,10 +83,38 @@ public final class TribuoBackend implements Backend {
         }
     }
 
+    /**
+     * The spec fields an FM has no counterpart for (hidden layer sizes of the bottom, experts and
+     * towers), each as {@code path = value}; compile logs them as a warning so they are not ignored
+     * silently (see the README: what shared-bottom means for the FM).
+     */
+    public static List<String> ignoredFields(ModelSpec spec) {
+        List<String> out = new ArrayList<>();
+        org.mtl4j.api.spec.Topology t = spec.topology();
+        if (t instanceof org.mtl4j.api.spec.Topology.SharedBottom sb && !sb.layers().isEmpty()) {
+            out.add("topology.layers = " + sb.layers());
+        } else if (t instanceof org.mtl4j.api.spec.Topology.Independent ind && !ind.layers().isEmpty()) {
+            out.add("topology.layers = " + ind.layers());
+        } else if (t instanceof org.mtl4j.api.spec.Topology.Ple ple && !ple.expertLayers().isEmpty()) {
+            out.add("topology.expertLayers = " + ple.expertLayers());
+        }
+        for (int k = 0; k < spec.tasks().size(); k++) {
+            if (!spec.tasks().get(k).tower().isEmpty()) {
+                out.add("tasks[" + k + "].tower = " + spec.tasks().get(k).tower());
+            }
+        }
+        return out;
+    }
+
     @Override
     public TribuoFmModel compile(ModelSpec spec, Map<String, Vocabulary> vocabularies,
             Map<String, Dataset.DenseStats> denseStats) {
         checkSupported(spec);
+        List<String> ignored = ignoredFields(spec);
+        if (!ignored.isEmpty()) {
+            LOG.warn("model '{}': backend 'tribuo' (a factorization machine, no hidden layers) ignores {}", spec.name(),
+                    String.join(", ", ignored));
+        }
         return new TribuoFmModel(spec, vocabularies, denseStats);
     }
 

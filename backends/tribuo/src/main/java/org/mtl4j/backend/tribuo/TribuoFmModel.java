@@ -39,6 +39,7 @@ import org.mtl4j.backend.tribuo.internal.FmNetwork;
 import org.mtl4j.backend.tribuo.internal.FmOptimiser;
 import org.mtl4j.backend.tribuo.internal.Tensors;
 import org.mtl4j.backend.tribuo.internal.TribuoGradientVector;
+import org.mtl4j.tasks.LabelScaling;
 import org.mtl4j.tasks.Losses;
 import org.mtl4j.tasks.TaskKinds;
 
@@ -76,6 +77,7 @@ public final class TribuoFmModel implements TrainableModel {
     private final FmOptimiser optimiser;
     private final int[][] chains;
     private final List<String> taskNames;
+    private final LabelScaling scaling;
 
     private final List<TribuoGradientVector.Cell> cells;
     private final TribuoGradientVector gradAll;
@@ -94,6 +96,7 @@ public final class TribuoFmModel implements TrainableModel {
         this.denseStats = denseStats == null ? Map.of() : Map.copyOf(denseStats);
         this.features = new FeatureSpace(spec, vocabularies, this.denseStats);
         this.taskNames = spec.taskNames();
+        this.scaling = LabelScaling.of(spec, this.denseStats);
         int k = factorWidth(spec);
         int[] widths = widths(spec.topology(), k);
         int[] classes = spec.tasks().stream().mapToInt(TaskSpec::outputWidth).toArray();
@@ -200,6 +203,9 @@ public final class TribuoFmModel implements TrainableModel {
             float[] labels = batch.labels(task.name());
             float[] mask = batch.mask(task.name());
             checkLabels(task, labels, mask);
+            if (task.kind() == TaskKind.REGRESSION) {
+                labels = scaling.standardise(t, labels);
+            }
             if (chains[t].length == 1) {
                 int c = net.classes(t);
                 int off = net.columnOffset(t);
@@ -424,6 +430,61 @@ public final class TribuoFmModel implements TrainableModel {
         return rowsSeen;
     }
 
+    // ---------------------------------------------------------------- continual training
+
+    /**
+     * Starts from a saved FM of the same spec: every tensor is copied; the tensors indexed by feature
+     * (factor blocks, linear weights) through {@link FeatureSpace#mapFrom}, so a grown vocabulary
+     * keeps its old rows where they now sit and leaves the rows of new ids as initialised. With
+     * {@code optimizerState} the optimiser's state and update count are copied too.
+     */
+    @Override
+    public void initFrom(org.mtl4j.api.backend.TrainedModel previous, boolean optimizerState) {
+        if (!(previous instanceof TribuoFmModel old)) {
+            throw new MtlException("--init-from: the saved model was made by backend '" + previous.backendName()
+                    + "', this run trains with '" + TribuoBackend.NAME + "'");
+        }
+        if (old.net.blockCount() != net.blockCount()) {
+            throw new MtlException("--init-from: the saved model '" + old.spec.name() + "' has " + old.net.blockCount()
+                    + " parameter tensors, this spec " + net.blockCount() + "; inputs, tasks and topology must be the same");
+        }
+        int[] map = features.mapFrom(old.features);
+        for (int i = 0; i < net.blockCount(); i++) {
+            if (!old.net.blockName(i).equals(net.blockName(i))) {
+                throw new MtlException("--init-from: parameter tensor " + i + " is '" + old.net.blockName(i) + "' in the saved model and '"
+                        + net.blockName(i) + "' here");
+            }
+            double[][] from = old.net.parameterRows().get(i);
+            double[][] to = net.parameterRows().get(i);
+            boolean byFeature = net.rowsAreFeatures(i);
+            if (!byFeature && from.length != to.length) {
+                throw new MtlException("--init-from: parameter tensor '" + net.blockName(i) + "' has " + from.length + " rows in the saved"
+                        + " model and " + to.length + " here");
+            }
+            for (int r = 0; r < from.length; r++) {
+                int t = byFeature ? map[r] : r;
+                if (t < 0) {
+                    continue;
+                }
+                if (from[r].length != to[t].length) {
+                    throw new MtlException("--init-from: parameter tensor '" + net.blockName(i) + "' has rows of " + from[r].length
+                            + " values in the saved model and " + to[t].length + " here");
+                }
+                System.arraycopy(from[r], 0, to[t], 0, from[r].length);
+            }
+            if (optimizerState) {
+                try {
+                    optimiser.copySlotFrom(old.optimiser, i, byFeature ? map : null);
+                } catch (IllegalArgumentException e) {
+                    throw new MtlException("--init-from: " + e.getMessage(), e);
+                }
+            }
+        }
+        if (optimizerState) {
+            updates = old.updates;
+        }
+    }
+
     // ---------------------------------------------------------------- prediction
 
     /** The FM's parameters (live; for exporters such as mtl4j-onnx: do not modify). */
@@ -459,7 +520,7 @@ public final class TribuoFmModel implements TrainableModel {
                 }
             } else if (task.kind() == TaskKind.REGRESSION) {
                 for (int r = 0; r < rows; r++) {
-                    o[r] = (float) z[r * cols + off];
+                    o[r] = (float) scaling.restore(t, z[r * cols + off]);
                 }
             } else {
                 float[] own = chains[t].length > 1 ? new float[rows] : null;

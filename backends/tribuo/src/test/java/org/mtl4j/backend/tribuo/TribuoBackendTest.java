@@ -27,7 +27,7 @@ class TribuoBackendTest {
                 Capability.TASK_MULTICLASS, Capability.TASK_REGRESSION, Capability.ESMM_CHAINING, Capability.INPUT_DENSE,
                 Capability.INPUT_CATEGORICAL, Capability.INPUT_MULTI_HOT, Capability.PER_TASK_GRADIENTS,
                 Capability.OPTIMIZER_ADAM, Capability.OPTIMIZER_ADAMW, Capability.OPTIMIZER_SGD,
-                Capability.OPTIMIZER_ADAGRAD);
+                Capability.OPTIMIZER_ADAGRAD, Capability.CONTINUAL_TRAINING);
         assertThat(b.supports(Capability.TOPOLOGY_MMOE)).isFalse();
         assertThat(b.supports(Capability.INPUT_IMAGE)).isFalse();
     }
@@ -80,6 +80,18 @@ class TribuoBackendTest {
         ModelSpec ok = Fixtures.spec(new Topology.SharedBottom(List.of(8)), Fixtures.allTasks(), OptimizerSpec.adam(0.01));
         assertThatThrownBy(() -> new TribuoBackend().compile(ok, Map.of("user", Fixtures.vocabularies().get("user")), Map.of()))
                 .hasMessage("tribuo backend: input 'genres' (multi-hot) has no vocabulary (vocabularies given: [user])");
+    }
+
+    @Test
+    void theFieldsAnFmIgnoresAreNamed() {
+        ModelSpec spec = Fixtures.spec(new Topology.SharedBottom(List.of(8)), Fixtures.allTasks(), OptimizerSpec.adam(0.01));
+        List<String> ignored = TribuoBackend.ignoredFields(spec);
+        assertThat(ignored.get(0)).isEqualTo("topology.layers = [8]");
+        assertThat(ignored).hasSize(1 + spec.tasks().size());
+        assertThat(ignored.get(1)).isEqualTo("tasks[0].tower = " + spec.tasks().get(0).tower());
+        ModelSpec bare = spec.withTopology(new Topology.Independent(List.of()))
+                .withTasks(spec.tasks().stream().map(t -> t.withTower(List.of())).toList());
+        assertThat(TribuoBackend.ignoredFields(bare)).isEmpty();
     }
 
     @Test

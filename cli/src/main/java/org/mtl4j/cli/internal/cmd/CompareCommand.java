@@ -51,6 +51,10 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--valid", required = true, paramLabel = "valid.csv", description = "Validation data (the compared metrics).")
     Path valid;
 
+    @Option(names = "--test", paramLabel = "test.csv", description = "Test data: each trained model is also evaluated here "
+            + "(table, MTL gain, and test-metrics.json in each run directory).")
+    Path test;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Where each run goes, one sub-directory per spec (default: a new temporary directory).")
     Path out;
 
@@ -69,13 +73,18 @@ public final class CompareCommand implements Callable<Integer> {
         List<Entry> entries = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         Set<String> labels = new LinkedHashSet<>();
+        List<SpecFiles.Loaded> loaded = new ArrayList<>();
         for (Path p : specs) {
             try {
-                SpecFiles.Loaded l = SpecFiles.load(p, engine);
-                entries.add(new Entry(unique(labels, stem(p)), l.spec(), l.text(), false));
+                loaded.add(SpecFiles.load(p, engine));
             } catch (CliException e) {
                 errors.add(e.getMessage());
             }
+        }
+        // columns are named by spec name; by file name where two specs share a name
+        for (SpecFiles.Loaded l : loaded) {
+            boolean shared = loaded.stream().filter(x -> x.spec().name().equals(l.spec().name())).count() > 1;
+            entries.add(new Entry(unique(labels, shared ? stem(l.file()) : l.spec().name()), l.spec(), l.text(), false));
         }
         if (!errors.isEmpty()) {
             throw new CliException(ExitCodes.USAGE, String.join("\n", errors));
@@ -129,6 +138,34 @@ public final class CompareCommand implements Callable<Integer> {
             w.println();
             w.println("MTL gain over the independent baseline (positive = better):");
             w.print(gainTable(baselineOf, gains));
+        }
+        if (test != null) {
+            Map<String, Pipeline.Outcome> tested = new LinkedHashMap<>();
+            for (Entry e : all) {
+                Pipeline.Outcome o = outcomes.get(e.label);
+                var testData = DataFiles.open("test data", test, e.spec, o.model().vocabularies(), Map.of(), badRows);
+                Evaluation te = engine.evaluate(o.model(), testData);
+                tested.put(e.label, new Pipeline.Outcome(o.spec(), o.model(), o.history(), te, testData.description(), o.dir()));
+            }
+            Map<String, Map<String, Map<String, Double>>> testGains = new LinkedHashMap<>();
+            for (Map.Entry<String, Entry> be : baselineOf.entrySet()) {
+                testGains.put(be.getKey(), MtlGain.compute(tested.get(be.getKey()).evaluation(),
+                        tested.get(be.getValue().label).evaluation(), engine.metrics()));
+            }
+            for (Map.Entry<String, Pipeline.Outcome> t : tested.entrySet()) {
+                Pipeline.Outcome o = t.getValue();
+                org.mtl4j.cli.internal.RunFiles.writeJson(o.dir().resolve("test-metrics.json"),
+                        org.mtl4j.cli.internal.RunFiles.metricsDocument(o.spec().name(), o.evaluatedOn(), o.evaluation(),
+                                testGains.get(t.getKey()), o.history()));
+            }
+            w.println();
+            w.println("test metrics on " + test + ":");
+            w.print(metricsTable(all, tested));
+            if (!testGains.isEmpty()) {
+                w.println();
+                w.println("MTL gain on the test data (positive = better):");
+                w.print(gainTable(baselineOf, testGains));
+            }
         }
         w.println("runs (model, metrics.json, report.html) in " + dir);
         w.flush();

@@ -63,6 +63,14 @@ public final class PredictCommand implements Callable<Integer> {
             description = "fail (default) or skip malformed rows (no output line; use --keep to join the scores by id).")
     DataFiles.BadRows badRows;
 
+    @Option(names = "--prefix", paramLabel = "pred_", defaultValue = "",
+            description = "Put this in front of every output column's name (so --keep can copy label columns of the same name).")
+    String prefix;
+
+    @Option(names = "--rename", split = ",", paramLabel = "output=column",
+            description = "Name an output column yourself, e.g. rating=rating_hat (overrides --prefix for that column).")
+    Map<String, String> rename;
+
     @Override
     public Integer call() throws Exception {
         org.mtl4j.cli.internal.OutputPaths.outputFile("--out", out);
@@ -72,7 +80,7 @@ public final class PredictCommand implements Callable<Integer> {
             ModelSpec spec = m.spec();
             // features only: new rows need no label columns
             CsvDataset ds = DataFiles.open("prediction data", data, spec.withTasks(List.of()), m.vocabularies(), Map.of(), badRows);
-            List<Column> columns = columns(spec, auxiliary);
+            List<Column> columns = named(columns(spec, auxiliary), prefix, rename == null ? Map.of() : rename);
             List<String> kept = keep == null ? List.of() : List.copyOf(keep);
             List<String> header = header(kept, columns);
             long[] written = new long[1];
@@ -138,6 +146,26 @@ public final class PredictCommand implements Callable<Integer> {
             header.add(c.header());
         }
         return header;
+    }
+
+    /** The columns with {@code prefix} in front of their names, or the name {@code rename} gives them. */
+    static List<Column> named(List<Column> columns, String prefix, Map<String, String> rename) {
+        List<String> outputs = outputNames(columns);
+        for (String k : rename.keySet()) {
+            if (!outputs.contains(k)) {
+                throw new CliException(ExitCodes.USAGE, "--rename " + k + "=" + rename.get(k) + ": the model has no output column '"
+                        + k + "'; outputs: " + outputs);
+            }
+            if (rename.get(k).isBlank()) {
+                throw new CliException(ExitCodes.USAGE, "--rename " + k + "=: the new name is empty");
+            }
+        }
+        List<Column> out = new ArrayList<>();
+        for (Column c : columns) {
+            String name = rename.containsKey(c.header()) ? rename.get(c.header()) : prefix + c.header();
+            out.add(new Column(name, c.output(), c.index(), c.width()));
+        }
+        return out;
     }
 
     private static List<String> outputNames(List<Column> columns) {

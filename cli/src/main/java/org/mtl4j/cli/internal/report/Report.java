@@ -16,6 +16,7 @@ import org.mtl4j.cli.internal.svg.BarChart;
 import org.mtl4j.cli.internal.svg.Chart;
 import org.mtl4j.cli.internal.svg.Heatmap;
 import org.mtl4j.cli.internal.svg.LineChart;
+import org.mtl4j.cli.internal.svg.PanelChart;
 import org.mtl4j.cli.internal.svg.Svg;
 
 /**
@@ -42,6 +43,7 @@ public final class Report {
     private org.mtl4j.training.affinity.TaskAffinity affinity;
     private List<org.mtl4j.training.affinity.Grouping> groupings = List.of();
     private org.mtl4j.training.affinity.SharingAdvice advice;
+    private boolean sharedParameters = true;
 
     /** @param history the training history, or null for a report without training (e.g. affinity only) */
     public Report(String modelName, TrainingHistory history) {
@@ -152,9 +154,59 @@ public final class Report {
         return b.toString();
     }
 
+    /**
+     * Whether the model has shared parameters (false for an {@code independent} topology: the gradient
+     * norm and conflict charts then say so instead of showing zeros).
+     */
+    public Report sharedParameters(boolean any) {
+        this.sharedParameters = any;
+        return this;
+    }
+
     /** The charts in {@link #CHART_IDS} order. */
     public List<Chart> charts() {
-        return List.of(lossChart(), weightChart(), gradientNormChart(), conflictChart(), clippingChart(), expertChart());
+        return List.of(lossPanels(), weightChart(), sharedOnly(gradientNormChart()), sharedOnly(conflictChart()), clippingChart(),
+                expertChart());
+    }
+
+    private Chart sharedOnly(Chart c) {
+        if (sharedParameters) {
+            return c;
+        }
+        return new Chart() {
+            @Override
+            public String title() {
+                return c.title();
+            }
+
+            @Override
+            public boolean hasData() {
+                return false;
+            }
+
+            @Override
+            public String render() {
+                return Svg.note(c.title(), "the model has no shared parameters (independent topology): nothing to compare");
+            }
+        };
+    }
+
+    /** One loss panel per task, each on its own scale (training solid, validation dashed). */
+    PanelChart lossPanels() {
+        List<LineChart> panels = new ArrayList<>();
+        LineChart all = lossChart();
+        List<String> tasks = history.tasks();
+        for (int k = 0; k < tasks.size(); k++) {
+            String t = tasks.get(k);
+            LineChart p = new LineChart(t, "epoch", "loss");
+            for (LineChart.Series s : all.series()) {
+                if (s.name().equals(t + " train") || s.name().equals(t + " valid")) {
+                    p.add(s);
+                }
+            }
+            panels.add(p);
+        }
+        return new PanelChart("Training and validation loss per epoch", panels);
     }
 
     public String html() {
@@ -170,6 +222,11 @@ public final class Report {
                 .append("figcaption{font-size:12px;color:#555;max-width:640px}pre{background:#fff;border:1px solid #ddd;padding:8px;overflow:auto}\n")
                 .append("</style>\n</head>\n<body>\n");
         b.append("<h1>mtl4j report: ").append(Svg.esc(modelName)).append("</h1>\n");
+        if (!history.epochs().isEmpty()) {
+            b.append("<p class=\"run\">").append(history.epochs().size()).append(history.epochs().size() == 1 ? " epoch" : " epochs")
+                    .append(" ran; model = ").append(Svg.esc(history.modelEpochDescription())).append(". ")
+                    .append(Svg.esc(history.stopReason() == null ? "" : history.stopReason())).append("</p>\n");
+        }
         if (!facts.isEmpty()) {
             b.append("<table class=\"facts\">\n");
             facts.forEach((k, v) -> b.append("<tr><th class=\"name\">").append(Svg.esc(k)).append("</th><td class=\"name\">")
@@ -202,10 +259,12 @@ public final class Report {
 
     private String caption(int i) {
         return switch (CHART_IDS.get(i)) {
-            case "loss" -> "Mean training loss (solid) and validation loss (dashed) per task and epoch.";
+            case "loss" -> "Mean training loss (solid) and validation loss (dashed) per epoch, one panel per task on its own scale"
+                    + " (a standardised regression task trains in standard units; its validation loss is in the label's units).";
             case "weights" -> history.diagnostics().isEmpty() ? "Task loss weights per epoch."
                     : "Task loss weights at the sampled steps.";
-            case "gradient-norms" -> "Norm of each task's gradient on the shared parameters, and of the combined update, at the sampled steps.";
+            case "gradient-norms" -> "Norm of each task's gradient on the shared parameters, and of the combined (weighted,"
+                    + " aggregated) gradient on the same parameters before clipping, at the sampled steps.";
             case "gradient-conflict" -> "Mean cosine between task gradients over the sampled steps (negative: conflict)"
                     + conflictNote() + ".";
             case "clipping" -> "Sampled steps at which each clipper clipped, per epoch.";

@@ -8,8 +8,8 @@ import java.util.List;
  * a series with a single finite point is drawn as a marker.
  */
 public final class LineChart implements Chart {
-    private static final int WIDTH = 640;
-    private static final int HEIGHT = 300;
+    static final int WIDTH = 640;
+    static final int HEIGHT = 300;
     private static final int LEFT = 62;
     private static final int RIGHT_LEGEND = 150;
     private static final int TOP = 30;
@@ -79,6 +79,13 @@ public final class LineChart implements Chart {
         if (!hasData()) {
             return Svg.noData(title, WIDTH);
         }
+        StringBuilder b = Svg.open("chart line-chart", title, WIDTH, HEIGHT);
+        body(b);
+        return b.append("</svg>").toString();
+    }
+
+    /** The axes, lines and legend (no svg element around them), in a WIDTH x HEIGHT box; a chart with data only. */
+    void body(StringBuilder b) {
         double xmin = Double.POSITIVE_INFINITY;
         double xmax = Double.NEGATIVE_INFINITY;
         double ymin = Double.POSITIVE_INFINITY;
@@ -101,7 +108,6 @@ public final class LineChart implements Chart {
         Ticks yt = Ticks.of(ymin, ymax, 5);
         int pw = WIDTH - LEFT - RIGHT_LEGEND;
         int ph = HEIGHT - TOP - BOTTOM;
-        StringBuilder b = Svg.open("chart line-chart", title, WIDTH, HEIGHT);
         // grid and axes
         b.append("<g class=\"axes\" stroke=\"#dddddd\" stroke-width=\"1\">");
         for (int i = 0; i < yt.count(); i++) {
@@ -183,7 +189,6 @@ public final class LineChart implements Chart {
                     .append("</text>");
             ly += 16;
         }
-        b.append("</g></svg>");
-        return b.toString();
+        b.append("</g>");
     }
 }

@@ -78,4 +78,13 @@ public final class Svg {
                 .append(NO_DATA).append("</text></svg>");
         return b.toString();
     }
+
+    /** The whole svg of a chart that cannot apply: its title and {@code note}. */
+    public static String note(String title, String note) {
+        int width = 640;
+        StringBuilder b = open("chart nodata", title, width, 90);
+        b.append("<text class=\"nodata-note\" x=\"").append(width / 2).append("\" y=\"55\" text-anchor=\"middle\" fill=\"#777777\" font-style=\"italic\">")
+                .append(esc(note)).append("</text></svg>");
+        return b.toString();
+    }
 }

@@ -80,4 +80,31 @@ class ReportTest {
         }
         return n;
     }
+
+    @Test
+    void eachTaskHasItsOwnLossPanelAndTheHeaderSaysWhichEpochTheModelHolds() {
+        org.mtl4j.api.train.TrainingHistory h = Histories.mmoeWithClipping();
+        org.mtl4j.api.train.TrainingHistory best = new org.mtl4j.api.train.TrainingHistory(h.tasks(), h.epochs(), h.diagnostics(),
+                "early stopping after epoch 3: ...", 1, true);
+        Report r = new Report("funnel", best);
+        org.mtl4j.cli.internal.svg.PanelChart panels = r.lossPanels();
+        assertThat(panels.panels()).extracting(LineChart::title).containsExactly("ctr", "ctcvr");
+        assertThat(panels.panels().get(0).series()).extracting(LineChart.Series::name).containsExactly("ctr train", "ctr valid");
+        assertThat(panels.panels().get(1).series()).extracting(LineChart.Series::name).containsExactly("ctcvr train", "ctcvr valid");
+        String svg = panels.render();
+        // one svg, two panels, each with its own axes
+        assertThat(count(svg, "<svg")).isEqualTo(1);
+        assertThat(count(svg, "class=\"panel\"")).isEqualTo(2);
+        assertThat(count(svg, "class=\"frame\"")).isEqualTo(2);
+        assertThat(r.html()).contains("<p class=\"run\">3 epochs ran; model = epoch 2 (best). early stopping after epoch 3: ...</p>");
+    }
+
+    @Test
+    void aModelWithoutSharedParametersSaysSoInsteadOfShowingZeros() {
+        Report r = new Report("ind", Histories.mmoeWithClipping()).sharedParameters(false);
+        String html = r.html();
+        assertThat(count(html, "the model has no shared parameters (independent topology): nothing to compare")).isEqualTo(2);
+        assertThat(html).contains("id=\"chart-gradient-norms\" data-has-data=\"false\"")
+                .contains("id=\"chart-gradient-conflict\" data-has-data=\"false\"");
+    }
 }

@@ -143,6 +143,34 @@ public final class FeatureSpace {
         return out;
     }
 
+    /**
+     * Continual training: the index here of every feature of {@code old}, a space built for the same
+     * inputs with vocabularies that may have grown by appending ids (old ids keep their index); -1
+     * for none.
+     *
+     * @throws MtlException when the inputs differ or a table shrank
+     */
+    public int[] mapFrom(FeatureSpace old) {
+        if (old.slots.size() != slots.size()) {
+            throw new MtlException("tribuo backend: the saved model has " + old.slots.size() + " input slots, this spec " + slots.size());
+        }
+        int[] map = new int[old.size];
+        java.util.Arrays.fill(map, -1);
+        for (int i = 0; i < slots.size(); i++) {
+            Slot o = old.slots.get(i);
+            Slot s = slots.get(i);
+            if (!o.input.name().equals(s.input.name()) || o.width > s.width || (o.vocabulary == null) != (s.vocabulary == null)
+                    || (o.vocabulary == null && o.width != s.width)) {
+                throw new MtlException("tribuo backend: input '" + o.input.name() + "' of the saved model (" + o.width
+                        + " features) does not fit input '" + s.input.name() + "' here (" + s.width + " features)");
+            }
+            for (int r = 0; r < o.width; r++) {
+                map[o.offset + r] = s.offset + r;
+            }
+        }
+        return map;
+    }
+
     /** Number of features n. */
     public int size() {
         return size;

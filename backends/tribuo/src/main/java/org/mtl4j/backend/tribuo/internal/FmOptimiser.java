@@ -83,6 +83,34 @@ public abstract class FmOptimiser {
 
     protected abstract void updateRow(int slot, int row, double[] theta, double[] g, double lr);
 
+    /**
+     * Continual training: copies {@code old}'s state of one parameter slot, row {@code r} of the old
+     * tensor into row {@code rowMap[r]} of this one ({@code rowMap} null: the same row).
+     *
+     * @throws IllegalArgumentException when the optimisers or the row widths differ
+     */
+    public void copySlotFrom(FmOptimiser old, int slot, int[] rowMap) {
+        if (old.getClass() != getClass()) {
+            throw new IllegalArgumentException("the saved optimiser is " + old.getClass().getSimpleName() + ", this run uses "
+                    + getClass().getSimpleName());
+        }
+        for (int k = 0; k < state[slot].length; k++) {
+            double[][] from = old.state[slot][k];
+            double[][] to = state[slot][k];
+            for (int r = 0; r < from.length; r++) {
+                int t = rowMap == null ? r : rowMap[r];
+                if (t < 0) {
+                    continue;
+                }
+                if (from[r].length != to[t].length) {
+                    throw new IllegalArgumentException("optimiser state row " + r + " of slot " + slot + " has " + from[r].length
+                            + " values, here " + to[t].length);
+                }
+                System.arraycopy(from[r], 0, to[t], 0, from[r].length);
+            }
+        }
+    }
+
     public void writeState(DataOutputStream out) throws IOException {
         out.writeInt(state.length);
         for (double[][][] slot : state) {

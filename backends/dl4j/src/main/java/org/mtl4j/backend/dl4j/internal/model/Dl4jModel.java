@@ -104,7 +104,7 @@ public final class Dl4jModel implements TrainableModel {
                 trunk = new CrossStitchTrunk(store, in, (Topology.CrossStitch) topo, t);
             }
         }
-        heads = new TaskHeads(spec);
+        heads = new TaskHeads(spec, org.mtl4j.tasks.LabelScaling.of(spec, this.denseStats));
         towers = new Mlp[t];
         for (int k = 0; k < t; k++) {
             TaskSpec ts = spec.tasks().get(k);
@@ -470,14 +470,72 @@ public final class Dl4jModel implements TrainableModel {
         return out;
     }
 
-    /** The dense-input statistics this model standardises with, by input name. */
+    /** Length of the shared prefix of the flat buffers. */
+    public long sharedLength() {
+        return store.sharedLength();
+    }
+
+    @Override
     public Map<String, Dataset.DenseStats> denseStats() {
         return denseStats;
     }
 
-    /** Length of the shared prefix of the flat buffers. */
-    public long sharedLength() {
-        return store.sharedLength();
+    // ------------------------------------------------------------------ continual training
+
+    /**
+     * Copies a saved model's parameters (and with {@code optimizerState} Adam's moments and step
+     * count) parameter by parameter, matched by name. An embedding table may have grown: its
+     * vocabulary was extended by appending ids never seen, so the old rows are a prefix of the new
+     * table (row-major [rows, dim]) and the new rows keep their initialisation.
+     */
+    @Override
+    public void initFrom(org.mtl4j.api.backend.TrainedModel previous, boolean optimizerState) {
+        if (!(previous instanceof Dl4jModel old)) {
+            throw new MtlException("--init-from: the saved model was made by backend '" + previous.backendName()
+                    + "', this run trains with '" + BACKEND + "'");
+        }
+        Map<String, Param> before = new LinkedHashMap<>();
+        old.store.params().forEach(p -> before.put(p.name(), p));
+        List<String> missing = new ArrayList<>();
+        for (Param p : store.params()) {
+            if (!before.containsKey(p.name())) {
+                missing.add(p.name());
+            }
+        }
+        if (!missing.isEmpty() || before.size() != store.params().size()) {
+            List<String> extra = new ArrayList<>(before.keySet());
+            store.params().forEach(p -> extra.remove(p.name()));
+            throw new MtlException("--init-from: the saved model '" + old.spec.name() + "' does not have the parameters of this spec"
+                    + " (only here: " + missing + "; only in the saved model: " + extra + "); inputs, tasks and topology must be the same");
+        }
+        for (Param p : store.params()) {
+            Param o = before.get(p.name());
+            long[] ns = p.shape();
+            long[] os = o.shape();
+            long n;
+            if (Arrays.equals(ns, os)) {
+                n = p.length();
+            } else if (p.name().startsWith("embedding:") && ns.length == 2 && os.length == 2 && ns[1] == os[1] && os[0] <= ns[0]) {
+                n = o.length(); // the old rows, a prefix of the grown table
+            } else {
+                throw new MtlException("--init-from: parameter '" + p.name() + "' has shape " + Arrays.toString(os)
+                        + " in the saved model and " + Arrays.toString(ns) + " here");
+            }
+            copy(old.store.values(), o.offset(), store.values(), p.offset(), n);
+            if (optimizerState) {
+                copy(old.optimizer.firstMoments(), o.offset(), optimizer.firstMoments(), p.offset(), n);
+                copy(old.optimizer.secondMoments(), o.offset(), optimizer.secondMoments(), p.offset(), n);
+            }
+        }
+        if (optimizerState) {
+            optimizer.steps(old.optimizer.steps());
+        }
+    }
+
+    private static void copy(INDArray from, long fromOffset, INDArray to, long toOffset, long n) {
+        if (n > 0) {
+            to.get(NDArrayIndex.interval(toOffset, toOffset + n)).assign(from.get(NDArrayIndex.interval(fromOffset, fromOffset + n)));
+        }
     }
 
     // ------------------------------------------------------------------ state and files

@@ -220,6 +220,19 @@ final class Optimizer {
         }
     }
 
+    /** First and second moment buffers (same layout as the parameter store) and the step count, for continual training. */
+    INDArray firstMoments() {
+        return m;
+    }
+
+    INDArray secondMoments() {
+        return v;
+    }
+
+    void steps(long steps) {
+        this.t = steps;
+    }
+
     void write(DataOutputStream out) throws IOException {
         out.writeLong(t);
         writeArray(out, m);

@@ -8,8 +8,10 @@ import org.mtl4j.api.data.Batch;
 import org.mtl4j.api.spec.EsmmChains;
 import org.mtl4j.api.spec.LossKind;
 import org.mtl4j.api.spec.ModelSpec;
+import org.mtl4j.api.spec.TaskKind;
 import org.mtl4j.api.spec.TaskSpec;
 import org.mtl4j.tasks.LossKernels;
+import org.mtl4j.tasks.LabelScaling;
 
 /**
  * Output heads and losses of every task on the towers' [batch, classes] outputs: sigmoid + BCE,
@@ -42,8 +44,10 @@ final class TaskHeads {
     final int[] labelled;
     private final double[] maskSums;
     private final boolean[] present;
+    private final LabelScaling scaling;
 
-    TaskHeads(ModelSpec spec) {
+    TaskHeads(ModelSpec spec, LabelScaling scaling) {
+        this.scaling = scaling;
         this.tasks = spec.tasks();
         this.t = tasks.size();
         EsmmChains chains = EsmmChains.of(spec).requireSound("dl4j backend");
@@ -129,7 +133,12 @@ final class TaskHeads {
                         logSumExp[k][r] = max + Math.log(s);
                     }
                 }
-                case REGRESSION -> System.arraycopy(zk, 0, prob[k], 0, rows);
+                case REGRESSION -> {
+                    // standardised targets (LabelScaling): the output in the label's units
+                    for (int r = 0; r < rows; r++) {
+                        prob[k][r] = (float) scaling.restore(k, zk[r]);
+                    }
+                }
             }
         }
     }
@@ -148,6 +157,9 @@ final class TaskHeads {
                         + ")");
             }
             float[] y = batch.labels(ts.name());
+            if (ts.kind() == TaskKind.REGRESSION) {
+                y = scaling.standardise(k, y);
+            }
             float[] m = batch.mask(ts.name());
             if (y.length < rows || m.length < rows) {
                 throw new MtlException("task '" + ts.name() + "': " + y.length + " labels and " + m.length + " mask entries for a batch of "
