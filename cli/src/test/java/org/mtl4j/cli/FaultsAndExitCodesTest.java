@@ -400,9 +400,10 @@ class FaultsAndExitCodesTest {
     void orphanedTemporaryFilesAreRemovedAndAMissingLatestFallsBackToTheNewestCheckpoint() throws IOException {
         Path s = Fixtures.spec(dir, "esmm.yaml");
         Path run = dir.resolve("run");
-        assertThat(train(s, data(), "--checkpoint-every", "0").code()).isZero();
+        // --keep-checkpoints 1: a finished run keeps its last epoch checkpoint besides latest.ckpt
+        assertThat(train(s, data(), "--checkpoint-every", "0", "--keep-checkpoints", "1").code()).isZero();
         Path ck = run.resolve("checkpoints");
-        // a disk filled up after epoch-1.ckpt: no latest.ckpt, and half-written temporary files
+        // a disk filled up after epoch-2.ckpt (epochs numbered from 1): no latest.ckpt, and half-written temporary files
         Files.delete(ck.resolve("latest.ckpt"));
         Files.writeString(ck.resolve(".checkpoint-123.tmp"), "half");
         Files.writeString(run.resolve(".model.mtl.456.tmp"), "half");
@@ -410,7 +411,7 @@ class FaultsAndExitCodesTest {
         Cli.Result r = train(s, data(), "--resume");
         assertThat(r.code()).as(r.toString()).isZero();
         assertThat(r.err()).contains("removed 2 temporary files left by an interrupted run in " + run)
-                .contains("latest.ckpt is missing in " + ck + " (an interrupted write?): resuming from epoch-1.ckpt");
+                .contains("latest.ckpt is missing in " + ck + " (an interrupted write?): resuming from epoch-2.ckpt");
         try (Stream<Path> f = Files.list(ck)) {
             assertThat(f.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp"))).isEmpty();
         }
@@ -475,7 +476,16 @@ class FaultsAndExitCodesTest {
                   seed: 1
                 backend: dl4j
                 """);
-        Cli.Result r = train(s, d);
+        // standardised regression targets (the default since issue 14) train on these labels in their own units
+        Cli.Result standardised = train(s, d);
+        assertThat(standardised.code()).as(standardised.toString()).isZero();
+        // on raw labels the loss is beyond any sane scale: a divergence naming the task
+        try (Stream<Path> old = Files.walk(dir.resolve("run"))) {
+            for (Path p : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        Cli.Result r = train(s, d, "--raw-labels");
         assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.DIVERGED);
         assertThat(r.err()).as(r.toString()).isEqualTo("mtl4j train: training diverged at step 0: loss of task 'amount' is "
                 + "6.14e+60, beyond 1.00e+15 (labels far out of scale, or a learning rate far too high); the last good "

@@ -95,5 +95,7 @@ public final class RunFiles {
                 java.nio.file.Files.deleteIfExists(files.get(i));
             }
         }
+        // the state before the first step only matters while the run may still diverge
+        java.nio.file.Files.deleteIfExists(dir.resolve("initial.ckpt"));
     }
 }

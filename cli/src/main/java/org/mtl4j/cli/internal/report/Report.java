@@ -222,7 +222,7 @@ public final class Report {
                 .append("figcaption{font-size:12px;color:#555;max-width:640px}pre{background:#fff;border:1px solid #ddd;padding:8px;overflow:auto}\n")
                 .append("</style>\n</head>\n<body>\n");
         b.append("<h1>mtl4j report: ").append(Svg.esc(modelName)).append("</h1>\n");
-        if (!history.epochs().isEmpty()) {
+        if (history != null && !history.epochs().isEmpty()) {
             b.append("<p class=\"run\">").append(history.epochs().size()).append(history.epochs().size() == 1 ? " epoch" : " epochs")
                     .append(" ran; model = ").append(Svg.esc(history.modelEpochDescription())).append(". ")
                     .append(Svg.esc(history.stopReason() == null ? "" : history.stopReason())).append("</p>\n");
