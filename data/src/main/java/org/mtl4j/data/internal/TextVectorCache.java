@@ -142,7 +142,7 @@ public final class TextVectorCache {
                     if ((now - last > 5_000_000_000L || d == todo.size()) && lastLog.compareAndSet(last, now)) {
                         double secs = (now - start) / 1e9;
                         LOG.info("{}: encoded {}/{} texts ({}%, {} texts/s)", what, d, todo.size(), 100 * d / todo.size(),
-                                String.format(java.util.Locale.ROOT, "%.0f", d / Math.max(secs, 1e-9)));
+                                String.format(java.util.Locale.ROOT, "%.1f", d / Math.max(secs, 1e-9)));
                     }
                     return null;
                 }));
