@@ -12,6 +12,7 @@ import org.mtl4j.api.spec.Pooling;
 import org.mtl4j.api.spec.SequenceInput;
 import org.mtl4j.api.spec.TextInput;
 import org.mtl4j.api.spec.TransformerSpec;
+import org.mtl4j.api.spec.VectorInput;
 import org.mtl4j.api.spec.VocabularySpec;
 import org.mtl4j.api.spec.Defaults;
 
@@ -27,6 +28,9 @@ import org.mtl4j.api.spec.Defaults;
  * Inputs.image("photo", 1, 28, 28).conv(8, 16).kernel(3)
  * Inputs.text("title").maxTokens(32).dim(16)                     // bag of words
  * Inputs.text("title").maxTokens(32).dim(16).transformer(1, 2, 16) // token sequence
+ * Inputs.text("review").pretrained("all-minilm-l6-v2").adapter(32)  // frozen sentence vectors + adapter
+ * Inputs.vector("audio", 64).column("audio_emb")                  // 64 numbers in one cell
+ * Inputs.vector("photo", 512).file("photo_vectors.npy").key("item_id").missingAsZero()
  * }</pre>
  * Categorical-like inputs read the column named like the input unless {@code column(..)} says
  * otherwise; their embedding width defaults to {@value Defaults#EMBEDDING_DIM}.
@@ -63,6 +67,14 @@ public final class Inputs {
     /** Free text: a bag of words by default, a token sequence with {@link Text#transformer}. */
     public static Text text(String name) {
         return new Text(name);
+    }
+
+    /**
+     * A fixed-length vector per row made by another system (audio, image or text embeddings): from a
+     * cell, or from a side file keyed by an id column; frozen, through a trainable adapter.
+     */
+    public static Vector vector(String name, int dimension) {
+        return new Vector(name, dimension);
     }
 
     /** What every input builder has: a name and the record it builds. */
@@ -356,10 +368,70 @@ public final class Inputs {
         }
     }
 
+    /** Builder of a {@link VectorInput}. */
+    public static final class Vector extends Input {
+        private final int dimension;
+        private String column;
+        private String file;
+        private VectorInput.Missing missing;
+        private int adapterWidth = VectorInput.Adapter.DEFAULT.width();
+        private boolean whiten = VectorInput.Adapter.DEFAULT.whiten();
+
+        Vector(String name, int dimension) {
+            super(name);
+            this.dimension = dimension;
+        }
+
+        /** The cell holding the numbers (default: the input's name). */
+        public Vector column(String c) {
+            this.column = c;
+            return this;
+        }
+
+        /** Read the vectors from a side file (CSV {@code id,v1..vd} or {@code .npy} + {@code .ids}). */
+        public Vector file(String path) {
+            this.file = path;
+            return this;
+        }
+
+        /** The id column looked up in the side file (the same as {@link #column}). */
+        public Vector key(String idColumn) {
+            this.column = idColumn;
+            return this;
+        }
+
+        /** Rows whose id has no vector (or whose cell is empty) get the zero vector instead of an error. */
+        public Vector missingAsZero() {
+            this.missing = VectorInput.Missing.ZERO;
+            return this;
+        }
+
+        /** The adapter's output width; 0 feeds the vector itself (default 32). */
+        public Vector adapter(int width) {
+            this.adapterWidth = width;
+            return this;
+        }
+
+        /** Whether the vectors are z-scored with training statistics before the adapter (default true). */
+        public Vector whiten(boolean w) {
+            this.whiten = w;
+            return this;
+        }
+
+        @Override
+        public InputSpec toSpec() {
+            return new VectorInput(name, column == null ? name : column, dimension, file, missing,
+                    new VectorInput.Adapter(adapterWidth, whiten));
+        }
+    }
+
     /** Builder of a {@link TextInput}. */
     public static final class Text extends Encoded<Text> {
         private int maxTokens = Defaults.TEXT_MAX_TOKENS;
         private int dim = Defaults.EMBEDDING_DIM;
+        private String pretrained;
+        private int adapterWidth = VectorInput.Adapter.DEFAULT.width();
+        private boolean whiten = VectorInput.Adapter.DEFAULT.whiten();
 
         Text(String name) {
             super(name);
@@ -381,8 +453,34 @@ public final class Inputs {
             return this;
         }
 
+        /**
+         * Embed the whole text with a pretrained sentence encoder found by name (e.g.
+         * {@code all-minilm-l6-v2}, from the {@code mtl4j-text-minilm} jar; {@code char-ngrams} is built in).
+         * The vectors are frozen; a trainable adapter maps them into the model.
+         */
+        public Text pretrained(String embedder) {
+            this.pretrained = embedder;
+            return this;
+        }
+
+        /** The width of the adapter over pretrained vectors; 0 feeds them unchanged (default 32). */
+        public Text adapter(int width) {
+            this.adapterWidth = width;
+            return this;
+        }
+
+        /** Whether pretrained vectors are z-scored with training statistics before the adapter (default true). */
+        public Text whiten(boolean w) {
+            this.whiten = w;
+            return this;
+        }
+
         @Override
         public InputSpec toSpec() {
+            if (pretrained != null) {
+                return new TextInput(name, columnOrName(), encoderSet ? TextInput.Encoding.SEQUENCE : null, maxTokens, dim,
+                        null, null, pretrained, new VectorInput.Adapter(adapterWidth, whiten));
+            }
             TextInput.Encoding enc = encoderSet ? TextInput.Encoding.SEQUENCE : TextInput.Encoding.BAG_OF_WORDS;
             return new TextInput(name, columnOrName(), enc, maxTokens, dim, vocabularySpec(), encoderSet ? encoder() : null);
         }

@@ -104,6 +104,24 @@ class ValidationTest {
     }
 
     @Test
+    void pretrainedTextNamesAKnownEmbedderAndVectorsNeedABackendThatTakesThem() {
+        ModelBuilder b = funnel().inputs(Inputs.text("review").pretrained("all-minilm-l7"), Inputs.vector("audio", 8))
+                .backend("tribuo");
+        assertThatThrownBy(() -> b.build(rt)).hasMessage(String.join("\n",
+                "model 'funnel' has 3 problems:",
+                "  1) MTL/UnknownEmbedder: inputs[2].pretrained = \"all-minilm-l7\" (known: char-ngrams; all-minilm-l6-v2 "
+                        + "needs the mtl4j-text-minilm jar on the class path)",
+                "  2) MTL/Unsupported: tasks[1].chainedAfter = ctr (backend \"tribuo\" lacks ESMM_CHAINING, needed by task \"ctcvr\")",
+                "  3) MTL/Unsupported: inputs[2].kind = text (backend \"tribuo\" lacks INPUT_VECTOR, needed by input \"review\")"));
+        ModelBuilder ok = funnel().inputs(Inputs.text("review").pretrained("char-ngrams").adapter(8),
+                Inputs.vector("audio", 8).file("audio.csv").key("item_id").missingAsZero()).backend("dl4j");
+        var spec = ok.build(rt);
+        assertThat(spec.inputs().get(2).kind()).isEqualTo("text");
+        assertThat(spec.inputs().get(3)).isEqualTo(new org.mtl4j.api.spec.VectorInput("audio", "item_id", 8, "audio.csv",
+                org.mtl4j.api.spec.VectorInput.Missing.ZERO, org.mtl4j.api.spec.VectorInput.Adapter.DEFAULT));
+    }
+
+    @Test
     void anEmptyModelNamesWhatIsMissing() {
         assertThat(problems(Mtl.model("empty"))).isEqualTo(String.join("\n",
                 "model 'empty' has 3 problems:",

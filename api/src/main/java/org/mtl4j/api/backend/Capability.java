@@ -12,6 +12,7 @@ import org.mtl4j.api.spec.SequenceInput;
 import org.mtl4j.api.spec.TaskSpec;
 import org.mtl4j.api.spec.TextInput;
 import org.mtl4j.api.spec.Topology;
+import org.mtl4j.api.spec.VectorInput;
 
 /** What a backend can do; a spec needing a capability the backend lacks fails at {@code build()}. */
 public enum Capability {
@@ -32,6 +33,11 @@ public enum Capability {
     INPUT_SEQUENCE,
     INPUT_IMAGE,
     INPUT_TEXT,
+    /**
+     * Frozen fixed-length vectors (precomputed or from a pretrained text embedder) through a trainable
+     * adapter.
+     */
+    INPUT_VECTOR,
     /** Per-task gradients of the shared parameters (needed by gradient aggregators and some clippers). */
     PER_TASK_GRADIENTS,
     OPTIMIZER_ADAM,
@@ -71,6 +77,8 @@ public enum Capability {
                     : in instanceof MultiHotInput ? INPUT_MULTI_HOT
                     : in instanceof SequenceInput ? INPUT_SEQUENCE
                     : in instanceof ImageInput ? INPUT_IMAGE
+                    : in instanceof VectorInput ? INPUT_VECTOR
+                    : in instanceof TextInput t && t.isPretrained() ? INPUT_VECTOR
                     : INPUT_TEXT;
             req.putIfAbsent(c, "inputs[" + i + "] (" + in.name() + ") kind = " + in.kind());
         }

@@ -6,11 +6,11 @@ package org.mtl4j.api.spec;
  * (Transformer encoder), images (conv branch) and text.
  */
 public sealed interface InputSpec
-        permits DenseInput, CategoricalInput, MultiHotInput, SequenceInput, ImageInput, TextInput {
+        permits DenseInput, CategoricalInput, MultiHotInput, SequenceInput, ImageInput, TextInput, VectorInput {
     /** Unique input name. */
     String name();
 
-    /** Stable kind name used in JSON/YAML: dense, categorical, multi-hot, sequence, image, text. */
+    /** Stable kind name used in JSON/YAML: dense, categorical, multi-hot, sequence, image, text, vector. */
     String kind();
 
     /** The source columns this input reads. */

@@ -20,9 +20,11 @@ import org.mtl4j.api.spec.SequenceInput;
 import org.mtl4j.api.spec.TaskKind;
 import org.mtl4j.api.spec.TaskSpec;
 import org.mtl4j.api.spec.TextInput;
+import org.mtl4j.api.spec.VectorInput;
 import org.mtl4j.api.spec.VocabularySpec;
 import org.mtl4j.data.DataException;
 import org.mtl4j.data.DataException.Reason;
+import org.mtl4j.api.data.TextEmbedders;
 
 /**
  * THE row parser: binds a header to a {@link ModelSpec} by column name, turns the string cells of a
@@ -40,6 +42,7 @@ public final class RowBinder {
     private static final int SEQUENCE = 3;
     private static final int TEXT = 4;
     private static final int IMAGE = 5;
+    private static final int VECTOR = 6;
 
     /** An input that needs a vocabulary: categorical, multi-hot, sequence or text. */
     public record IdInput(String input, String table, VocabularySpec vocabulary) {
@@ -53,7 +56,15 @@ public final class RowBinder {
         int idInput = -1;
         String separator;
         int maxLength;
-        int width; // floats for dense/image
+        int width; // floats for dense/image/vector
+        Map<String, float[]> vectorFile; // vector from a side file, keyed by the cell's id
+        TextVectorCache textVectors; // vector of the cell's text from a pretrained embedder
+        VectorInput.Missing missing = VectorInput.Missing.ERROR;
+        boolean whiten;
+    }
+
+    /** A pretrained text input: its header position and the vector cache of its embedder. */
+    public record PretrainedColumn(String input, int column, TextVectorCache cache) {
     }
 
     private static final class LabelSlot {
@@ -136,6 +147,23 @@ public final class RowBinder {
                 s.maxLength = q.maxLength();
                 s.offset = var++;
                 idInputs.add(new IdInput(in.name(), q.table(), q.vocabulary()));
+            } else if (in instanceof VectorInput v) {
+                s.kind = VECTOR;
+                s.width = v.dimension();
+                s.offset = f;
+                f += s.width;
+                s.missing = v.missing();
+                s.whiten = v.adapter().whiten();
+                if (v.file() != null) {
+                    s.vectorFile = VectorFiles.load(v.file(), v.dimension(), v.name());
+                }
+            } else if (in instanceof TextInput t && t.isPretrained()) {
+                s.kind = VECTOR;
+                s.textVectors = TextVectorCache.of(TextEmbedders.named(t.pretrained()));
+                s.width = s.textVectors.embedder().dimension();
+                s.offset = f;
+                f += s.width;
+                s.whiten = t.adapter().whiten();
             } else if (in instanceof TextInput t) {
                 s.kind = TEXT;
                 s.maxLength = t.maxTokens();
@@ -144,7 +172,7 @@ public final class RowBinder {
             } else {
                 throw new IllegalStateException("unknown input kind " + in.kind());
             }
-            if (s.kind != DENSE && s.kind != IMAGE) {
+            if (s.kind != DENSE && s.kind != IMAGE && s.kind != VECTOR) {
                 s.idInput = idInputs.size() - 1;
                 IdInput mine = idInputs.get(s.idInput);
                 Integer other = tableToIdInput.putIfAbsent(mine.table(), s.idInput);
@@ -227,12 +255,26 @@ public final class RowBinder {
         return idInputs;
     }
 
-    /** Dense inputs as (name, offset into {@link ParsedRow#f()}, width). */
+    /**
+     * Inputs that need training statistics, as (name, offset into {@link ParsedRow#f()}, width): dense
+     * inputs, and vector inputs whose adapter whitens.
+     */
     public List<Object[]> denseInputs() {
         List<Object[]> out = new ArrayList<>();
         for (Slot s : slots) {
-            if (s.kind == DENSE) {
+            if (s.kind == DENSE || (s.kind == VECTOR && s.whiten)) {
                 out.add(new Object[] {s.spec.name(), s.offset, s.width});
+            }
+        }
+        return out;
+    }
+
+    /** Pretrained text inputs, whose distinct texts are best encoded in bulk before the rows are parsed. */
+    public List<PretrainedColumn> pretrainedColumns() {
+        List<PretrainedColumn> out = new ArrayList<>();
+        for (Slot s : slots) {
+            if (s.textVectors != null) {
+                out.add(new PretrainedColumn(s.spec.name(), s.cols[0], s.textVectors));
             }
         }
         return out;
@@ -258,6 +300,9 @@ public final class RowBinder {
                     break;
                 case IMAGE:
                     pixels(cells[s.cols[0]], f, s, line);
+                    break;
+                case VECTOR:
+                    vector(cells[s.cols[0]], f, s, line);
                     break;
                 case CATEGORICAL:
                     cat[s.offset] = ids.map(s.idInput, cells[s.cols[0]].trim());
@@ -323,6 +368,73 @@ public final class RowBinder {
                     s.spec.kind() + " input '" + s.spec.name() + "' needs a finite number");
         }
         return v;
+    }
+
+    /**
+     * The vector of a row: the text's embedding (an empty cell is embedded as the empty text), the side
+     * file's vector of the cell's id, or the numbers in the cell (separated by spaces, ';' or ',');
+     * a missing vector is an error or zeros, by the input's policy.
+     */
+    private void vector(String cell, float[] f, Slot s, long line) {
+        String col = header.get(s.cols[0]);
+        if (s.textVectors != null) {
+            System.arraycopy(s.textVectors.vector(cell), 0, f, s.offset, s.width);
+            return;
+        }
+        if (s.vectorFile != null) {
+            String id = cell.trim();
+            float[] v = s.vectorFile.get(id);
+            if (v != null) {
+                System.arraycopy(v, 0, f, s.offset, s.width);
+            } else if (s.missing == VectorInput.Missing.ERROR) {
+                throw DataException.cell(Reason.BAD_CELL, source, line, col, cell, "vector input '" + s.spec.name()
+                        + "' has no vector for this id in " + ((VectorInput) s.spec).file()
+                        + " (set missing: zero to give unknown ids the zero vector)");
+            }
+            return;
+        }
+        int n = 0;
+        int i = 0;
+        int len = cell.length();
+        while (true) {
+            while (i < len && isVectorSeparator(cell.charAt(i))) {
+                i++;
+            }
+            if (i >= len) {
+                break;
+            }
+            int start = i;
+            while (i < len && !isVectorSeparator(cell.charAt(i))) {
+                i++;
+            }
+            if (n < s.width) {
+                String tok = cell.substring(start, i);
+                float v;
+                try {
+                    v = Numbers.parseFloat(tok);
+                } catch (NumberFormatException e) {
+                    throw DataException.cell(Reason.UNPARSABLE_NUMBER, source, line, col, tok,
+                            "value " + (n + 1) + " of vector input '" + s.spec.name() + "' is not a number");
+                }
+                if (!Float.isFinite(v)) {
+                    throw DataException.cell(Reason.NON_FINITE, source, line, col, tok,
+                            "value " + (n + 1) + " of vector input '" + s.spec.name() + "' is not finite");
+                }
+                f[s.offset + n] = v;
+            }
+            n++;
+        }
+        if (n == 0 && s.missing == VectorInput.Missing.ZERO) {
+            return; // an empty cell: the zero vector, as the policy says
+        }
+        if (n != s.width) {
+            throw DataException.cell(Reason.BAD_CELL, source, line, col, n == 0 ? "" : n + " values",
+                    "vector input '" + s.spec.name() + "' needs " + s.width + " values");
+        }
+    }
+
+    private static boolean isVectorSeparator(char c) {
+        return c == ' ' || c == ';' || c == ',' || c == '\t';
     }
 
     /** Space-separated pixel values in [0, 255], scaled to [0, 1]. */
@@ -503,12 +615,13 @@ public final class RowBinder {
         for (Slot s : slots) {
             switch (s.kind) {
                 case DENSE:
+                case VECTOR:
                 case IMAGE: {
                     float[] v = new float[n * s.width];
                     for (int r = 0; r < n; r++) {
                         System.arraycopy(rows.get(r).f(), s.offset, v, r * s.width, s.width);
                     }
-                    if (s.kind == DENSE) {
+                    if (s.kind != IMAGE) {
                         features.put(s.spec.name(), new Feature.Dense(s.width, v));
                     } else {
                         ImageInput im = (ImageInput) s.spec;

@@ -57,6 +57,7 @@ public final class RowDataset implements Dataset {
             this.binder = new RowBinder(spec, c.header(), source.name(), options.delimiter(), options.extras(),
                     options.groupBy());
         }
+        encodePretrainedTexts(source, binder);
         List<RowBinder.IdInput> idInputs = binder.idInputs();
         boolean needVocab = options.vocabularies() == null && !idInputs.isEmpty();
         boolean needStats = options.denseStats() == null && !binder.denseInputs().isEmpty();
@@ -132,6 +133,49 @@ public final class RowDataset implements Dataset {
                         + idInputs.get(i).input() + "' (given: " + this.vocabularies.keySet() + ")");
             }
             vocabByIdInput[i] = v;
+        }
+    }
+
+    /**
+     * Encodes, in bulk and over all cores, every distinct text of the pretrained text inputs that their
+     * embedder's cache does not hold yet, so that parsing rows only looks vectors up. Rows that cannot
+     * be read are left to the validating pass (and its bad-row policy).
+     */
+    private static void encodePretrainedTexts(RowSource source, RowBinder binder) {
+        List<RowBinder.PretrainedColumn> cols = binder.pretrainedColumns();
+        if (cols.isEmpty()) {
+            return;
+        }
+        List<java.util.LinkedHashSet<String>> texts = new ArrayList<>();
+        for (int i = 0; i < cols.size(); i++) {
+            texts.add(new java.util.LinkedHashSet<>());
+        }
+        try (RowCursor c = source.open()) {
+            int width = c.header().size();
+            while (true) {
+                String[] cells;
+                try {
+                    cells = c.next();
+                } catch (DataException e) {
+                    if (e.reason().rowLevel()) {
+                        continue;
+                    }
+                    throw e;
+                }
+                if (cells == null) {
+                    break;
+                }
+                if (cells.length != width) {
+                    continue;
+                }
+                for (int i = 0; i < cols.size(); i++) {
+                    texts.get(i).add(cells[cols.get(i).column()]);
+                }
+            }
+        }
+        for (int i = 0; i < cols.size(); i++) {
+            RowBinder.PretrainedColumn pc = cols.get(i);
+            pc.cache().encodeMissing(texts.get(i), source.name() + " input '" + pc.input() + "'");
         }
     }
 

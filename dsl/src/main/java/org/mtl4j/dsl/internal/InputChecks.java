@@ -7,7 +7,9 @@ import org.mtl4j.api.spec.CategoricalInput;
 import org.mtl4j.api.spec.InputSpec;
 import org.mtl4j.api.spec.MultiHotInput;
 import org.mtl4j.api.spec.SequenceInput;
+import org.mtl4j.api.spec.TextInput;
 import org.mtl4j.api.spec.VocabularySpec;
+import org.mtl4j.api.data.TextEmbedders;
 import org.mtl4j.dsl.Problem;
 
 /** Checks of the inputs: at least one, unique names, one width and one vocabulary per shared embedding table. */
@@ -30,6 +32,11 @@ final class InputChecks {
             if (first != null) {
                 out.add(new Problem("MTL/DuplicateInput", "inputs[" + i + "].name", Problem.quote(in.name()),
                         "also inputs[" + first + "]"));
+            }
+            if (in instanceof TextInput t && t.isPretrained() && !TextEmbedders.names().contains(t.pretrained())) {
+                out.add(new Problem("MTL/UnknownEmbedder", "inputs[" + i + "].pretrained", Problem.quote(t.pretrained()),
+                        "known: " + String.join(", ", TextEmbedders.names())
+                                + "; all-minilm-l6-v2 needs the mtl4j-text-minilm jar on the class path"));
             }
             String table = in.embeddingTable();
             if (table == null) {

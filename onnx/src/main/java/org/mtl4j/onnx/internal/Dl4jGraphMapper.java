@@ -173,11 +173,17 @@ public final class Dl4jGraphMapper {
             return g.input(s.name(), l, -1, s.maxLength());
         } else if (in instanceof ImageInput img) {
             return g.input(img.name(), f, -1, img.channels(), img.height(), img.width());
-        } else if (in instanceof TextInput t) {
+        } else if (in instanceof TextInput t && !t.isPretrained()) {
             return t.encoding() == TextInput.Encoding.SEQUENCE ? g.input(t.name(), l, -1, t.maxTokens()) : g.input(t.name(), l, -1, -1);
         }
+        if (in instanceof TextInput t) {
+            throw new OnnxExportException("cannot export model '" + spec.name() + "': input '" + in.name() + "' is pretrained "
+                    + "text (" + t.pretrained() + "), whose sentence encoder is not part of the model; it has no ONNX mapping "
+                    + "(exportable kinds: dense, categorical, multi-hot, sequence, image, text without 'pretrained')");
+        }
         throw new OnnxExportException("cannot export model '" + spec.name() + "': input '" + in.name() + "' of kind '" + in.kind()
-                + "' has no ONNX mapping (exportable kinds: dense, categorical, multi-hot, sequence, image, text)");
+                + "' has no ONNX mapping (exportable kinds: dense, categorical, multi-hot, sequence, image, text without "
+                + "'pretrained')");
     }
 
     /** Maps ids outside [0, rows) to the OOV row, as the backend's lookups do. */

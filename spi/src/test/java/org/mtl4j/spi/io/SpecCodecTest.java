@@ -137,7 +137,7 @@ class SpecCodecTest {
         assertThatThrownBy(() -> SpecCodec.fromYaml("name: m\ninputs:\n  - name: x\n    kind: dens\n"
                 + "topology: {type: independent}\n", "m.yaml"))
                 .hasMessage("m.yaml: line 4: inputs[0].kind: unknown input kind \"dens\" "
-                        + "(known: dense, categorical, multi-hot, sequence, image, text)");
+                        + "(known: dense, categorical, multi-hot, sequence, image, text, vector)");
         assertThatThrownBy(() -> SpecCodec.fromYaml("name: m\ninputs: []\ntasks: []\n", "m.yaml"))
                 .hasMessage("m.yaml: line 1: topology: missing required field");
     }

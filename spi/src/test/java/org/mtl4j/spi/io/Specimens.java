@@ -20,6 +20,7 @@ import org.mtl4j.api.spec.TextInput;
 import org.mtl4j.api.spec.Topology;
 import org.mtl4j.api.spec.TrainingSpec;
 import org.mtl4j.api.spec.TransformerSpec;
+import org.mtl4j.api.spec.VectorInput;
 import org.mtl4j.api.spec.VocabularySpec;
 
 /** Specs that use every input kind, task kind, topology and optional field, with non-default values. */
@@ -39,7 +40,11 @@ final class Specimens {
                 new TextInput("title", "title", TextInput.Encoding.SEQUENCE, 40, 8, VocabularySpec.built(900, 3),
                         TransformerSpec.of(1, 2, 8)),
                 new TextInput("desc", "description: long", TextInput.Encoding.BAG_OF_WORDS, 64, 16,
-                        VocabularySpec.DEFAULT, null));
+                        VocabularySpec.DEFAULT, null),
+                new TextInput("review", "review", null, 200, 16, null, null, "all-minilm-l6-v2",
+                        new VectorInput.Adapter(48, false)),
+                new VectorInput("audio", "audio_emb", 64, null, VectorInput.Missing.ZERO, new VectorInput.Adapter(0, false)),
+                new VectorInput("photo_vec", "item_id", 512, "vectors/photos.npy", null, null));
     }
 
     static List<TaskSpec> everyTask() {

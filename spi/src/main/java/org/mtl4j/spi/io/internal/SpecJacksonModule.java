@@ -26,6 +26,7 @@ import org.mtl4j.api.spec.TextInput;
 import org.mtl4j.api.spec.Topology;
 import org.mtl4j.api.spec.TrainingSpec;
 import org.mtl4j.api.spec.TransformerSpec;
+import org.mtl4j.api.spec.VectorInput;
 import org.mtl4j.api.spec.VocabularySpec;
 
 /**
@@ -39,7 +40,7 @@ public final class SpecJacksonModule extends SimpleModule {
 
     /** Every type the module (de)serialises. */
     public static final List<Class<?>> TYPES = List.of(ModelSpec.class, InputSpec.class, DenseInput.class,
-            CategoricalInput.class, MultiHotInput.class, SequenceInput.class, ImageInput.class, TextInput.class,
+            CategoricalInput.class, MultiHotInput.class, SequenceInput.class, ImageInput.class, TextInput.class, VectorInput.class,
             TaskSpec.class, Topology.class, Topology.Independent.class, Topology.SharedBottom.class, Topology.Mmoe.class,
             Topology.Ple.class, Topology.CrossStitch.class, Topology.Grouped.class, PluginRef.class, OptimizerSpec.class, TrainingSpec.class,
             EarlyStopping.class, VocabularySpec.class, TransformerSpec.class, Provenance.class);

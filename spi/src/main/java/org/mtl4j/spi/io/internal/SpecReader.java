@@ -21,6 +21,7 @@ import org.mtl4j.api.spec.SequenceInput;
 import org.mtl4j.api.spec.TaskKind;
 import org.mtl4j.api.spec.TaskSpec;
 import org.mtl4j.api.spec.TextInput;
+import org.mtl4j.api.spec.VectorInput;
 import org.mtl4j.api.spec.Topology;
 import org.mtl4j.api.spec.TrainingSpec;
 import org.mtl4j.api.spec.TransformerSpec;
@@ -35,7 +36,8 @@ import org.mtl4j.spi.io.SpecFormatException;
  */
 public final class SpecReader {
     /** Input kind ids in the order of {@link InputSpec}'s permitted records. */
-    public static final List<String> INPUT_KINDS = List.of("dense", "categorical", "multi-hot", "sequence", "image", "text");
+    public static final List<String> INPUT_KINDS = List.of("dense", "categorical", "multi-hot", "sequence", "image", "text",
+            "vector");
     /** Topology ids. */
     public static final List<String> TOPOLOGY_TYPES = List.of("independent", "shared-bottom", "mmoe", "ple", "cross-stitch",
             "grouped");
@@ -181,9 +183,19 @@ public final class SpecReader {
                 int kernel = f.integer("kernel", Defaults.IMAGE_KERNEL);
                 return f.construct(() -> new ImageInput(name, column, channels, height, width, conv, kernel));
             }
+            case "vector": {
+                Fields f = Fields.of(problems, source, n, path, "kind", "name", "column", "dimension", "file", "missing", "adapter");
+                String name = f.requiredString("name");
+                String column = columnOrName(f, name);
+                int dimension = f.requiredInteger("dimension");
+                String file = f.string("file");
+                VectorInput.Missing missing = f.enumValue("missing", VectorInput.Missing.class, null);
+                VectorInput.Adapter adapter = f.nested("adapter", this::adapter);
+                return f.construct(() -> new VectorInput(name, column, dimension, file, missing, adapter));
+            }
             default: {
                 Fields f = Fields.of(problems, source, n, path, "kind", "name", "column", "encoding", "maxTokens", "embeddingDim",
-                        "vocabulary", "encoder");
+                        "vocabulary", "encoder", "pretrained", "adapter");
                 String name = f.requiredString("name");
                 String column = columnOrName(f, name);
                 TextInput.Encoding encoding = f.enumValue("encoding", TextInput.Encoding.class, null);
@@ -191,9 +203,19 @@ public final class SpecReader {
                 int dim = f.integer("embeddingDim", Defaults.EMBEDDING_DIM);
                 VocabularySpec vocab = f.nested("vocabulary", this::vocabularySpec);
                 TransformerSpec encoder = f.nested("encoder", this::transformer);
-                return f.construct(() -> new TextInput(name, column, encoding, maxTokens, dim, vocab, encoder));
+                String pretrained = f.string("pretrained");
+                VectorInput.Adapter adapter = f.nested("adapter", this::adapter);
+                return f.construct(() -> new TextInput(name, column, encoding, maxTokens, dim, vocab, encoder, pretrained,
+                        adapter));
             }
         }
+    }
+
+    private VectorInput.Adapter adapter(Node n, String path) {
+        Fields f = Fields.of(problems, source, n, path, "width", "whiten");
+        int width = f.integer("width", VectorInput.Adapter.DEFAULT.width());
+        boolean whiten = f.bool("whiten", VectorInput.Adapter.DEFAULT.whiten());
+        return f.construct(() -> new VectorInput.Adapter(width, whiten));
     }
 
     private static String columnOrName(Fields f, String name) {

@@ -5,16 +5,20 @@ import java.util.List;
 import java.util.Map;
 import org.mtl4j.api.data.Batch;
 import org.mtl4j.api.data.Dataset;
+import org.mtl4j.api.data.TextEmbedders;
 import org.mtl4j.api.data.Vocabulary;
 import org.mtl4j.api.spec.CategoricalInput;
 import org.mtl4j.api.spec.DenseInput;
 import org.mtl4j.api.spec.InputSpec;
 import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.api.spec.MultiHotInput;
+import org.mtl4j.api.spec.TextInput;
+import org.mtl4j.api.spec.VectorInput;
 import org.mtl4j.backend.dl4j.internal.encoders.DenseEncoder;
 import org.mtl4j.backend.dl4j.internal.encoders.EmbeddingEncoder;
 import org.mtl4j.backend.dl4j.internal.encoders.ExtraEncoders;
 import org.mtl4j.backend.dl4j.internal.encoders.MatEncoder;
+import org.mtl4j.backend.dl4j.internal.encoders.VectorEncoder;
 import org.mtl4j.backend.dl4j.internal.nn.EmbeddingTables;
 import org.mtl4j.backend.dl4j.internal.nn.Encoder;
 import org.mtl4j.backend.dl4j.internal.nn.Mat;
@@ -49,6 +53,11 @@ final class InputBlock {
                 e = new EmbeddingEncoder(c.name(), c.table(), vocabularies.get(c.name()), c.embeddingDim(), false, null, tables, owner);
             } else if (in instanceof MultiHotInput m) {
                 e = new EmbeddingEncoder(m.name(), m.table(), vocabularies.get(m.name()), m.embeddingDim(), true, m.pooling(), tables,
+                        owner);
+            } else if (in instanceof VectorInput v) {
+                e = VectorEncoder.of(v, stats.get(v.name()), tables.store(), owner);
+            } else if (in instanceof TextInput t && t.isPretrained()) {
+                e = VectorEncoder.of(t, TextEmbedders.named(t.pretrained()).dimension(), stats.get(t.name()), tables.store(),
                         owner);
             } else {
                 e = ExtraEncoders.create(in, vocabularies, tables, owner, seed + 7919L * (i + 1));

@@ -1,0 +1,24 @@
+package org.mtl4j.api.data;
+
+import java.util.List;
+
+/**
+ * A pretrained text encoder: turns texts into fixed-length vectors (a sentence embedding). Found by
+ * {@link #name()} through {@link java.util.ServiceLoader} (register the implementation in
+ * {@code META-INF/services/org.mtl4j.api.data.TextEmbedder}); a text input with
+ * {@code pretrained: <name>} uses it. The vectors are frozen: the model trains an adapter over them.
+ *
+ * <p>Implementations must be deterministic (the same text gives the same vector, so cached vectors
+ * and fresh ones agree) and safe to call from several threads.
+ */
+public interface TextEmbedder {
+
+    /** The name a spec uses, e.g. {@code all-minilm-l6-v2}. */
+    String name();
+
+    /** The vector length. */
+    int dimension();
+
+    /** One vector per text, in order; an empty text gets a vector too. */
+    List<float[]> embed(List<String> texts);
+}
