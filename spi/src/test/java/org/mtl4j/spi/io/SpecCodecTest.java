@@ -168,7 +168,7 @@ class SpecCodecTest {
                 .isInstanceOf(SpecFormatException.class)
                 .hasMessage("funnel.yaml: 5 problems:\n"
                         + "  1) line 6: inputs[1].kind: unknown input kind \"multihot\" (known: dense, categorical, multi-hot, "
-                        + "sequence, image, text)\n"
+                        + "sequence, image, text, vector)\n"
                         + "  2) line 11: tasks[0].weight: expected a number, found \"heavy\"\n"
                         + "  3) line 13: tasks[1].kind: unknown value \"binery\" (known: binary, multiclass, regression)\n"
                         + "  4) line 17: topology.expertLayer: unknown field \"expertLayer\" (known: expertLayers, experts, "
@@ -187,7 +187,7 @@ class SpecCodecTest {
         assertThatThrownBy(() -> SpecCodec.fromJson(json, "m.json"))
                 .hasMessage("m.json: 2 problems:\n"
                         + "  1) line 2: inputs[0].kind: unknown input kind \"multihot\" (known: dense, categorical, multi-hot, "
-                        + "sequence, image, text)\n"
+                        + "sequence, image, text, vector)\n"
                         + "  2) line 4: topology.expertLayer: unknown field \"expertLayer\" (known: expertLayers, experts, "
                         + "gateLayers, type)");
     }
