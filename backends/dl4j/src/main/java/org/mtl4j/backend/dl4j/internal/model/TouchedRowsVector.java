@@ -20,17 +20,104 @@ final class TouchedRowsVector implements GradientVector {
         this.length = rows.count() * rows.dim();
     }
 
-    /** A copy of the table's values at the same rows, in the same order (for AGC's weight norms). */
+    /**
+     * The table's values at the same rows, in the same order, writing through to the table (AGC reads
+     * them for its weight norms; a finite-difference check perturbs them).
+     */
     GradientVector tableRows(FloatBuffer table) {
-        double[] v = new double[length];
-        int dim = rows.dim();
-        for (int i = 0; i < rows.count(); i++) {
-            int base = rows.ids()[i] * dim;
-            for (int j = 0; j < dim; j++) {
-                v[i * dim + j] = table.get(base + j);
+        return new TableRows(table, rows.ids().clone(), rows.count(), rows.dim());
+    }
+
+    /** Rows {@code ids[0..count)} of a [rows, dim] table as one vector, read and written in place. */
+    private static final class TableRows implements GradientVector {
+        private final FloatBuffer table;
+        private final int[] ids;
+        private final int count;
+        private final int dim;
+
+        TableRows(FloatBuffer table, int[] ids, int count, int dim) {
+            this.table = table;
+            this.ids = ids;
+            this.count = count;
+            this.dim = dim;
+        }
+
+        @Override
+        public int length() {
+            return count * dim;
+        }
+
+        @Override
+        public double[] toArray() {
+            double[] v = new double[count * dim];
+            for (int i = 0; i < count; i++) {
+                int base = ids[i] * dim;
+                for (int j = 0; j < dim; j++) {
+                    v[i * dim + j] = table.get(base + j);
+                }
+            }
+            return v;
+        }
+
+        @Override
+        public void set(double[] values) {
+            if (values.length != count * dim) {
+                throw new IllegalArgumentException("gradient lengths differ: " + count * dim + " vs " + values.length);
+            }
+            for (int i = 0; i < count; i++) {
+                int base = ids[i] * dim;
+                for (int j = 0; j < dim; j++) {
+                    table.put(base + j, (float) values[i * dim + j]);
+                }
             }
         }
-        return new ArrayGradientVector(v);
+
+        @Override
+        public double dot(GradientVector other) {
+            return new ArrayGradientVector(toArray()).dot(other);
+        }
+
+        @Override
+        public void scale(double alpha) {
+            GradientVector v = new ArrayGradientVector(toArray());
+            v.scale(alpha);
+            set(v.toArray());
+        }
+
+        @Override
+        public void axpy(double alpha, GradientVector x) {
+            GradientVector v = new ArrayGradientVector(toArray());
+            v.axpy(alpha, x);
+            set(v.toArray());
+        }
+
+        @Override
+        public void assign(GradientVector other) {
+            set(other.toArray());
+        }
+
+        @Override
+        public void zero() {
+            set(new double[count * dim]);
+        }
+
+        @Override
+        public long clampValues(double limit) {
+            GradientVector v = new ArrayGradientVector(toArray());
+            long n = v.clampValues(limit);
+            set(v.toArray());
+            return n;
+        }
+
+        @Override
+        public boolean isFinite() {
+            return new ArrayGradientVector(toArray()).isFinite();
+        }
+
+        @Override
+        public GradientVector copy() {
+            return new ArrayGradientVector(toArray());
+        }
     }
 
     private float[] vals() {
