@@ -231,11 +231,12 @@ public abstract class BackendContract {
     }
     
     /**
-     * Central finite differences of sum_k w_k L_k (inference-mode losses, {@code model.losses}) against
+     * Central finite differences of sum_k w_k L_k (the training objective: the losses of a training-mode
+     * forward, {@code model.step(b).losses()}, e.g. regression losses in standardised label units) against
      * {@code backward(w)}: for every parameter block, the derivative along a random unit direction inside
      * the block (the block's values are written through {@link org.mtl4j.api.backend.ParameterBlock#values()}).
      * Directions average over many coordinates, so a ReLU kink near one of them barely matters, while a
-     * wrong backward pass (a sign, a factor, a missing term) in any block fails. Step 1e-3 (larger steps straddle ReLU kinks), tolerance
+     * wrong backward pass (a sign, a factor, a missing term) in any block fails. Step 3e-4 (larger steps straddle ReLU kinks: at 1e-3 a tower bias of the dl4j MMoE spec missed by 9 %, at 3e-3 by 10 %, at 3e-4 it agrees; float32 rounding stays inside the tolerance), tolerance
      * 5 % relative + 2e-4 + 1e-3 x |gradient| absolute (float32 backends round the loss to about 1e-7).
      */
     Stream<DynamicTest> gradientsMatchFiniteDifferences() {
@@ -262,7 +263,7 @@ public abstract class BackendContract {
                     analytic.add(pb.gradient().toArray());
                 }
                 java.util.Random rng = new java.util.Random(17);
-                double eps = Double.parseDouble(System.getProperty("mtl4j.fd.eps", "1e-3"));
+                double eps = Double.parseDouble(System.getProperty("mtl4j.fd.eps", "3e-4"));
                 for (int bi = 0; bi < blocks.size(); bi++) {
                     org.mtl4j.api.backend.ParameterBlock pb = blocks.get(bi);
                     double[] g = analytic.get(bi);
@@ -283,12 +284,12 @@ public abstract class BackendContract {
                         v[i] = v0[i] + eps * d[i];
                     }
                     pb.values().set(v);
-                    double up = weighted(model.losses(b).losses(), w);
+                    double up = weighted(model.step(b).losses().losses(), w);
                     for (int i = 0; i < v.length; i++) {
                         v[i] = v0[i] - eps * d[i];
                     }
                     pb.values().set(v);
-                    double down = weighted(model.losses(b).losses(), w);
+                    double down = weighted(model.step(b).losses().losses(), w);
                     pb.values().set(v0);
                     double fd = (up - down) / (2 * eps);
                     assertThat(directional).as("derivative along a direction in block %s: backward %s, finite difference %s",
