@@ -270,10 +270,7 @@ public final class Trainer {
 
     /** The shuffle seed of an epoch: SplitMix64 of (seed, epoch), so every epoch differs and replays exactly. */
     public static long epochSeed(long seed, int epoch) {
-        long z = seed + 0x9E3779B97F4A7C15L * (epoch + 1L);
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return org.mtl4j.api.internal.SplitMix64.derive(seed, epoch); // mix(seed + GAMMA (epoch + 1)), as before
     }
 
     /** Every task weighs 1: the default when no loss weighting is given. */

@@ -1,7 +1,6 @@
 package org.mtl4j.training.internal;
 
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -242,9 +241,11 @@ public final class EpochLoop {
             EpochSummary last = history.epochs().get(history.epochs().size() - 1);
             last.trainLoss().forEach((k, v) -> summary.put("trainLoss." + k, Double.toString(v)));
         }
-        String version = Trainer.class.getPackage().getImplementationVersion();
-        model.setProvenance(new Provenance(p == null ? model.backendName() : p.backend(), p == null ? "" : p.backendVersion(),
-                p == null ? (version == null ? "dev" : version) : p.mtl4jVersion(), p == null ? Map.of() : p.libraries(),
-                ts.seed(), train.description(), valid == null ? null : valid.description(), Instant.now().toString(), summary));
+        if (p != null) {
+            model.setProvenance(p.completed(ts.seed(), train.description(), valid == null ? null : valid.description(), summary));
+            return;
+        }
+        model.setProvenance(Provenance.compiled(model.backendName(), "", Map.of(), ts.seed())
+                .completed(ts.seed(), train.description(), valid == null ? null : valid.description(), summary));
     }
 }
