@@ -72,6 +72,7 @@ public final class BenchMain {
                 String merged = ResultsReport.replaceServing(old, Path.of(required(o, "dir")));
                 Files.writeString(out, merged, StandardCharsets.UTF_8);
                 System.out.print(merged);
+                break;
             case "funnel-world":
                 ScaleBench.world(Integer.parseInt(required(o, "users")), Integer.parseInt(required(o, "items")),
                         Long.parseLong(required(o, "rows")), Long.parseLong(required(o, "test-rows")),
