@@ -1,5 +1,6 @@
 package org.mtl4j.api.data;
 
+import org.mtl4j.api.internal.CompactTokens;
 import java.util.List;
 
 /**

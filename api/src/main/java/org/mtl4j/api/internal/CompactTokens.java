@@ -1,4 +1,4 @@
-package org.mtl4j.api.data;
+package org.mtl4j.api.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.AbstractList;
@@ -10,7 +10,7 @@ import java.util.List;
  * plus its text (a {@code HashMap<String, Integer>} costs about 100), so ten million ids take a few
  * hundred MB. Lookups allocate nothing for ASCII tokens. Not thread-safe while tokens are added.
  */
-final class CompactTokens {
+public final class CompactTokens {
     private byte[] arena = new byte[64];
     private int used;
     private int[] offsets = new int[17];
@@ -18,12 +18,12 @@ final class CompactTokens {
     private int size;
     private int[] slots = new int[32];
 
-    CompactTokens() {
+    public CompactTokens() {
         Arrays.fill(slots, -1);
     }
 
     /** Sized for {@code expected} tokens of {@code bytesPerToken} UTF-8 bytes on average (no regrowth). */
-    CompactTokens(int expected, int bytesPerToken) {
+    public CompactTokens(int expected, int bytesPerToken) {
         int cap = Integer.highestOneBit(Math.max(16, expected) * 2 - 1) << 1;
         slots = new int[cap];
         Arrays.fill(slots, -1);
@@ -32,12 +32,12 @@ final class CompactTokens {
         arena = new byte[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(64L, (long) expected * bytesPerToken))];
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
     /** Index of {@code s}, or -1. */
-    int find(String s) {
+    public int find(String s) {
         int h = s.hashCode();
         int mask = slots.length - 1;
         for (int p = mix(h) & mask;; p = (p + 1) & mask) {
@@ -52,7 +52,7 @@ final class CompactTokens {
     }
 
     /** Adds {@code s} (which must be absent) and returns its index. */
-    int add(String s) {
+    public int add(String s) {
         if (size + 1 > slots.length / 2) {
             rehash(slots.length * 2);
         }
@@ -100,12 +100,12 @@ final class CompactTokens {
         }
     }
 
-    String get(int i) {
+    public String get(int i) {
         return new String(arena, offsets[i], offsets[i + 1] - offsets[i], StandardCharsets.UTF_8);
     }
 
     /** A read-only list view (each {@code get} decodes one token). */
-    List<String> view() {
+    public List<String> view() {
         return new AbstractList<>() {
             @Override
             public String get(int index) {
@@ -123,10 +123,26 @@ final class CompactTokens {
     }
 
     /** Shrinks the arrays to their contents (after the last add). */
-    void trim() {
+    public void trim() {
         arena = Arrays.copyOf(arena, used);
         offsets = Arrays.copyOf(offsets, size + 1);
         hashes = Arrays.copyOf(hashes, Math.max(size, 1));
+    }
+
+    /** Compares tokens {@code a} and {@code b} by their UTF-8 bytes (unsigned): their code-point order. */
+    public int compareBytes(int a, int b) {
+        int pa = offsets[a];
+        int ea = offsets[a + 1];
+        int pb = offsets[b];
+        int eb = offsets[b + 1];
+        while (pa < ea && pb < eb) {
+            int x = arena[pa++] & 0xff;
+            int y = arena[pb++] & 0xff;
+            if (x != y) {
+                return Integer.compare(x, y);
+            }
+        }
+        return Integer.compare(ea - pa, eb - pb);
     }
 
     private boolean equalsAt(int i, String s) {
