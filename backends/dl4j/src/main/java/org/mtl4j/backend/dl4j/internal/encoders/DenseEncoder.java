@@ -19,22 +19,42 @@ public final class DenseEncoder implements MatEncoder {
     public DenseEncoder(DenseInput spec, Dataset.DenseStats stats) {
         this.spec = spec;
         int d = spec.dimension();
-        if (spec.standardize() && stats != null) {
-            if (stats.mean().length != d || stats.std().length != d) {
-                throw new MtlException("dense input '" + spec.name() + "': statistics have " + stats.mean().length
-                        + " means and " + stats.std().length + " deviations, expected " + d);
-            }
-            mean = new float[d];
-            invStd = new float[d];
-            for (int j = 0; j < d; j++) {
-                mean[j] = (float) stats.mean()[j];
-                double sd = stats.std()[j];
-                invStd[j] = (float) (sd > 1e-12 && Double.isFinite(sd) ? 1.0 / sd : 1.0);
-            }
-        } else {
-            mean = null;
-            invStd = null;
+        float[][] z = spec.standardize() ? zScore(stats, d, "dense input '" + spec.name() + "'") : null;
+        mean = z == null ? null : z[0];
+        invStd = z == null ? null : z[1];
+    }
+
+    /**
+     * {mean, 1 / std} per column from training statistics (a zero or non-finite std counts as 1), or
+     * null without statistics; the dense and vector encoders z-score with them.
+     */
+    static float[][] zScore(Dataset.DenseStats stats, int d, String what) {
+        if (stats == null) {
+            return null;
         }
+        if (stats.mean().length != d || stats.std().length != d) {
+            throw new MtlException(what + ": statistics have " + stats.mean().length + " means and " + stats.std().length
+                    + " deviations, expected " + d);
+        }
+        float[] mean = new float[d];
+        float[] invStd = new float[d];
+        for (int j = 0; j < d; j++) {
+            mean[j] = (float) stats.mean()[j];
+            double sd = stats.std()[j];
+            invStd[j] = (float) (sd > 1e-12 && Double.isFinite(sd) ? 1.0 / sd : 1.0);
+        }
+        return new float[][] {mean, invStd};
+    }
+
+    /** (v - mean) * invStd over {@code n} row-major values into {@code out} (grown when short); returns it. */
+    static float[] standardise(float[] v, int n, float[] mean, float[] invStd, float[] out) {
+        float[] o = out.length < n ? new float[n] : out;
+        int d = mean.length;
+        for (int i = 0; i < n; i++) {
+            int j = i % d;
+            o[i] = (v[i] - mean[j]) * invStd[j];
+        }
+        return o;
     }
 
     /** The statistics used (null when not standardising), for saving. */
@@ -65,13 +85,7 @@ public final class DenseEncoder implements MatEncoder {
         }
         int d = spec.dimension();
         int n = batch.size() * d;
-        if (scratch.length < n) {
-            scratch = new float[n];
-        }
-        for (int i = 0; i < n; i++) {
-            int j = i % d;
-            scratch[i] = (v[i] - mean[j]) * invStd[j];
-        }
+        scratch = standardise(v, n, mean, invStd, scratch);
         target.put(scratch);
     }
 

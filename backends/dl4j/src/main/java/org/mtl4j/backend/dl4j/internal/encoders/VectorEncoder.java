@@ -36,22 +36,9 @@ public final class VectorEncoder implements MatEncoder {
             String paramName, String owner) {
         this.input = input;
         this.dim = dim;
-        if (spec.whiten() && stats != null) {
-            if (stats.mean().length != dim || stats.std().length != dim) {
-                throw new MtlException("vector input '" + input + "': statistics have " + stats.mean().length
-                        + " means, expected " + dim);
-            }
-            mean = new float[dim];
-            invStd = new float[dim];
-            for (int j = 0; j < dim; j++) {
-                mean[j] = (float) stats.mean()[j];
-                double sd = stats.std()[j];
-                invStd[j] = (float) (sd > 1e-12 && Double.isFinite(sd) ? 1.0 / sd : 1.0);
-            }
-        } else {
-            mean = null;
-            invStd = null;
-        }
+        float[][] z = spec.whiten() ? DenseEncoder.zScore(stats, dim, "vector input '" + input + "'") : null;
+        mean = z == null ? null : z[0];
+        invStd = z == null ? null : z[1];
         this.adapter = spec.width() == 0 ? null
                 : new Dense(store, paramName, dim, spec.width(), Dense.Activation.IDENTITY, true, owner, false);
     }
@@ -91,13 +78,7 @@ public final class VectorEncoder implements MatEncoder {
         float[] v = d.values();
         int n = batch.size() * dim;
         if (mean != null) {
-            if (scratch.length < n) {
-                scratch = new float[n];
-            }
-            for (int i = 0; i < n; i++) {
-                int j = i % dim;
-                scratch[i] = (v[i] - mean[j]) * invStd[j];
-            }
+            scratch = DenseEncoder.standardise(v, n, mean, invStd, scratch);
             v = scratch;
         }
         if (adapter == null) {
