@@ -26,6 +26,10 @@ import org.mtl4j.backend.dl4j.internal.nn.ParamStore;
  * k's experts at level j read task k's gate output of level j-1; shared experts read the shared
  * gate's. One level is CGC (eq. 2-3).
  *
+ * <p>Per group of tasks ({@code mmoe}/{@code ple} with {@code groups}) {@link GroupedTrunk} builds one MoeTrunk per
+ * group over that group's own input block, with the group's parameter prefix ({@code mmoe@a+b}, {@code ple@a+b}),
+ * owner and gate-name prefix ({@code a+b/}).
+ *
  * <p>Gate softmax and the gate-weighted sum of expert outputs are small per-row kernels (B x m
  * weights times B x m x H outputs) done on copies in heap arrays; every product is OpenBLAS.
  */
