@@ -88,6 +88,10 @@ package org.mtl4j.dsl;
  *     .sharing(Sharing.grouped(64, 32).group("click", "like").group("buy", "cart").group("dwell"))
  *     .build();
  * }</pre>
+ * Where a group still holds a pair that hurts each other, the groups can be the first level of MMoE (Ma et al.,
+ * KDD 2018) or PLE (Tang et al., RecSys 2020): experts and gates per group, nothing shared across groups, e.g.
+ * CGC per group with one group-shared and one task-specific expert of [32]:
+ * {@code Sharing.cgc(1, 1, 32).group("click", "like").group("buy", "cart").group("dwell")}.
  *
  * <p>Training any of them: {@code Mtl.runtime().train(spec, trainData, validData, new ProgressBar())}.
  * A model with problems fails in {@code build()} with all of them, e.g.

@@ -17,6 +17,10 @@ import org.mtl4j.api.spec.Defaults;
  * Sharing.grouped(64, 32)                           // one shared bottom [64, 32] per group of tasks,
  *     .group("ctr", "cvr").group("like", "share")   //   nothing shared across groups
  *     .group("dwell")                               //   (a task alone is independent)
+ * Sharing.mmoe(2, 16)                               // MMoE per group: 2 experts of [16] per group, a task's
+ *     .group("ctr", "cvr").group("like", "dwell")   //   gate mixes only its group's experts
+ * Sharing.cgc(1, 1, 16)                             // PLE per group: 1 group-shared expert and 1 expert per
+ *     .group("ctr", "cvr").group("like", "dwell")   //   task in each group, nothing shared across groups
  * }</pre>
  * Values are checked when the model is built; a bad one (0 experts) is reported as a problem of
  * {@code topology} with the others.
@@ -102,11 +106,12 @@ public final class Sharing {
         public abstract Topology toTopology();
     }
 
-    /** MMoE with optional gate layers. */
+    /** MMoE with optional gate layers, over every task or per group of tasks. */
     public static final class Mmoe extends Choice {
         private final int experts;
         private final List<Integer> expertLayers;
         private List<Integer> gateLayers = List.of();
+        private final Groups groups = new Groups();
 
         Mmoe(int experts, List<Integer> expertLayers) {
             super("mmoe");
@@ -120,18 +125,60 @@ public final class Sharing {
             return this;
         }
 
+        /**
+         * Adds a group of tasks: the mixture becomes one MMoE per group (its own input encoders, {@code experts}
+         * experts and its tasks' gates), and a task's gate mixes only its group's experts (Ma et al., KDD 2018,
+         * within the task groupings of Fifty et al., NeurIPS 2021). Every task must then be in exactly one group.
+         */
+        public Mmoe group(String... tasks) {
+            groups.add(tasks == null ? null : Arrays.asList(tasks));
+            return this;
+        }
+
+        /** {@link #group(String...)} with every group at once, e.g. {@code [[a, b, c], [d, e], [f]]}. */
+        public Mmoe groups(List<List<String>> groups) {
+            this.groups.addAll(groups);
+            return this;
+        }
+
         @Override
         public Topology toTopology() {
-            return new Topology.Mmoe(experts, expertLayers, gateLayers);
+            return new Topology.Mmoe(experts, expertLayers, gateLayers, groups.value());
         }
     }
 
-    /** PLE: levels, shared and per-task experts. */
+    /** The groups named on an {@link Mmoe} or {@link Ple} (none named: not grouped; an empty list named: refused). */
+    private static final class Groups {
+        private List<List<String>> groups;
+
+        void add(List<String> group) {
+            if (groups == null) {
+                groups = new java.util.ArrayList<>();
+            }
+            groups.add(group == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(group)));
+        }
+
+        void addAll(List<List<String>> more) {
+            if (groups == null) {
+                groups = new java.util.ArrayList<>();
+            }
+            if (more != null) {
+                more.forEach(this::add);
+            }
+        }
+
+        List<List<String>> value() {
+            return groups == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(groups));
+        }
+    }
+
+    /** PLE: levels, shared and per-task experts, over every task or per group of tasks. */
     public static final class Ple extends Choice {
         private final int levels;
         private final int shared;
         private final int perTask;
         private final List<Integer> expertLayers;
+        private final Groups groups = new Groups();
 
         Ple(int levels, int shared, int perTask, List<Integer> expertLayers) {
             super("ple");
@@ -141,9 +188,24 @@ public final class Sharing {
             this.expertLayers = expertLayers;
         }
 
+        /**
+         * Adds a group of tasks: one PLE per group (Tang et al., RecSys 2020), whose shared experts are shared
+         * within the group and never across; every task must then be in exactly one group.
+         */
+        public Ple group(String... tasks) {
+            groups.add(tasks == null ? null : Arrays.asList(tasks));
+            return this;
+        }
+
+        /** {@link #group(String...)} with every group at once. */
+        public Ple groups(List<List<String>> groups) {
+            this.groups.addAll(groups);
+            return this;
+        }
+
         @Override
         public Topology toTopology() {
-            return new Topology.Ple(levels, shared, perTask, expertLayers);
+            return new Topology.Ple(levels, shared, perTask, expertLayers, groups.value());
         }
     }
 

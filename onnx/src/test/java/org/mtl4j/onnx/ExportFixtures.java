@@ -54,7 +54,11 @@ final class ExportFixtures {
     static List<Topology> topologies() {
         return List.of(new Topology.Independent(List.of(6)), new Topology.Independent(List.of()), new Topology.SharedBottom(List.of(8, 6)),
                 new Topology.Mmoe(3, List.of(5), List.of()), new Topology.Mmoe(3, List.of(6, 4), List.of(5)),
-                new Topology.Ple(1, 2, 1, List.of(5)), new Topology.Ple(2, 2, 1, List.of(5, 4)), new Topology.CrossStitch(List.of(6, 5), 0.8));
+                new Topology.Ple(1, 2, 1, List.of(5)), new Topology.Ple(2, 2, 1, List.of(5, 4)), new Topology.CrossStitch(List.of(6, 5), 0.8),
+                // per group of tasks: a shared bottom, an MMoE (gate layers, deep experts) and a two-level PLE with a task alone
+                new Topology.Grouped(List.of(List.of("ctr", "ctcvr"), List.of("genre", "rating")), List.of(6)),
+                new Topology.Mmoe(2, List.of(6, 4), List.of(3), List.of(List.of("ctr", "genre"), List.of("ctcvr", "rating"))),
+                new Topology.Ple(2, 1, 1, List.of(5), List.of(List.of("ctr", "ctcvr", "genre"), List.of("rating"))));
     }
 
     /** Encoder sets: ids (dense + embeddings + bags), sequence (Transformer), text (bag-of-words + token Transformer), image. */

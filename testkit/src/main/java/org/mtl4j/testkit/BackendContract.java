@@ -80,11 +80,19 @@ public abstract class BackendContract {
                 TaskKind.BINARY, TaskKind.BINARY));
         specs.add(TinyData.spec(backend.name(), new Topology.Grouped(List.of(List.of("binary0", "regression1"),
                 List.of("multiclass2")), List.of(8)), TaskKind.BINARY, TaskKind.REGRESSION, TaskKind.MULTICLASS));
+        // MMoE and PLE per group: a group of two and a task alone
+        List<List<String>> groups = List.of(List.of("binary0", "regression1"), List.of("multiclass2"));
+        specs.add(TinyData.spec(backend.name(), new Topology.Mmoe(2, List.of(6), List.of(), groups), TaskKind.BINARY,
+                TaskKind.REGRESSION, TaskKind.MULTICLASS));
+        specs.add(TinyData.spec(backend.name(), new Topology.Ple(1, 1, 1, List.of(6), groups), TaskKind.BINARY,
+                TaskKind.REGRESSION, TaskKind.MULTICLASS));
         return specs.stream().filter(this::supports);
     }
 
     private static String label(ModelSpec spec) {
-        return spec.topology().id() + " " + spec.tasks().stream().map(t -> t.kind().id()).toList();
+        List<List<String>> groups = Topology.TaskGroups.of(spec.topology());
+        return spec.topology().id() + (groups == null || spec.topology() instanceof Topology.Grouped ? "" : " per group " + groups)
+                + " " + spec.tasks().stream().map(t -> t.kind().id()).toList();
     }
 
     private TrainableModel compile(ModelSpec spec) {
@@ -150,7 +158,8 @@ public abstract class BackendContract {
 
     Stream<DynamicTest> saveAndLoadRoundTripPredictionsBitExactly() {
         return supportedSpecs().map(spec -> DynamicTest.dynamicTest(label(spec), () -> {
-            Path file = tmp.resolve(spec.topology().id() + "-" + spec.tasks().size() + ".mtl");
+            Path file = tmp.resolve(spec.topology().id() + (Topology.TaskGroups.of(spec.topology()) == null ? "" : "-groups") + "-"
+                    + spec.tasks().size() + ".mtl");
             Batch b = TinyData.batch(spec, 32, 77, 0.0);
             Predictions before;
             try (TrainableModel model = compile(spec)) {

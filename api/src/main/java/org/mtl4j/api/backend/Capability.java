@@ -23,6 +23,8 @@ public enum Capability {
     TOPOLOGY_CROSS_STITCH,
     /** {@code grouped}: one shared bottom per group of tasks. */
     TOPOLOGY_GROUPED,
+    /** {@code mmoe} or {@code ple} with {@code groups}: experts and gates per group of tasks, nothing shared across. */
+    TOPOLOGY_GROUPED_EXPERTS,
     TASK_BINARY,
     TASK_MULTICLASS,
     TASK_REGRESSION,
@@ -58,6 +60,9 @@ public enum Capability {
                 : topo instanceof Topology.Grouped ? TOPOLOGY_GROUPED
                 : TOPOLOGY_CROSS_STITCH;
         req.put(tc, "topology = " + spec.topology().id());
+        if ((topo instanceof Topology.Mmoe || topo instanceof Topology.Ple) && ((Topology.TaskGroups) topo).grouped()) {
+            req.put(TOPOLOGY_GROUPED_EXPERTS, "topology.groups = " + ((Topology.TaskGroups) topo).groups());
+        }
         for (int k = 0; k < spec.tasks().size(); k++) {
             TaskSpec t = spec.tasks().get(k);
             String path = "tasks[" + k + "] (" + t.name() + ")";

@@ -143,10 +143,11 @@ final class SizeChecks {
             shared = chain(input, x.layers());
             width = last(input, x.layers());
         } else if (top instanceof Topology.Mmoe x) {
-            shared = sat(x.experts(), chain(input, x.expertLayers()));
+            shared = sat(sat(x.grouped() ? x.groups().size() : 1, x.experts()), chain(input, x.expertLayers()));
             width = last(input, x.expertLayers());
         } else if (top instanceof Topology.Ple x) {
-            shared = sat(sat(x.levels(), x.sharedExperts() + (long) x.taskExperts() * tasks), chain(input, x.expertLayers()));
+            long sharedExperts = (long) x.sharedExperts() * (x.grouped() ? x.groups().size() : 1);
+            shared = sat(sat(x.levels(), sharedExperts + (long) x.taskExperts() * tasks), chain(input, x.expertLayers()));
             width = last(input, x.expertLayers());
         } else if (top instanceof Topology.CrossStitch x) {
             shared = sat(tasks, chain(input, x.layers()));

@@ -52,7 +52,7 @@ public final class SpecValidator {
             out.add(new Problem("MTL/BadTopology", "topology", t.id(), "cross-stitch mixes task columns and needs at "
                     + "least 2 tasks, found 1"));
         }
-        if (t instanceof Topology.Grouped g) {
+        if (t instanceof Topology.TaskGroups g && g.grouped()) {
             List<String> names = d.tasks().stream().filter(x -> x != null).map(TaskSpec::name).toList();
             List<String> unknown = new ArrayList<>();
             for (List<String> group : g.groups()) {
@@ -65,7 +65,7 @@ public final class SpecValidator {
             if (!unknown.isEmpty()) {
                 out.add(new Problem("MTL/UnknownTask", "topology.groups",
                         String.join(", ", unknown.stream().map(Problem::quote).toList()),
-                        "grouped names tasks the model does not have (known: " + String.join(", ", names) + ")"));
+                        (t instanceof Topology.Grouped ? "grouped names" : t.id() + " groups name") + " tasks the model does not have (known: " + String.join(", ", names) + ")"));
             }
             List<String> missing = names.stream().filter(x -> g.groupOf(x) < 0).toList();
             if (!missing.isEmpty()) {

@@ -386,13 +386,33 @@ public final class Dl4jGraphMapper {
             }
             return out;
         }
+        if (topo instanceof Topology.TaskGroups grouped && grouped.grouped()) {
+            // one trunk per group over its own encoders (the dl4j GroupedTrunk): owner <shared:a+b>, or the task alone
+            for (List<String> group : grouped.groups()) {
+                String owner = group.size() > 1 ? org.mtl4j.backend.dl4j.internal.nn.Param.groupOwner(group) : group.get(0);
+                String joined = String.join("+", group);
+                ONNXRef<?> gx = fused(owner);
+                ONNXRef<?>[] h = new ONNXRef<?>[group.size()];
+                if (topo instanceof Topology.Grouped sb) {
+                    Arrays.fill(h, mlp("bottom@" + joined, gx, sb.layers(), 0, true));
+                } else if (topo instanceof Topology.Mmoe mmoe) {
+                    mmoe(gx, mmoe, group, "mmoe@" + joined, h);
+                } else {
+                    ple(gx, (Topology.Ple) topo, group, "ple@" + joined, h);
+                }
+                for (int j = 0; j < group.size(); j++) {
+                    out[spec.taskNames().indexOf(group.get(j))] = h[j];
+                }
+            }
+            return out;
+        }
         ONNXRef<?> x = fused(null);
         if (topo instanceof Topology.SharedBottom sb) {
             Arrays.fill(out, mlp("bottom", x, sb.layers(), 0, true));
         } else if (topo instanceof Topology.Mmoe mmoe) {
-            mmoe(x, mmoe, out);
+            mmoe(x, mmoe, spec.taskNames(), "mmoe", out);
         } else if (topo instanceof Topology.Ple ple) {
-            ple(x, ple, out);
+            ple(x, ple, spec.taskNames(), "ple", out);
         } else if (topo instanceof Topology.CrossStitch cs) {
             crossStitch(x, cs, out);
         } else {
@@ -441,26 +461,26 @@ public final class Dl4jGraphMapper {
         return r;
     }
 
-    private void mmoe(ONNXRef<?> x, Topology.Mmoe mmoe, ONNXRef<?>[] out) {
-        List<String> tasks = spec.taskNames();
+    /** MMoE over {@code tasks} (every task, or one group's), parameters named {@code prefix.*}; out[k] for tasks[k]. */
+    private void mmoe(ONNXRef<?> x, Topology.Mmoe mmoe, List<String> tasks, String prefix, ONNXRef<?>[] out) {
         int e = mmoe.experts();
         int h = mmoe.expertLayers().get(mmoe.expertLayers().size() - 1);
-        ONNXRef<?> bank = bank("mmoe.experts", x, e, mmoe.expertLayers());
+        ONNXRef<?> bank = bank(prefix + ".experts", x, e, mmoe.expertLayers());
         if (mmoe.gateLayers().isEmpty()) {
-            ONNXRef<?> logits = mlp("mmoe.gates", x, List.of(), tasks.size() * e, false);
+            ONNXRef<?> logits = mlp(prefix + ".gates", x, List.of(), tasks.size() * e, false);
             for (int k = 0; k < tasks.size(); k++) {
-                out[k] = gate("mmoe.gate." + tasks.get(k), logits, k * e, e, List.of(bank), List.of(range(0, e)), h);
+                out[k] = gate(prefix + ".gate." + tasks.get(k), logits, k * e, e, List.of(bank), List.of(range(0, e)), h);
             }
         } else {
             for (int k = 0; k < tasks.size(); k++) {
-                ONNXRef<?> logits = mlp("mmoe.gate@" + tasks.get(k), x, mmoe.gateLayers(), e, true);
-                out[k] = gate("mmoe.gate." + tasks.get(k), logits, 0, e, List.of(bank), List.of(range(0, e)), h);
+                ONNXRef<?> logits = mlp(prefix + ".gate@" + tasks.get(k), x, mmoe.gateLayers(), e, true);
+                out[k] = gate(prefix + ".gate." + tasks.get(k), logits, 0, e, List.of(bank), List.of(range(0, e)), h);
             }
         }
     }
 
-    private void ple(ONNXRef<?> x, Topology.Ple ple, ONNXRef<?>[] out) {
-        List<String> tasks = spec.taskNames();
+    /** PLE over {@code tasks} (every task, or one group's), parameters named {@code prefix.l<level>.*}; out[k] for tasks[k]. */
+    private void ple(ONNXRef<?> x, Topology.Ple ple, List<String> tasks, String prefix, ONNXRef<?>[] out) {
         int t = tasks.size();
         int te = ple.taskExperts();
         int se = ple.sharedExperts();
@@ -471,7 +491,7 @@ public final class Dl4jGraphMapper {
         ONNXRef<?> sharedIn = x;
         for (int level = 1; level <= ple.levels(); level++) {
             boolean last = level == ple.levels();
-            String p = "ple.l" + level;
+            String p = prefix + ".l" + level;
             ONNXRef<?>[] taskOut = new ONNXRef<?>[t];
             ONNXRef<?> sharedOut = null;
             if (level == 1) {

@@ -13,7 +13,7 @@ import org.mtl4j.api.MtlException;
  * <pre>
  * model.yaml: 2 problems:
  *   1) line 4: inputs[1].kind: unknown input kind "multihot" (known: dense, categorical, ...)
- *   2) line 9: topology.expertLayer: unknown field "expertLayer" (known: expertLayers, experts, gateLayers, type)
+ *   2) line 9: topology.expertLayer: unknown field "expertLayer" (known: expertLayers, experts, gateLayers, groups, type)
  * </pre>
  * {@link #problems()} gives each one; {@link #line()}, {@link #path()} and {@link #detail()} are the
  * first one's.

@@ -117,11 +117,36 @@ class SpecCodecTest {
     }
 
     @Test
+    void mmoeAndPleTakeGroupsAndAnUngroupedOneWritesNone() {
+        Topology m = SpecCodec.fromYaml("type: mmoe\nexperts: 2\nexpertLayers: [8]\ngroups: [[ctr, cvr], [rating]]\n", "t.yaml",
+                Topology.class);
+        assertThat(m).isEqualTo(new Topology.Mmoe(2, List.of(8), List.of(), List.of(List.of("ctr", "cvr"), List.of("rating"))));
+        Topology p = SpecCodec.fromYaml("type: ple\nsharedExperts: 1\ntaskExperts: 1\nexpertLayers: [8]\ngroups: [[a], [b, c]]\n",
+                "t.yaml", Topology.class);
+        assertThat(((Topology.Ple) p).groups()).containsExactly(List.of("a"), List.of("b", "c"));
+        assertThat(SpecCodec.toJson(new Topology.Mmoe(2, List.of(8), List.of()))).doesNotContain("groups");
+        assertThat(SpecCodec.toJson(m)).contains("\"groups\" : [ [ \"ctr\", \"cvr\" ], [ \"rating\" ] ]");
+    }
+
+    @Test
+    void anEmptyGroupOrNoGroupOfAnMmoeIsRefusedWithItsPath() {
+        assertThatThrownBy(() -> SpecCodec.fromYaml("name: m\ntopology:\n  type: mmoe\n  experts: 2\n  expertLayers: [4]\n"
+                + "  groups: [[ctr], []]\n", "model.yaml"))
+                .hasMessage("model.yaml: line 3: topology: mmoe groups[1] must name at least one task, found []");
+        assertThatThrownBy(() -> SpecCodec.fromYaml("name: m\ntopology:\n  type: ple\n  sharedExperts: 1\n  taskExperts: 1\n"
+                + "  expertLayers: [4]\n  groups: []\n", "model.yaml"))
+                .hasMessage("model.yaml: line 3: topology: ple needs at least one group, found []");
+        assertThatThrownBy(() -> SpecCodec.fromYaml("name: m\ntopology:\n  type: mmoe\n  experts: 2\n  expertLayers: [4]\n"
+                + "  groups: [[ctr, cvr], [cvr]]\n", "model.yaml"))
+                .hasMessage("model.yaml: line 3: topology: mmoe: tasks in more than one group: cvr (groups [[ctr, cvr], [cvr]])");
+    }
+
+    @Test
     void anUnknownTopologyFieldIsAnErrorWithItsPath() {
         String yaml = "name: m\ntopology:\n  type: mmoe\n  experts: 4\n  expertz: 3\n";
         assertThatThrownBy(() -> SpecCodec.fromYaml(yaml, "model.yaml"))
                 .hasMessage("model.yaml: line 5: topology.expertz: unknown field \"expertz\" "
-                        + "(known: expertLayers, experts, gateLayers, type)");
+                        + "(known: expertLayers, experts, gateLayers, groups, type)");
     }
 
     @Test
@@ -172,7 +197,7 @@ class SpecCodecTest {
                         + "  2) line 11: tasks[0].weight: expected a number, found \"heavy\"\n"
                         + "  3) line 13: tasks[1].kind: unknown value \"binery\" (known: binary, multiclass, regression)\n"
                         + "  4) line 17: topology.expertLayer: unknown field \"expertLayer\" (known: expertLayers, experts, "
-                        + "gateLayers, type)\n"
+                        + "gateLayers, groups, type)\n"
                         + "  5) line 18: training: training epochs must be positive, found 0")
                 .satisfies(e -> {
                     SpecFormatException f = (SpecFormatException) e;
@@ -189,7 +214,7 @@ class SpecCodecTest {
                         + "  1) line 2: inputs[0].kind: unknown input kind \"multihot\" (known: dense, categorical, multi-hot, "
                         + "sequence, image, text, vector)\n"
                         + "  2) line 4: topology.expertLayer: unknown field \"expertLayer\" (known: expertLayers, experts, "
-                        + "gateLayers, type)");
+                        + "gateLayers, groups, type)");
     }
 
     @Test

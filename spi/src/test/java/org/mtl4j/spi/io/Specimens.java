@@ -67,7 +67,9 @@ final class Specimens {
                 new Topology.Mmoe(8, List.of(16, 8), List.of(4)),
                 new Topology.Ple(2, 1, 2, List.of(16)),
                 new Topology.CrossStitch(List.of(32, 16), 0.75),
-                new Topology.Grouped(List.of(List.of("ctr", "ctcvr"), List.of("rating")), List.of(16, 8)));
+                new Topology.Grouped(List.of(List.of("ctr", "ctcvr"), List.of("rating")), List.of(16, 8)),
+                new Topology.Mmoe(2, List.of(16), List.of(), List.of(List.of("ctr", "ctcvr"), List.of("genre", "rating"))),
+                new Topology.Ple(2, 1, 1, List.of(16), List.of(List.of("ctr", "ctcvr", "genre"), List.of("rating"))));
     }
 
     static ModelSpec model(Topology topology) {

@@ -12,8 +12,10 @@ import org.mtl4j.api.spec.Topology;
  * <ol>
  * <li>every group a single task (no pair helps): {@code independent};</li>
  * <li>a group holds a pair with negative affinity in either direction (the budget forced conflicting tasks
- * together): {@code ple} as CGC, one level with shared experts and task-specific experts, so each task can
- * route around the shared part (Tang et al. 2020);</li>
+ * together, or a group mixes positive and negative inner affinities): {@code ple} as CGC, one level with
+ * shared experts and task-specific experts, so each task can route around the shared part (Tang et al.
+ * 2020); with several groups, CGC per group ({@code ple} with {@code groups}: each group's shared expert is
+ * shared within the group only, so the groups that do not help each other still share nothing);</li>
  * <li>one group of every task, no conflicting pair: {@code shared-bottom};</li>
  * <li>several groups, none with a conflicting pair: {@code grouped}, one shared bottom per group.</li>
  * </ol>
@@ -46,6 +48,12 @@ public final class SharingAdvisor {
                     t == 1 ? "a single task" : "no pair of tasks gains from sharing: every task is best alone");
         }
         if (!conflicts.isEmpty()) {
+            if (grouping.size() > 1) {
+                return new SharingAdvice(new Topology.Ple(1, 1, 1, l, grouping.groups()), grouping,
+                        "tasks grouped together still hurt each other (" + String.join(", ", conflicts)
+                                + "): per group of " + grouping.groups()
+                                + ", task-specific experts next to a group-shared one (CGC per group), nothing shared across");
+            }
             return new SharingAdvice(new Topology.Ple(1, 1, 1, l), grouping,
                     "tasks grouped together still hurt each other (" + String.join(", ", conflicts)
                             + "): task-specific experts next to a shared one (CGC)");

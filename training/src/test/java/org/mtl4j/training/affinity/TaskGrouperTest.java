@@ -130,6 +130,13 @@ class TaskGrouperTest {
         assertThat(forced.topology()).isInstanceOf(Topology.Ple.class);
         assertThat(forced.reason()).contains("Z(a -> f) = -0.200");
 
+        // a budget of two groups: {a, b, c, f} still holds the conflict a <-> f, {d, e} does not help them: CGC per group
+        Grouping two = TaskGrouper.best(a, 2);
+        SharingAdvice perGroup = SharingAdvisor.advise(a, two, List.of(16));
+        assertThat(two.size()).isEqualTo(2);
+        assertThat(perGroup.topology()).isEqualTo(new Topology.Ple(1, 1, 1, List.of(16), two.groups()));
+        assertThat(perGroup.reason()).contains("CGC per group").contains(two.groups().toString());
+
         double[][] allGood = {{0, 0.1}, {0.3, 0}};
         TaskAffinity good = TaskAffinity.of(List.of("x", "y"), allGood, null);
         assertThat(SharingAdvisor.advise(good, TaskGrouper.best(good, 2), List.of(8)).topology())

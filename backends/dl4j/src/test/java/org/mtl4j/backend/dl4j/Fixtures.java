@@ -100,11 +100,11 @@ final class Fixtures {
      * {@code tasks} (so the same list of topologies serves every task set).
      */
     static ModelSpec spec(Topology topology, List<TaskSpec> tasks, OptimizerSpec opt) {
-        if (topology instanceof Topology.Grouped g) {
+        if (topology instanceof Topology.TaskGroups g && g.grouped()) {
             List<String> from = mixedTasks().stream().map(TaskSpec::name).toList();
-            topology = new Topology.Grouped(g.groups().stream()
+            topology = g.withGroups(g.groups().stream()
                     .map(group -> group.stream().map(n -> from.contains(n) ? tasks.get(from.indexOf(n)).name() : n).toList())
-                    .toList(), g.layers());
+                    .toList());
         }
         return spec(inputs(), topology, tasks, opt);
     }
@@ -120,7 +120,10 @@ final class Fixtures {
                 new Topology.Ple(1, 2, 1, List.of(5)), new Topology.Ple(2, 2, 1, List.of(5, 4)), new Topology.CrossStitch(List.of(6, 5), 0.8),
                 // an ESMM chain across groups, and a task alone in its group
                 new Topology.Grouped(List.of(List.of("ctr", "genre"), List.of("ctcvr", "rating")), List.of(6, 5)),
-                new Topology.Grouped(List.of(List.of("ctr", "ctcvr", "genre"), List.of("rating")), List.of(6)));
+                new Topology.Grouped(List.of(List.of("ctr", "ctcvr", "genre"), List.of("rating")), List.of(6)),
+                // experts per group: MMoE with gate layers and deep experts, PLE of two levels with a task alone
+                new Topology.Mmoe(2, List.of(6, 4), List.of(3), List.of(List.of("ctr", "genre"), List.of("ctcvr", "rating"))),
+                new Topology.Ple(2, 1, 1, List.of(5), List.of(List.of("ctr", "ctcvr", "genre"), List.of("rating"))));
     }
 
     static TrainableModel compile(ModelSpec spec) {

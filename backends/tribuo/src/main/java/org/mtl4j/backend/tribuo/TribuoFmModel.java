@@ -144,6 +144,10 @@ public final class TribuoFmModel implements TrainableModel {
             return new int[] {k, 0};
         }
         if (topology instanceof Topology.Ple p) {
+            if (p.grouped()) {
+                throw new MtlException("tribuo backend: topology ple with topology.groups = " + p.groups()
+                        + " is not supported (the FM's shared factor block is shared by every task; drop groups)");
+            }
             if (p.levels() != 1) {
                 throw new MtlException("tribuo backend: topology ple with levels = " + p.levels()
                         + " is not supported (a factorization machine has one extraction level; use levels = 1)");

@@ -73,6 +73,11 @@ class TribuoBackendTest {
         assertThatThrownBy(() -> new TribuoBackend().compile(grouped, Fixtures.vocabularies(), Map.of()))
                 .hasMessage("model 'fixture' cannot be compiled by backend 'tribuo': topology = grouped needs TOPOLOGY_GROUPED,"
                         + " which backend 'tribuo' does not support");
+        ModelSpec groupedCgc = Fixtures.spec(new Topology.Ple(1, 1, 1, List.of(8), List.of(List.of("ctr", "ctcvr"),
+                List.of("rating", "genre"))), Fixtures.allTasks(), OptimizerSpec.adam(0.01));
+        assertThatThrownBy(() -> new TribuoBackend().compile(groupedCgc, Fixtures.vocabularies(), Map.of()))
+                .hasMessage("model 'fixture' cannot be compiled by backend 'tribuo': topology.groups = [[ctr, ctcvr], [rating, genre]]"
+                        + " needs TOPOLOGY_GROUPED_EXPERTS, which backend 'tribuo' does not support");
         ModelSpec ple2 = Fixtures.spec(new Topology.Ple(2, 1, 1, List.of(8)), Fixtures.allTasks(), OptimizerSpec.adam(0.01));
         assertThatThrownBy(() -> new TribuoBackend().compile(ple2, Fixtures.vocabularies(), Map.of()))
                 .hasMessage("tribuo backend: topology ple with levels = 2 is not supported (a factorization machine has one"

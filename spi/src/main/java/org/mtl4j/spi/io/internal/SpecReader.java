@@ -256,19 +256,22 @@ public final class SpecReader {
                 return f.construct(() -> new Topology.SharedBottom(layers));
             }
             case "mmoe": {
-                Fields f = Fields.of(problems, source, n, path, "type", "experts", "expertLayers", "gateLayers");
+                Fields f = Fields.of(problems, source, n, path, "type", "experts", "expertLayers", "gateLayers", "groups");
                 int experts = f.requiredInteger("experts");
                 List<Integer> expertLayers = f.integers("expertLayers");
                 List<Integer> gateLayers = f.integers("gateLayers");
-                return f.construct(() -> new Topology.Mmoe(experts, expertLayers, gateLayers));
+                List<List<String>> groups = f.has("groups") ? f.list("groups", this::stringList) : null;
+                return f.construct(() -> new Topology.Mmoe(experts, expertLayers, gateLayers, groups));
             }
             case "ple": {
-                Fields f = Fields.of(problems, source, n, path, "type", "levels", "sharedExperts", "taskExperts", "expertLayers");
+                Fields f = Fields.of(problems, source, n, path, "type", "levels", "sharedExperts", "taskExperts", "expertLayers",
+                        "groups");
                 int levels = f.integer("levels", Defaults.PLE_LEVELS);
                 int shared = f.requiredInteger("sharedExperts");
                 int perTask = f.requiredInteger("taskExperts");
                 List<Integer> expertLayers = f.integers("expertLayers");
-                return f.construct(() -> new Topology.Ple(levels, shared, perTask, expertLayers));
+                List<List<String>> groups = f.has("groups") ? f.list("groups", this::stringList) : null;
+                return f.construct(() -> new Topology.Ple(levels, shared, perTask, expertLayers, groups));
             }
             case "grouped": {
                 Fields f = Fields.of(problems, source, n, path, "type", "groups", "layers");

@@ -90,8 +90,8 @@ public final class Dl4jModel implements TrainableModel {
         Topology topo = spec.topology();
         if (topo instanceof Topology.Independent ind) {
             trunk = new IndependentTrunk(store, spec, this.vocabularies, this.denseStats, ind.layers(), seed);
-        } else if (topo instanceof Topology.Grouped grouped) {
-            trunk = new GroupedTrunk(store, spec, this.vocabularies, this.denseStats, grouped, seed);
+        } else if (topo instanceof Topology.TaskGroups groups && groups.grouped()) {
+            trunk = new GroupedTrunk(store, spec, this.vocabularies, this.denseStats, topo, seed);
         } else {
             InputBlock in = new InputBlock(spec, this.vocabularies, this.denseStats, new EmbeddingTables(store), Param.SHARED, seed);
             if (topo instanceof Topology.SharedBottom sb) {

@@ -26,6 +26,10 @@ import org.mtl4j.backend.dl4j.internal.nn.ParamStore;
  * k's experts at level j read task k's gate output of level j-1; shared experts read the shared
  * gate's. One level is CGC (eq. 2-3).
  *
+ * <p>Per group of tasks ({@code mmoe}/{@code ple} with {@code groups}) {@link GroupedTrunk} builds one MoeTrunk per
+ * group over that group's own input block, with the group's parameter prefix ({@code mmoe@a+b}, {@code ple@a+b}),
+ * owner and gate-name prefix ({@code a+b/}).
+ *
  * <p>Gate softmax and the gate-weighted sum of expert outputs are small per-row kernels (B x m
  * weights times B x m x H outputs) done on copies in heap arrays; every product is OpenBLAS.
  */
@@ -68,17 +72,17 @@ final class MoeTrunk implements Trunk {
         float[] dOut = new float[0];
         boolean touched;
 
-        Bank(ParamStore store, String name, Node input, int n, List<Integer> sizes, boolean lastShared) {
+        Bank(ParamStore store, String name, Node input, int n, List<Integer> sizes, boolean lastShared, String owner) {
             this.input = input;
             this.n = n;
             this.sizes = sizes;
-            this.first = new Dense(store, name + ".0", input.width, n * sizes.get(0), Dense.Activation.RELU, true, Param.SHARED,
+            this.first = new Dense(store, name + ".0", input.width, n * sizes.get(0), Dense.Activation.RELU, true, owner,
                     lastShared && sizes.size() == 1);
             for (int l = 1; l < sizes.size(); l++) {
                 Dense[] layer = new Dense[n];
                 for (int i = 0; i < n; i++) {
                     layer[i] = new Dense(store, name + "." + l + ".e" + i, sizes.get(l - 1), sizes.get(l), Dense.Activation.RELU, true,
-                            Param.SHARED, lastShared && l == sizes.size() - 1);
+                            owner, lastShared && l == sizes.size() - 1);
                 }
                 deeper.add(layer);
             }
@@ -175,7 +179,7 @@ final class MoeTrunk implements Trunk {
         Mat dLogitsMat;
         boolean touched;
 
-        GateNet(ParamStore store, String name, Node input, List<Gate> gates, List<Integer> hidden) {
+        GateNet(ParamStore store, String name, Node input, List<Gate> gates, List<Integer> hidden, String owner) {
             this.input = input;
             this.gates = gates;
             int w = 0;
@@ -185,7 +189,7 @@ final class MoeTrunk implements Trunk {
                 w += g.size();
             }
             this.width = w;
-            this.mlp = new Mlp(store, name, input.width, hidden, w, !hidden.isEmpty(), Param.SHARED, false);
+            this.mlp = new Mlp(store, name, input.width, hidden, w, !hidden.isEmpty(), owner, false);
         }
     }
 
@@ -197,23 +201,32 @@ final class MoeTrunk implements Trunk {
     private final Gate[] taskGates;
     private final int expertWidth;
 
-    /** MMoE. */
+    /** MMoE over every task. */
     MoeTrunk(ParamStore store, InputBlock inputBlock, Topology.Mmoe mmoe, List<String> tasks) {
+        this(store, inputBlock, mmoe, tasks, "mmoe", Param.SHARED, "");
+    }
+
+    /**
+     * MMoE over {@code tasks}: parameters named {@code prefix.experts}, {@code prefix.gates} (or
+     * {@code prefix.gate@task}) and owned by {@code owner}; gates named {@code gatePrefix + task}.
+     */
+    MoeTrunk(ParamStore store, InputBlock inputBlock, Topology.Mmoe mmoe, List<String> tasks, String prefix, String owner,
+            String gatePrefix) {
         this.inputBlock = inputBlock;
         this.input = new Node(inputBlock.width(), inputBlock.trainable());
         this.expertWidth = mmoe.expertLayers().get(mmoe.expertLayers().size() - 1);
-        Bank bank = new Bank(store, "mmoe.experts", input, mmoe.experts(), mmoe.expertLayers(), true);
+        Bank bank = new Bank(store, prefix + ".experts", input, mmoe.experts(), mmoe.expertLayers(), true, owner);
         List<Integer> all = range(mmoe.experts());
         List<Gate> gs = new ArrayList<>();
         for (String t : tasks) {
-            gs.add(new Gate(t, java.util.Collections.nCopies(all.size(), bank), all, expertWidth, true));
+            gs.add(new Gate(gatePrefix + t, java.util.Collections.nCopies(all.size(), bank), all, expertWidth, true));
         }
         List<GateNet> gn = new ArrayList<>();
         if (mmoe.gateLayers().isEmpty()) {
-            gn.add(new GateNet(store, "mmoe.gates", input, gs, List.of()));
+            gn.add(new GateNet(store, prefix + ".gates", input, gs, List.of(), owner));
         } else {
-            for (Gate g : gs) {
-                gn.add(new GateNet(store, "mmoe.gate@" + g.name, input, List.of(g), mmoe.gateLayers()));
+            for (int k = 0; k < gs.size(); k++) {
+                gn.add(new GateNet(store, prefix + ".gate@" + tasks.get(k), input, List.of(gs.get(k)), mmoe.gateLayers(), owner));
             }
         }
         banks.add(List.of(bank));
@@ -222,8 +235,17 @@ final class MoeTrunk implements Trunk {
         taskGates = gs.toArray(new Gate[0]);
     }
 
-    /** PLE (CGC with one level). */
+    /** PLE (CGC with one level) over every task. */
     MoeTrunk(ParamStore store, InputBlock inputBlock, Topology.Ple ple, List<String> tasks) {
+        this(store, inputBlock, ple, tasks, "ple", Param.SHARED, "");
+    }
+
+    /**
+     * PLE over {@code tasks}: parameters named {@code prefix.l<level>...} and owned by {@code owner}; gates named
+     * {@code gatePrefix + task@level} and {@code gatePrefix + shared@level}.
+     */
+    MoeTrunk(ParamStore store, InputBlock inputBlock, Topology.Ple ple, List<String> tasks, String prefix, String owner,
+            String gatePrefix) {
         this.inputBlock = inputBlock;
         this.input = new Node(inputBlock.width(), inputBlock.trainable());
         List<Integer> sizes = ple.expertLayers();
@@ -237,7 +259,7 @@ final class MoeTrunk implements Trunk {
         Gate[] last = null;
         for (int level = 1; level <= ple.levels(); level++) {
             boolean lastLevel = level == ple.levels();
-            String p = "ple.l" + level;
+            String p = prefix + ".l" + level;
             List<Bank> lb = new ArrayList<>();
             List<Gate> lg = new ArrayList<>();
             List<GateNet> ln = new ArrayList<>();
@@ -245,31 +267,33 @@ final class MoeTrunk implements Trunk {
             Gate shared = null;
             if (level == 1) {
                 // every expert of level 1 reads the fused input: one bank, one product
-                Bank b = new Bank(store, p + ".experts", input, t * te + se, sizes, lastLevel);
+                Bank b = new Bank(store, p + ".experts", input, t * te + se, sizes, lastLevel, owner);
                 lb.add(b);
                 for (int k = 0; k < t; k++) {
                     List<Integer> idx = new ArrayList<>(range(k * te, (k + 1) * te));
                     idx.addAll(range(t * te, t * te + se));
-                    tg[k] = new Gate(tasks.get(k) + "@" + level, java.util.Collections.nCopies(idx.size(), b), idx, expertWidth, true);
+                    tg[k] = new Gate(gatePrefix + tasks.get(k) + "@" + level, java.util.Collections.nCopies(idx.size(), b), idx,
+                            expertWidth, true);
                 }
                 if (!lastLevel) {
                     List<Integer> idx = range(t * te + se);
-                    shared = new Gate("shared@" + level, java.util.Collections.nCopies(idx.size(), b), idx, expertWidth, true);
+                    shared = new Gate(gatePrefix + "shared@" + level, java.util.Collections.nCopies(idx.size(), b), idx, expertWidth,
+                            true);
                 }
                 List<Gate> fused = new ArrayList<>(List.of(tg));
                 if (shared != null) {
                     fused.add(shared);
                 }
-                ln.add(new GateNet(store, p + ".gates", input, fused, List.of()));
+                ln.add(new GateNet(store, p + ".gates", input, fused, List.of(), owner));
             } else {
                 Bank[] taskBanks = new Bank[t];
                 for (int k = 0; k < t; k++) {
                     if (te > 0) {
-                        taskBanks[k] = new Bank(store, p + ".experts@" + tasks.get(k), taskIn[k], te, sizes, lastLevel);
+                        taskBanks[k] = new Bank(store, p + ".experts@" + tasks.get(k), taskIn[k], te, sizes, lastLevel, owner);
                         lb.add(taskBanks[k]);
                     }
                 }
-                Bank sharedBank = se > 0 ? new Bank(store, p + ".experts.shared", sharedIn, se, sizes, lastLevel) : null;
+                Bank sharedBank = se > 0 ? new Bank(store, p + ".experts.shared", sharedIn, se, sizes, lastLevel, owner) : null;
                 if (sharedBank != null) {
                     lb.add(sharedBank);
                 }
@@ -278,8 +302,8 @@ final class MoeTrunk implements Trunk {
                     List<Integer> il = new ArrayList<>();
                     addAll(bl, il, taskBanks[k]);
                     addAll(bl, il, sharedBank);
-                    tg[k] = new Gate(tasks.get(k) + "@" + level, bl, il, expertWidth, true);
-                    ln.add(new GateNet(store, p + ".gate@" + tasks.get(k), taskIn[k], List.of(tg[k]), List.of()));
+                    tg[k] = new Gate(gatePrefix + tasks.get(k) + "@" + level, bl, il, expertWidth, true);
+                    ln.add(new GateNet(store, p + ".gate@" + tasks.get(k), taskIn[k], List.of(tg[k]), List.of(), owner));
                 }
                 if (!lastLevel) {
                     List<Bank> bl = new ArrayList<>();
@@ -287,8 +311,8 @@ final class MoeTrunk implements Trunk {
                     for (Bank b : lb) {
                         addAll(bl, il, b);
                     }
-                    shared = new Gate("shared@" + level, bl, il, expertWidth, true);
-                    ln.add(new GateNet(store, p + ".gate.shared", sharedIn, List.of(shared), List.of()));
+                    shared = new Gate(gatePrefix + "shared@" + level, bl, il, expertWidth, true);
+                    ln.add(new GateNet(store, p + ".gate.shared", sharedIn, List.of(shared), List.of(), owner));
                 }
             }
             lg.addAll(List.of(tg));

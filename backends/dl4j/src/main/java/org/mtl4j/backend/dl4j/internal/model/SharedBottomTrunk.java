@@ -17,9 +17,14 @@ final class SharedBottomTrunk implements Trunk {
     private Mat sum;
 
     SharedBottomTrunk(ParamStore store, InputBlock input, List<Integer> layers, int tasks) {
+        this(store, input, "bottom", layers, tasks, Param.SHARED);
+    }
+
+    /** A bottom named {@code name} owned by {@code owner} (one group's bottom under {@code grouped}). */
+    SharedBottomTrunk(ParamStore store, InputBlock input, String name, List<Integer> layers, int tasks, String owner) {
         this.input = input;
         this.tasks = tasks;
-        this.bottom = new Mlp(store, "bottom", input.width(), layers, 0, true, Param.SHARED, true);
+        this.bottom = new Mlp(store, name, input.width(), layers, 0, true, owner, Param.isShared(owner));
     }
 
     @Override
