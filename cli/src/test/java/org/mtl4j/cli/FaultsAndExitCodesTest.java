@@ -314,7 +314,7 @@ class FaultsAndExitCodesTest {
     }
 
     @Test
-    void aTaskWhoseLabelColumnIsEmptyWarns() throws IOException {
+    void aTaskWhoseLabelColumnIsEmptyFailsUpFront() throws IOException {
         Path d = data();
         Path empty = dir.resolve("noconv.csv");
         List<String> lines = Files.readAllLines(d);
@@ -328,9 +328,12 @@ class FaultsAndExitCodesTest {
         }
         Files.write(empty, out);
         Cli.Result r = train(Fixtures.spec(dir, "esmm.yaml"), empty);
-        assertThat(r.code()).as(r.toString()).isZero();
-        assertThat(r.err()).contains("warning: task 'ctcvr' has no labelled row in csv:" + empty + " (label 'conversion' is empty on "
-                + "every row): it was not trained and its outputs are those of the initial model");
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.DATA);
+        assertThat(r.err()).contains(empty + ": column 'conversion': task 'ctcvr' has no labelled row in "
+                + (lines.size() - 1) + " rows (the label is empty on every row, so the task would train nothing): fill the"
+                + " column, or remove the task from the spec");
+        // up front: nothing was trained, no model or checkpoint written
+        assertThat(dir.resolve("run").resolve("model.mtl")).doesNotExist();
     }
 
     // ---- checkpoints and resume ----

@@ -170,7 +170,7 @@ class OnnxExportTest {
     @ParameterizedTest(name = "tribuo {0}")
     @MethodSource("tribuoTopologies")
     void aTribuoFactorizationMachineScoresWhatPredictScores(Topology topology) throws Exception {
-        ModelSpec spec = ExportFixtures.spec(topology, "ids").withBackend(TribuoBackend.NAME);
+        ModelSpec spec = ExportFixtures.spec(topology, "ids").withBackend(TribuoBackend.NAME).withoutHiddenLayers();
         TrainableModel model = new TribuoBackend().compile(spec, ExportFixtures.vocabularies(), ExportFixtures.stats());
         ExportFixtures.train(model, 3);
         Path out = dir.resolve("fm.onnx");

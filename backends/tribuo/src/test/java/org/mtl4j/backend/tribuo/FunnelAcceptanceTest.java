@@ -43,7 +43,7 @@ class FunnelAcceptanceTest {
     private final Map<String, TribuoFmModel> trained = new LinkedHashMap<>();
 
     static ModelSpec spec(Topology topology, long seed) {
-        return FunnelGenerator.demoSpec().withBackend("tribuo").withTopology(topology)
+        return FunnelGenerator.demoSpec().withBackend("tribuo").withTopology(topology).withoutHiddenLayers()
                 .withOptimizer(new OptimizerSpec("adagrad", 0.05, 0.9, 0.999, 1e-8, 0, 0.001))
                 .withTraining(new TrainingSpec(3, 512, seed, 0, null, 0, 100_000));
     }
