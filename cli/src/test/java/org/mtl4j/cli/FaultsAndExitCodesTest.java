@@ -216,6 +216,16 @@ class FaultsAndExitCodesTest {
                 + "which is not installed (known: ");
     }
 
+    @Test
+    void aDirectoryAsModelSaysSoNotNotFound() throws IOException {
+        Path d = Files.createDirectories(dir.resolve("model.d"));
+        for (String cmd : List.of("inspect", "evaluate")) {
+            Cli.Result r = cmd.equals("inspect") ? Cli.run("inspect", "--model", d) : Cli.run("evaluate", "--model", d, "--data", data());
+            assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.DATA);
+            assertThat(r.err()).isEqualTo("mtl4j " + cmd + ": model file " + d + " is a directory, not an mtl4j model file\n");
+        }
+    }
+
     private static void rewriteBackendName(Path from, Path to, String backend) throws IOException {
         try (var zin = new java.util.zip.ZipFile(from.toFile());
                 var zout = new java.util.zip.ZipOutputStream(Files.newOutputStream(to))) {
