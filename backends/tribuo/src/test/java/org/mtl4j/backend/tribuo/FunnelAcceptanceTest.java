@@ -101,7 +101,7 @@ class FunnelAcceptanceTest {
     void anEsmmChainTrainsCtcvrAsCtrTimesItsOwnTowerAndExposesTheConditional() {
         ModelSpec base = spec(new Topology.SharedBottom(List.of(1)), 42);
         ModelSpec esmm = base.withTasks(List.of(base.tasks().get(0), new org.mtl4j.api.spec.TaskSpec("ctcvr",
-                org.mtl4j.api.spec.TaskKind.BINARY, "conversion", 1, null, List.of(), 1.0, false, "ctr", List.of(8), 1.0)));
+                org.mtl4j.api.spec.TaskKind.BINARY, "conversion", 1, null, List.of(), 1.0, false, "ctr", List.of(), 1.0)));
         TribuoFmModel m = new TribuoBackend().compile(esmm, train.vocabularies(), train.denseStats());
         Trainer.builder().build().fit(m, train, null);
         Evaluation e = Evaluator.evaluate(m, test);
