@@ -66,7 +66,7 @@ public class TribuoFmBench {
 
     /** The funnel's demo spec on the Tribuo backend: shared factors (hard sharing), AdaGrad 0.05, one epoch. */
     public static ModelSpec spec(int batch) {
-        return FunnelGenerator.demoSpec().withBackend(TribuoBackend.NAME).withTopology(new Topology.SharedBottom(List.of(1)))
+        return FunnelGenerator.demoSpec().withBackend(TribuoBackend.NAME).withTopology(new Topology.SharedBottom(List.of(1))).withoutHiddenLayers()
                 .withOptimizer(OptimizerSpec.adagrad(0.05))
                 .withTraining(new TrainingSpec(1, batch, 42, 0.0, null, 0, 100_000));
     }

@@ -216,6 +216,16 @@ class FaultsAndExitCodesTest {
                 + "which is not installed (known: ");
     }
 
+    @Test
+    void aDirectoryAsModelSaysSoNotNotFound() throws IOException {
+        Path d = Files.createDirectories(dir.resolve("model.d"));
+        for (String cmd : List.of("inspect", "evaluate")) {
+            Cli.Result r = cmd.equals("inspect") ? Cli.run("inspect", "--model", d) : Cli.run("evaluate", "--model", d, "--data", data());
+            assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.DATA);
+            assertThat(r.err()).isEqualTo("mtl4j " + cmd + ": model file " + d + " is a directory, not an mtl4j model file\n");
+        }
+    }
+
     private static void rewriteBackendName(Path from, Path to, String backend) throws IOException {
         try (var zin = new java.util.zip.ZipFile(from.toFile());
                 var zout = new java.util.zip.ZipOutputStream(Files.newOutputStream(to))) {
@@ -314,7 +324,7 @@ class FaultsAndExitCodesTest {
     }
 
     @Test
-    void aTaskWhoseLabelColumnIsEmptyWarns() throws IOException {
+    void aTaskWhoseLabelColumnIsEmptyFailsUpFront() throws IOException {
         Path d = data();
         Path empty = dir.resolve("noconv.csv");
         List<String> lines = Files.readAllLines(d);
@@ -328,9 +338,12 @@ class FaultsAndExitCodesTest {
         }
         Files.write(empty, out);
         Cli.Result r = train(Fixtures.spec(dir, "esmm.yaml"), empty);
-        assertThat(r.code()).as(r.toString()).isZero();
-        assertThat(r.err()).contains("warning: task 'ctcvr' has no labelled row in csv:" + empty + " (label 'conversion' is empty on "
-                + "every row): it was not trained and its outputs are those of the initial model");
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.DATA);
+        assertThat(r.err()).contains(empty + ": column 'conversion': task 'ctcvr' has no labelled row in "
+                + (lines.size() - 1) + " rows (the label is empty on every row, so the task would train nothing): fill the"
+                + " column, or remove the task from the spec");
+        // up front: nothing was trained, no model or checkpoint written
+        assertThat(dir.resolve("run").resolve("model.mtl")).doesNotExist();
     }
 
     // ---- checkpoints and resume ----

@@ -49,6 +49,19 @@ public abstract sealed class BoundDataset implements Dataset permits CsvDataset,
         return rows.batchesKeeping(batchSize, columns);
     }
 
+    /** Rows with a label, per task, counted by the validating pass of {@code build()}. */
+    public Map<String, Long> labelledRows() {
+        return rows.labelledRows();
+    }
+
+    /**
+     * Fails ({@link DataException}, reason {@code NO_LABELS}) when a task's label column is empty on
+     * every row: training data where a task would learn nothing. Costs nothing (counted at build()).
+     */
+    public void requireLabels() {
+        rows.requireLabels();
+    }
+
     /** Number of good rows (known after the validating pass of {@code build()}). */
     @Override
     public long size() {

@@ -22,6 +22,8 @@ public class DataException extends MtlException {
         EMPTY_FILE,
         MISSING_COLUMN,
         DUPLICATE_HEADER,
+        /** A task's label column is empty on every row of training data. */
+        NO_LABELS,
         IO;
 
         /** Lower-case id used in counts and logs, e.g. {@code unparsable-number}. */
@@ -31,7 +33,7 @@ public class DataException extends MtlException {
 
         /** Whether the problem is confined to one row (and may therefore be skipped). */
         public boolean rowLevel() {
-            return this != EMPTY_FILE && this != MISSING_COLUMN && this != DUPLICATE_HEADER && this != IO;
+            return this != EMPTY_FILE && this != MISSING_COLUMN && this != DUPLICATE_HEADER && this != NO_LABELS && this != IO;
         }
     }
 

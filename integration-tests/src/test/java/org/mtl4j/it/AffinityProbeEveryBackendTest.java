@@ -72,7 +72,7 @@ class AffinityProbeEveryBackendTest {
     @MethodSource("backends")
     void theProbeTrainsAsAPlainLoopAndMeasuresFiniteAffinity(String name) {
         Backend backend = Mtl.runtime().backend(name);
-        ModelSpec spec = TinyData.spec(name, new Topology.SharedBottom(List.of(8)), TaskKind.BINARY, TaskKind.REGRESSION,
+        ModelSpec spec = TinyData.spec(backend, new Topology.SharedBottom(List.of(8)), TaskKind.BINARY, TaskKind.REGRESSION,
                 TaskKind.BINARY);
         List<Batch> batches = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
@@ -108,7 +108,8 @@ class AffinityProbeEveryBackendTest {
     @ParameterizedTest
     @MethodSource("backends")
     void aModelWithoutSharedParametersIsRefused(String name) {
-        ModelSpec spec = TinyData.spec(name, new Topology.Independent(List.of(8)), TaskKind.BINARY, TaskKind.REGRESSION);
+        ModelSpec spec = TinyData.spec(Mtl.runtime().backend(name), new Topology.Independent(List.of(8)), TaskKind.BINARY,
+                TaskKind.REGRESSION);
         TrainableModel m = Mtl.runtime().backend(name).compile(spec, TinyData.vocabularies(), Map.of());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> AffinityProbe.builder().steps(2).build()
                 .measure(m, fixed(List.of(TinyData.batch(spec, 32, 1, 0), TinyData.batch(spec, 32, 2, 0)))))

@@ -27,11 +27,16 @@ import org.mtl4j.training.TrainingResult;
 /**
  * Continual training (issue 14): day-1 data from the funnel generator holds 80 % of the users and
  * items; day 2 brings new ones. Training day 2 from the day-1 model (vocabularies grown: old rows
- * kept, new rows initialised) beats training from scratch on day 2 for the same number of steps
- * (DL4J). For the Tribuo FM the test checks the transfer exactly: before any day-2 step the grown
- * model predicts every row of known ids as the day-1 model does. (Its day-2 quality is not asserted:
- * with these settings the day-1 FM itself, 0.656 AUC, ranks below a 6k-row FM from scratch, 0.702:
- * its id weights overfit 2 epochs while the dense terms alone rank well; a warm start gets 0.663.)
+ * kept, new rows initialised) beats training from scratch on day 2 for the same number of steps, on
+ * both backends. For the Tribuo FM the test also checks the transfer exactly: before any day-2 step the
+ * grown model predicts every row of known ids as the day-1 model does.
+ *
+ * <p>The FM's margin is smaller than DL4J's because an FM from scratch learns the dense terms in a few
+ * dozen steps: on 6k day-2 rows it reaches 0.735 CTR AUC (DL4J: 0.40-0.56), against the day-1 FM's 0.745.
+ * Measured (seeds as below): day-1 0.7450, day 2 from day 1 0.7462 (with optimiser state 0.7460), from
+ * scratch 0.7352. Before the FM's binary biases started at the logit of the base rate (issue 14), the
+ * day-1 FM itself ranked at 0.656 and the warm start at 0.663, below scratch (0.702): see
+ * {@code TribuoFmModel.initialiseBinaryBiases}.
  */
 class ContinualTrainingTest {
     @RegisterExtension
@@ -41,7 +46,7 @@ class ContinualTrainingTest {
             0.10, 0.20, 200_000);
 
     @ParameterizedTest
-    @ValueSource(strings = {"dl4j"})
+    @ValueSource(strings = {"dl4j", "tribuo"})
     void dayTwoFromTheDayOneModelBeatsDayTwoFromScratch(String backend) throws IOException {
         Path dir = mtl.workDir().resolve("continual-" + backend);
         Files.createDirectories(dir);
@@ -51,7 +56,12 @@ class ContinualTrainingTest {
         g.writeCsv(day2, 6_000, 2);
         Path test = dir.resolve("test.csv");
         g.writeCsv(test, 20_000, 3);
-        ModelSpec base = FunnelGenerator.demoSpec().withBackend(backend);
+        ModelSpec demo = FunnelGenerator.demoSpec().withBackend(backend);
+        boolean fm = backend.equals("tribuo");
+        // the FM refuses the demo's bottom layer and towers; same inputs, tasks, optimiser and steps
+        ModelSpec base = fm ? demo.withoutHiddenLayers() : demo;
+        // the lift a warm start must show over scratch: half of what each backend measured (class javadoc)
+        double margin = fm ? 0.005 : 0.02;
         ModelSpec spec = base.withTraining(new TrainingSpec(2, 256, 5L, 0.0, null, 0, 100_000));
         ModelSpec dayTwo = base.withTraining(new TrainingSpec(1, 256, 6L, 0.0, null, 0, 100_000));
 
@@ -78,13 +88,13 @@ class ContinualTrainingTest {
         System.out.printf("%s: ctr AUC on day-2 test rows: day-1 model %.4f, day 2 from day 1 %.4f, day 2 from scratch %.4f%n",
                 backend, dayOneAuc, warmAuc, coldAuc);
         // 6k rows from scratch barely learn the user and item effects; the warm start keeps them
-        assertThat(warmAuc).isGreaterThan(coldAuc + 0.02);
+        assertThat(warmAuc).isGreaterThan(coldAuc + margin);
         // the warm model also learned the new users and items: at least as good as the day-1 model
         assertThat(warmAuc).isGreaterThan(dayOneAuc - 0.005);
 
         // with the optimiser state too
         TrainingResult warmOpt = mtl.runtime().train(dayTwo, d2, null, b -> b.initFrom(old, true));
-        assertThat(auc(warmOpt, test)).isGreaterThan(coldAuc + 0.02);
+        assertThat(auc(warmOpt, test)).isGreaterThan(coldAuc + margin);
         old.close();
     }
 
@@ -96,7 +106,7 @@ class ContinualTrainingTest {
         Path day1 = only(g, dir.resolve("all1.csv"), 20_000, 1, dir.resolve("day1.csv"), 800, 320);
         Path day2 = dir.resolve("day2.csv");
         g.writeCsv(day2, 6_000, 2);
-        ModelSpec spec = FunnelGenerator.demoSpec().withBackend("tribuo")
+        ModelSpec spec = FunnelGenerator.demoSpec().withBackend("tribuo").withoutHiddenLayers()
                 .withTraining(new TrainingSpec(1, 256, 5L, 0.0, null, 0, 100_000));
         Dataset d1 = CsvDataset.builder(day1, spec).build();
         TrainingResult first = mtl.runtime().train(spec, d1, null);
@@ -127,7 +137,7 @@ class ContinualTrainingTest {
     @Test
     void aModelOfAnotherBackendIsRefused() {
         ModelSpec spec = FunnelGenerator.demoSpec().withTraining(new TrainingSpec(1, 256, 5L, 0.0, null, 0, 100_000));
-        ModelSpec tribuo = spec.withBackend("tribuo").withTopology(new org.mtl4j.api.spec.Topology.SharedBottom(List.of(8)));
+        ModelSpec tribuo = spec.withBackend("tribuo").withoutHiddenLayers();
         FunnelGenerator g = new FunnelGenerator(WORLD);
         Dataset d = org.mtl4j.data.InMemoryDataset.fromRows(spec, g.rows(500, 1));
         TrainingResult r = mtl.runtime().train(spec, d, null);

@@ -45,7 +45,7 @@ class TribuoBalancerMatrixTest {
         runtime = Mtl.runtimeBuilder().discover(true).build();
         base = FunnelGenerator.demoSpec().withBackend("tribuo").withTopology(new Topology.Ple(1, 1, 1, List.of(8)))
                 .withOptimizer(new OptimizerSpec("adagrad", 0.05, 0.9, 0.999, 1e-8, 0, 0.001))
-                .withTraining(new TrainingSpec(1, 128, 3L, 0, null, 10, 100_000));
+                .withTraining(new TrainingSpec(1, 128, 3L, 0, null, 10, 100_000)).withoutHiddenLayers();
         train = CachedDataset.of(CsvDataset.builder(csv("train", 50_000, 5), base).build());
         test = CachedDataset.of(CsvDataset.builder(csv("test", 20_000, 2), base).vocabularies(train.vocabularies())
                 .denseStats(train.denseStats()).build());

@@ -58,6 +58,6 @@ class TribuoRuntimeTest {
                 new DenseInput("ctx", List.of("d0", "d1"), false)));
         inputs.add(extra);
         return new ModelSpec("fixture", inputs, List.of(TaskSpec.binary("ctr", "click")), topo, null, null, null,
-                OptimizerSpec.adam(0.01), new TrainingSpec(1, 8, 7L, 0, null, 0, 1000), "tribuo");
+                OptimizerSpec.adam(0.01), new TrainingSpec(1, 8, 7L, 0, null, 0, 1000), "tribuo").withoutHiddenLayers();
     }
 }

@@ -34,7 +34,7 @@ final class ServingFixtures {
         ModelSpec s = demo.withTasks(List.of(ctr, ctcvr)).withTopology(topology).withBackend(backend)
                 .withTraining(new TrainingSpec(1, 256, seed, 0.0, null, 0, 100_000));
         if (backend.equals("tribuo")) {
-            s = s.withOptimizer(new OptimizerSpec("adagrad", 0.05, 0.9, 0.999, 1e-8, 0, 0.001));
+            s = s.withOptimizer(new OptimizerSpec("adagrad", 0.05, 0.9, 0.999, 1e-8, 0, 0.001)).withoutHiddenLayers();
         }
         return s;
     }

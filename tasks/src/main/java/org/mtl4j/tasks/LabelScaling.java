@@ -84,21 +84,33 @@ public final class LabelScaling {
         return out;
     }
 
+    /**
+     * The base rate of binary task {@code task} in {@code stats} (the mean of its 0/1 training labels,
+     * recorded by {@link #withLabelStats}), or NaN when there is none (a model saved before, raw labels).
+     */
+    public static double baseRate(String task, Map<String, DenseStats> stats) {
+        DenseStats s = stats == null ? null : stats.get(PREFIX + task);
+        return s != null && s.mean().length == 1 && s.mean()[0] >= 0 && s.mean()[0] <= 1 ? s.mean()[0] : Double.NaN;
+    }
+
     /** A prediction in the label's units from the model's standardised output. */
     public double restore(int task, double z) {
         return shift[task] + scale[task] * z;
     }
 
     /**
-     * {@code stats} plus the label statistics of every regression task of {@code spec} that has none
-     * yet, from one streaming pass over {@code train} (mean and population sd over labelled rows,
-     * Welford's update). A task whose labels are constant gets sd 1. Nothing is read when the spec
-     * has no regression task or every one already has its statistics (a model trained further).
+     * {@code stats} plus the label statistics of every regression and binary task of {@code spec} that
+     * has none yet, from one streaming pass over {@code train} (mean and population sd over labelled
+     * rows, Welford's update). A task whose labels are constant gets sd 1. For a binary task the mean
+     * is the base rate: a backend may start the task's output bias at its logit (the Tribuo FM does,
+     * {@link #baseRate}); only regression tasks are scaled. Nothing is read when every such task
+     * already has its statistics (a model trained further).
      */
     public static Map<String, DenseStats> withLabelStats(ModelSpec spec, Dataset train, Map<String, DenseStats> stats) {
         Map<String, DenseStats> out = new LinkedHashMap<>(stats == null ? Map.of() : stats);
         List<TaskSpec> todo = spec.tasks().stream()
-                .filter(t -> t.kind() == TaskKind.REGRESSION && !out.containsKey(PREFIX + t.name())).toList();
+                .filter(t -> (t.kind() == TaskKind.REGRESSION || t.kind() == TaskKind.BINARY)
+                        && !out.containsKey(PREFIX + t.name())).toList();
         if (todo.isEmpty()) {
             return out;
         }

@@ -53,6 +53,16 @@ public final class TinyData {
                 new TrainingSpec(1, 64, 1L, 0, null, 0, 1000), backend);
     }
 
+    /**
+     * {@link #spec(String, Topology, TaskKind...)} as {@code backend} takes it: a backend that builds no
+     * hidden layers (no {@code HIDDEN_LAYERS}, the Tribuo FM) refuses layer sizes and towers, so they are
+     * dropped ({@link ModelSpec#withoutHiddenLayers}).
+     */
+    public static ModelSpec spec(org.mtl4j.api.backend.Backend backend, Topology topology, TaskKind... kinds) {
+        ModelSpec s = spec(backend.name(), topology, kinds);
+        return backend.supports(org.mtl4j.api.backend.Capability.HIDDEN_LAYERS) ? s : s.withoutHiddenLayers();
+    }
+
     /** One small instance of each topology. */
     public static List<Topology> topologies() {
         return List.of(new Topology.Independent(List.of(8)), new Topology.SharedBottom(List.of(8)),

@@ -22,6 +22,16 @@ public interface Backend {
     }
 
     /**
+     * Spec fields this backend would ignore or cannot honour beyond what its {@link #capabilities()}
+     * say (e.g. per-input widths a single factor width replaces), each as an entry
+     * {@code "path = value"} to the reason; the DSL refuses each at {@code build()}
+     * ({@code MTL/Unsupported}) and {@link #compile} again. Empty by default.
+     */
+    default java.util.List<Map.Entry<String, String>> unsupportedFields(ModelSpec spec) {
+        return java.util.List.of();
+    }
+
+    /**
      * Compiles a validated spec into a freshly initialised model.
      *
      * @param vocabularies sizes of the id inputs come from here

@@ -47,9 +47,58 @@ public enum Capability {
     OPTIMIZER_SGD,
     OPTIMIZER_ADAGRAD,
     /** {@link TrainableModel#initFrom}: a compiled model starts from a saved one (vocabularies may have grown). */
-    CONTINUAL_TRAINING;
+    CONTINUAL_TRAINING,
+    /**
+     * Hidden (MLP) layers: a topology's {@code layers} / {@code expertLayers} / {@code gateLayers} and a
+     * task's {@code tower}. A backend without it (the Tribuo factorization machine) refuses every
+     * non-empty one at {@code build()} instead of ignoring it.
+     */
+    HIDDEN_LAYERS;
 
-    /** Every capability a spec needs, with the thing that needs it (for error messages). */
+    /**
+     * Every capability a spec needs, each with every part that needs it (for error messages: one per
+     * part, {@code path = value}); {@link #requiredBy} keeps the first part of each. Hidden layers are
+     * listed per field ({@code topology.layers = [128]}, {@code tasks[1] (ctcvr).tower = [8]}).
+     */
+    public static java.util.List<java.util.Map.Entry<Capability, String>> requirements(ModelSpec spec) {
+        java.util.List<java.util.Map.Entry<Capability, String>> out = new java.util.ArrayList<>();
+        for (java.util.Map.Entry<Capability, String> e : requiredBy(spec).entrySet()) {
+            if (e.getKey() != HIDDEN_LAYERS) {
+                out.add(e);
+            }
+        }
+        for (String where : hiddenLayers(spec)) {
+            out.add(java.util.Map.entry(HIDDEN_LAYERS, where));
+        }
+        return out;
+    }
+
+    /** Every non-empty hidden-layer field of a spec, as {@code path = value}. */
+    private static java.util.List<String> hiddenLayers(ModelSpec spec) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        Topology t = spec.topology();
+        java.util.function.BiConsumer<String, java.util.List<Integer>> add = (path, layers) -> {
+            if (!layers.isEmpty()) {
+                out.add(path + " = " + layers);
+            }
+        };
+        if (t instanceof Topology.Independent x) {
+            add.accept("topology.layers", x.layers());
+        } else if (t instanceof Topology.SharedBottom x) {
+            add.accept("topology.layers", x.layers());
+        } else if (t instanceof Topology.Ple x) {
+            add.accept("topology.expertLayers", x.expertLayers());
+        }
+        // mmoe, cross-stitch and grouped cannot be written without layers: their layers are part of the
+        // topology, whose own capability a backend without hidden layers lacks
+        for (int k = 0; k < spec.tasks().size(); k++) {
+            TaskSpec task = spec.tasks().get(k);
+            add.accept("tasks[" + k + "] (" + task.name() + ").tower", task.tower());
+        }
+        return out;
+    }
+
+    /** Every capability a spec needs, with the (first) thing that needs it (for error messages). */
     public static java.util.Map<Capability, String> requiredBy(ModelSpec spec) {
         java.util.Map<Capability, String> req = new java.util.LinkedHashMap<>();
         Topology topo = spec.topology();
@@ -96,6 +145,10 @@ public enum Capability {
             case "adagrad" -> OPTIMIZER_ADAGRAD;
             default -> OPTIMIZER_ADAM;
         }, "optimizer = " + spec.optimizer().name());
+        java.util.List<String> hidden = hiddenLayers(spec);
+        if (!hidden.isEmpty()) {
+            req.put(HIDDEN_LAYERS, hidden.get(0));
+        }
         return req;
     }
 

@@ -87,6 +87,20 @@ public record ModelSpec(String name, List<InputSpec> inputs, List<TaskSpec> task
         return new ModelSpec(name, inputs, tasks, topology, lossWeighting, gradientAggregation, clipping, optimizer, t, backend);
     }
 
+    /**
+     * This spec without hidden layers: bottom, expert and group layers and every task's tower set to
+     * {@code []} (mmoe and cross-stitch, which need them, unchanged). What a backend without
+     * {@code HIDDEN_LAYERS} (the Tribuo factorization machine) accepts.
+     */
+    public ModelSpec withoutHiddenLayers() {
+        Topology t = topology instanceof Topology.Independent ? new Topology.Independent(List.of())
+                : topology instanceof Topology.SharedBottom ? new Topology.SharedBottom(List.of())
+                : topology instanceof Topology.Ple p ? new Topology.Ple(p.levels(), p.sharedExperts(), p.taskExperts(), List.of())
+                : topology;
+        List<TaskSpec> bare = tasks.stream().map(k -> k.withTower(List.of())).toList();
+        return new ModelSpec(name, inputs, bare, t, lossWeighting, gradientAggregation, clipping, optimizer, training, backend);
+    }
+
     public ModelSpec withBackend(String b) {
         return new ModelSpec(name, inputs, tasks, topology, lossWeighting, gradientAggregation, clipping, optimizer, training, b);
     }

@@ -25,10 +25,14 @@ public sealed interface Topology permits Topology.Independent, Topology.SharedBo
         }
     }
 
-    /** Hard parameter sharing (Caruana 1997): one bottom MLP feeds every tower. */
+    /**
+     * Hard parameter sharing (Caruana 1997): one bottom MLP feeds every tower. No layers: the towers
+     * read the shared input encoders directly (a backend without hidden layers, the Tribuo FM, shares its
+     * factor matrix this way).
+     */
     record SharedBottom(java.util.List<Integer> layers) implements Topology {
         public SharedBottom {
-            layers = Layers.check("shared-bottom layers", layers, true);
+            layers = Layers.check("shared-bottom layers", layers, false);
         }
 
         @Override
@@ -108,7 +112,9 @@ public sealed interface Topology permits Topology.Independent, Topology.SharedBo
                 throw new IllegalArgumentException("ple needs at least one expert per gate, found sharedExperts "
                         + sharedExperts + " and taskExperts " + taskExperts);
             }
-            expertLayers = Layers.check("ple expertLayers", expertLayers, true);
+            // empty for a backend whose experts are not MLPs (the Tribuo FM: an expert is a factor block);
+            // a backend with HIDDEN_LAYERS needs at least one (checked at build() against the backend)
+            expertLayers = Layers.check("ple expertLayers", expertLayers, false);
             groups = groups == null ? null : Groups.check("ple", groups);
         }
 

@@ -101,10 +101,18 @@ public final class Engine {
 
     /** Loads a saved model with the backend that wrote it. */
     public TrainedModel load(Path file) throws IOException {
+        checkModelFile(file);
+        return runtime.load(file);
+    }
+
+    /** Fails (exit 3) when {@code file} is missing or is a directory, saying which. */
+    public static void checkModelFile(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new CliException(ExitCodes.DATA, "model file " + file + " is a directory, not an mtl4j model file");
+        }
         if (!Files.isRegularFile(file)) {
             throw new CliException(ExitCodes.DATA, "model file not found: " + file);
         }
-        return runtime.load(file);
     }
 
     /** Metrics by name, plugin metrics included ({@code ndcg@10} style names resolved). */

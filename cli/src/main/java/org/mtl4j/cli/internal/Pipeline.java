@@ -119,6 +119,8 @@ public final class Pipeline {
             Map<String, Dataset.DenseStats> stats = initFrom.denseStats().isEmpty() ? null : initFrom.denseStats();
             train = DataFiles.open("training data", trainFile, spec, grown, stats, badRows);
         }
+        // a task whose label column is empty on every row fails now (exit 3), before anything is trained
+        train.requireLabels();
         CsvDataset valid = validFile == null ? null
                 : DataFiles.open("validation data", validFile, spec, train.vocabularies(), train.denseStats(), badRows);
         return new Data(train, valid);
@@ -172,7 +174,6 @@ public final class Pipeline {
                     + (last == null ? "no checkpoint had been written yet" : "the last good checkpoint is kept: " + last), e);
         }
         TrainedModel model = trained.model();
-        warnUntrainedTasks(spec, trained.history(), data.train().description());
         model.save(dir.resolve(RunFiles.MODEL));
         RunFiles.pruneCheckpoints(checkpoints, keepCheckpoints);
         Evaluation eval = trained.validation();
@@ -187,18 +188,6 @@ public final class Pipeline {
         Outcome o = new Outcome(spec, model, trained.history(), eval, on, dir);
         writeRunFiles(o, display, null, null);
         return o;
-    }
-
-    /** A task with no labelled training row (an empty label column) trains nothing: say so, the run goes on. */
-    private void warnUntrainedTasks(ModelSpec spec, TrainingHistory history, String trainData) {
-        for (org.mtl4j.api.spec.TaskSpec t : spec.tasks()) {
-            boolean never = !history.epochs().isEmpty() && history.epochs().stream()
-                    .allMatch(e -> e.trainLoss().get(t.name()) == null || e.trainLoss().get(t.name()).isNaN());
-            if (never) {
-                err.println("warning: task '" + t.name() + "' has no labelled row in " + trainData + " (label '" + t.label()
-                        + "' is empty on every row): it was not trained and its outputs are those of the initial model");
-            }
-        }
     }
 
     /** (Re)writes metrics.json, history.json and report.html of a run, with the MTL gain when given. */

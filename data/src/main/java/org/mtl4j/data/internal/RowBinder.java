@@ -246,6 +246,16 @@ public final class RowBinder {
         return out;
     }
 
+    /** Whether a parsed row carries a label for task {@code t} (spec order). */
+    public boolean labelled(ParsedRow row, int t) {
+        return row.f()[maskOffset + t] != 0f;
+    }
+
+    /** The header column task {@code t}'s label is read from (the column of a label expression). */
+    public String labelColumn(int t) {
+        return header.get(labels.get(t).col);
+    }
+
     public String source() {
         return source;
     }

@@ -46,6 +46,7 @@ public final class RowDataset implements Dataset {
     private final Vocabulary[] vocabByIdInput;
     private final Map<String, DenseStats> denseStats;
     private final long size;
+    private final Map<String, Long> labelledRows;
     private volatile Map<String, Long> lastSkipped = Map.of();
 
     public RowDataset(RowSource source, ModelSpec spec, Options options, String description) {
@@ -75,11 +76,18 @@ public final class RowDataset implements Dataset {
                 sumSq[d] = new double[(int) dense.get(d)[2]];
             }
             BadRowCounts counts = new BadRowCounts();
+            int tasks = spec.tasks().size();
+            long[] labelled = new long[tasks];
             rows = 0;
             try (RowReader r = new RowReader(source.open(), binder, vb, options.policy(), counts)) {
                 ParsedRow row;
                 while ((row = r.next()) != null) {
                     rows++;
+                    for (int t = 0; t < tasks; t++) {
+                        if (binder.labelled(row, t)) {
+                            labelled[t]++;
+                        }
+                    }
                     if (needStats) {
                         float[] f = row.f();
                         for (int d = 0; d < dense.size(); d++) {
@@ -96,6 +104,11 @@ public final class RowDataset implements Dataset {
                 }
             }
             counts.log(source.name(), "first pass");
+            Map<String, Long> byTask = new LinkedHashMap<>();
+            for (int t = 0; t < tasks; t++) {
+                byTask.put(spec.tasks().get(t).name(), labelled[t]);
+            }
+            this.labelledRows = java.util.Collections.unmodifiableMap(byTask);
             lastSkipped = counts.snapshot();
             if (rows == 0) {
                 String why = counts.total() > 0 ? " (all " + counts.total() + " rows were skipped as bad: "
@@ -197,6 +210,27 @@ public final class RowDataset implements Dataset {
     @Override
     public long size() {
         return size;
+    }
+
+    /** Rows with a label, per task (spec order), counted by the validating pass. */
+    public Map<String, Long> labelledRows() {
+        return labelledRows;
+    }
+
+    /**
+     * Fails when a task has no labelled row in this data (its label column empty on every row): such
+     * a task would train nothing. Names the file, the column, the task and the number of rows.
+     */
+    public void requireLabels() {
+        for (int t = 0; t < spec.tasks().size(); t++) {
+            String task = spec.tasks().get(t).name();
+            if (labelledRows.get(task) == 0L) {
+                String col = binder.labelColumn(t);
+                throw new DataException(Reason.NO_LABELS, source.name(), 0, col, null, source.name() + ": column '" + col
+                        + "': task '" + task + "' has no labelled row in " + size + " rows (the label is empty on every"
+                        + " row, so the task would train nothing): fill the column, or remove the task from the spec");
+            }
+        }
     }
 
     public ModelSpec spec() {

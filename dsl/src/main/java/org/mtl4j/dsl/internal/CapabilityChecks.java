@@ -21,7 +21,7 @@ final class CapabilityChecks {
     }
 
     /**
-     * One problem per capability the spec needs ({@link Capability#requiredBy}, then what its
+     * One problem per capability the spec needs ({@link Capability#requirements}, then what its
      * balancers need) that {@code capabilities} lacks, naming the backend, the path and the capability.
      */
     static void check(SpecDraft d, String backend, Set<Capability> capabilities,
@@ -30,7 +30,7 @@ final class CapabilityChecks {
         if (spec == null) {
             return;
         }
-        List<Map.Entry<Capability, String>> required = new ArrayList<>(Capability.requiredBy(spec).entrySet());
+        List<Map.Entry<Capability, String>> required = new ArrayList<>(Capability.requirements(spec));
         required.addAll(pluginNeeds);
         Set<String> reported = new LinkedHashSet<>();
         for (Map.Entry<Capability, String> r : required) {
@@ -43,6 +43,8 @@ final class CapabilityChecks {
             String path = eq < 0 ? where : where.substring(0, eq);
             String value = eq < 0 ? "" : where.substring(eq + 3);
             String detail = "backend " + Problem.quote(backend) + " lacks " + cap;
+            String hint = cap == Capability.HIDDEN_LAYERS
+                    ? "; it builds no hidden layers, so it would ignore them: write [] (see the backend's README)" : "";
             Matcher m = ITEM.matcher(path);
             if (m.find()) {
                 String rest = path.substring(m.end()).trim();
@@ -52,11 +54,11 @@ final class CapabilityChecks {
                         + (rest.isEmpty() ? "" : "." + rest);
                 detail += ", needed by " + (input ? "input " : "task ") + Problem.quote(m.group(3));
             }
-            out.add(new Problem("MTL/Unsupported", path, value, detail));
+            out.add(new Problem("MTL/Unsupported", path, value, detail + hint));
         }
     }
 
-    /** requiredBy numbers the items of the spec without the parts that failed; find the declared index. */
+    /** requirements numbers the items of the spec without the parts that failed; find the declared index. */
     private static int declaredIndex(SpecDraft d, boolean input, String name, int fallback) {
         List<?> items = input ? d.inputs() : d.tasks();
         for (int i = 0; i < items.size(); i++) {

@@ -41,6 +41,20 @@ public final class SpecValidator {
         Backend backend = plugins.backend(d, out);
         if (backend != null) {
             CapabilityChecks.check(d, backend.name(), backend.capabilities(), needed, out);
+            ModelSpec whole = d.toSpecOrNull();
+            if (whole != null) {
+                for (Map.Entry<String, String> f : backend.unsupportedFields(whole)) {
+                    int eq = f.getKey().lastIndexOf(" = ");
+                    out.add(new Problem("MTL/Unsupported", eq < 0 ? f.getKey() : f.getKey().substring(0, eq),
+                            eq < 0 ? "" : f.getKey().substring(eq + 3),
+                            "backend " + Problem.quote(backend.name()) + ": " + f.getValue()));
+                }
+            }
+            if (backend.supports(Capability.HIDDEN_LAYERS) && d.topology() instanceof Topology.Ple p
+                    && p.expertLayers().isEmpty()) {
+                out.add(new Problem("MTL/BadTopology", "topology.expertLayers", "[]", "ple on backend "
+                        + Problem.quote(backend.name()) + " needs at least one expert layer (its experts are MLPs)"));
+            }
         }
         return out;
     }

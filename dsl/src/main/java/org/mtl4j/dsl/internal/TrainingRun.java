@@ -40,6 +40,11 @@ public final class TrainingRun {
     public TrainingResult run(ModelSpec spec, Dataset train, Dataset validation, Consumer<Trainer.Builder> options,
             List<TrainingListener> listeners) {
         Backend backend = registry.get(PluginKind.BACKEND, Backend.class, spec.backend(), "backend");
+        if (train instanceof org.mtl4j.data.BoundDataset bound) {
+            // counted by the data's validating pass: a task whose label column is empty everywhere fails here,
+            // before anything is compiled or trained (issue 14), not with a warning after training
+            bound.requireLabels();
+        }
         long seed = spec.training().seed();
         Trainer.Builder b = Trainer.builder()
                 .lossWeighting(registry.get(PluginKind.LOSS_WEIGHTING, LossWeighting.Factory.class,

@@ -30,7 +30,6 @@ import org.tribuo.Tribuo;
  * text are refused.
  */
 public final class TribuoBackend implements Backend {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TribuoBackend.class);
     public static final String NAME = "tribuo";
     /** The mtl4j version this backend ships with ({@link Mtl4jVersion}). */
     public static final String VERSION = Mtl4jVersion.get();
@@ -67,40 +66,61 @@ public final class TribuoBackend implements Backend {
     }
 
     /**
-     * Checks the spec against this backend's capabilities; fails naming the backend, each missing
-     * capability and the part of the spec that needs it.
+     * Checks the spec against this backend's capabilities and {@link #unsupportedFields}; fails naming
+     * the backend, each missing capability or field, its path and value. Hidden layers (a topology's
+     * {@code layers}, {@code expertLayers}, a task's {@code tower}) are refused: the FM has none and
+     * would ignore them (README: what shared-bottom means for the FM).
      */
     public static void checkSupported(ModelSpec spec) {
         List<String> problems = new ArrayList<>();
-        Capability.requiredBy(spec).forEach((cap, where) -> {
-            if (!CAPABILITIES.contains(cap)) {
-                problems.add(where + " needs " + cap + ", which backend 'tribuo' does not support");
+        for (Map.Entry<Capability, String> r : Capability.requirements(spec)) {
+            if (!CAPABILITIES.contains(r.getKey())) {
+                problems.add(r.getValue() + " needs " + r.getKey() + ", which backend 'tribuo' does not support"
+                        + (r.getKey() == Capability.HIDDEN_LAYERS ? " (a factorization machine has no hidden layers: write [])" : ""));
             }
-        });
+        }
+        for (Map.Entry<String, String> f : fields(spec)) {
+            problems.add(f.getKey() + ": " + f.getValue());
+        }
         if (!problems.isEmpty()) {
             throw new MtlException("model '" + spec.name() + "' cannot be compiled by backend 'tribuo': "
                     + String.join("; ", problems));
         }
     }
 
+    @Override
+    public List<Map.Entry<String, String>> unsupportedFields(ModelSpec spec) {
+        return fields(spec);
+    }
+
     /**
-     * The spec fields an FM has no counterpart for (hidden layer sizes of the bottom, experts and
-     * towers), each as {@code path = value}; compile logs them as a warning so they are not ignored
-     * silently (see the README: what shared-bottom means for the FM).
+     * What the FM cannot honour beyond its capabilities: ple with more than one level (one extraction
+     * level of factor blocks) and id inputs of different {@code embeddingDim} (every factor row has the
+     * one width k, the widest; a narrower dimension would be ignored).
      */
-    public static List<String> ignoredFields(ModelSpec spec) {
-        List<String> out = new ArrayList<>();
-        org.mtl4j.api.spec.Topology t = spec.topology();
-        if (t instanceof org.mtl4j.api.spec.Topology.SharedBottom sb && !sb.layers().isEmpty()) {
-            out.add("topology.layers = " + sb.layers());
-        } else if (t instanceof org.mtl4j.api.spec.Topology.Independent ind && !ind.layers().isEmpty()) {
-            out.add("topology.layers = " + ind.layers());
-        } else if (t instanceof org.mtl4j.api.spec.Topology.Ple ple && !ple.expertLayers().isEmpty()) {
-            out.add("topology.expertLayers = " + ple.expertLayers());
+    static List<Map.Entry<String, String>> fields(ModelSpec spec) {
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        if (spec.topology() instanceof org.mtl4j.api.spec.Topology.Ple p && p.levels() != 1) {
+            out.add(Map.entry("topology.levels = " + p.levels(),
+                    "a factorization machine has one extraction level (factor blocks); use levels: 1"));
         }
-        for (int k = 0; k < spec.tasks().size(); k++) {
-            if (!spec.tasks().get(k).tower().isEmpty()) {
-                out.add("tasks[" + k + "].tower = " + spec.tasks().get(k).tower());
+        int k = TribuoFmModel.factorWidth(spec);
+        String widest = null;
+        for (int i = 0; i < spec.inputs().size(); i++) {
+            org.mtl4j.api.spec.InputSpec in = spec.inputs().get(i);
+            int dim = in instanceof org.mtl4j.api.spec.CategoricalInput c ? c.embeddingDim()
+                    : in instanceof org.mtl4j.api.spec.MultiHotInput m ? m.embeddingDim() : -1;
+            if (dim == k && widest == null) {
+                widest = "input '" + in.name() + "'";
+            }
+        }
+        for (int i = 0; i < spec.inputs().size(); i++) {
+            org.mtl4j.api.spec.InputSpec in = spec.inputs().get(i);
+            int dim = in instanceof org.mtl4j.api.spec.CategoricalInput c ? c.embeddingDim()
+                    : in instanceof org.mtl4j.api.spec.MultiHotInput m ? m.embeddingDim() : -1;
+            if (dim >= 0 && dim != k) {
+                out.add(Map.entry("inputs[" + i + "].embeddingDim = " + dim, "input '" + in.name() + "': every id feature of the factorization machine has factors of one width, k = " + k + " (the widest, "
+                        + widest + "), so this dimension would be ignored: give every id input embeddingDim " + k));
             }
         }
         return out;
@@ -110,11 +130,6 @@ public final class TribuoBackend implements Backend {
     public TribuoFmModel compile(ModelSpec spec, Map<String, Vocabulary> vocabularies,
             Map<String, Dataset.DenseStats> denseStats) {
         checkSupported(spec);
-        List<String> ignored = ignoredFields(spec);
-        if (!ignored.isEmpty()) {
-            LOG.warn("model '{}': backend 'tribuo' (a factorization machine, no hidden layers) ignores {}", spec.name(),
-                    String.join(", ", ignored));
-        }
         return new TribuoFmModel(spec, vocabularies, denseStats);
     }
 

@@ -49,7 +49,13 @@ final class Fixtures {
                 TaskSpec.multiclass("genre", "g", 3));
     }
 
+    /** A spec of the backend: the topology's layer sizes and the towers dropped (the FM refuses them). */
     static ModelSpec spec(Topology topology, List<TaskSpec> tasks, OptimizerSpec opt) {
+        return withLayers(topology, tasks, opt).withoutHiddenLayers();
+    }
+
+    /** As written: layer sizes and towers kept (for the refusals). */
+    static ModelSpec withLayers(Topology topology, List<TaskSpec> tasks, OptimizerSpec opt) {
         return new ModelSpec("fixture", INPUTS, tasks, topology, null, null, null, opt,
                 new TrainingSpec(1, 8, 7L, 0, null, 0, 1000), "tribuo");
     }

@@ -37,7 +37,7 @@ public final class FmThroughputHarness {
         int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         Path csv = FunnelData.csv("train", rows, 1);
         Path testCsv = FunnelData.csv("test", 20_000, 2);
-        ModelSpec spec = FunnelGenerator.demoSpec().withBackend("tribuo").withTopology(new Topology.SharedBottom(List.of(1)))
+        ModelSpec spec = FunnelGenerator.demoSpec().withBackend("tribuo").withTopology(new Topology.SharedBottom(List.of(1))).withoutHiddenLayers()
                 .withOptimizer(new OptimizerSpec("adagrad", 0.05, 0.9, 0.999, 1e-8, 0, 0.001))
                 .withTraining(new TrainingSpec(1, 256, 42L, 0, null, 0, 100_000));
         Dataset train = FunnelData.train(spec, csv);

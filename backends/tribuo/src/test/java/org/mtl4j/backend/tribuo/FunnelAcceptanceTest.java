@@ -43,7 +43,7 @@ class FunnelAcceptanceTest {
     private final Map<String, TribuoFmModel> trained = new LinkedHashMap<>();
 
     static ModelSpec spec(Topology topology, long seed) {
-        return FunnelGenerator.demoSpec().withBackend("tribuo").withTopology(topology)
+        return FunnelGenerator.demoSpec().withBackend("tribuo").withTopology(topology).withoutHiddenLayers()
                 .withOptimizer(new OptimizerSpec("adagrad", 0.05, 0.9, 0.999, 1e-8, 0, 0.001))
                 .withTraining(new TrainingSpec(3, 512, seed, 0, null, 0, 100_000));
     }
@@ -101,7 +101,7 @@ class FunnelAcceptanceTest {
     void anEsmmChainTrainsCtcvrAsCtrTimesItsOwnTowerAndExposesTheConditional() {
         ModelSpec base = spec(new Topology.SharedBottom(List.of(1)), 42);
         ModelSpec esmm = base.withTasks(List.of(base.tasks().get(0), new org.mtl4j.api.spec.TaskSpec("ctcvr",
-                org.mtl4j.api.spec.TaskKind.BINARY, "conversion", 1, null, List.of(), 1.0, false, "ctr", List.of(8), 1.0)));
+                org.mtl4j.api.spec.TaskKind.BINARY, "conversion", 1, null, List.of(), 1.0, false, "ctr", List.of(), 1.0)));
         TribuoFmModel m = new TribuoBackend().compile(esmm, train.vocabularies(), train.denseStats());
         Trainer.builder().build().fit(m, train, null);
         Evaluation e = Evaluator.evaluate(m, test);

@@ -29,6 +29,7 @@ class TribuoBackendTest {
                 Capability.OPTIMIZER_ADAM, Capability.OPTIMIZER_ADAMW, Capability.OPTIMIZER_SGD,
                 Capability.OPTIMIZER_ADAGRAD, Capability.CONTINUAL_TRAINING);
         assertThat(b.supports(Capability.TOPOLOGY_MMOE)).isFalse();
+        assertThat(b.supports(Capability.HIDDEN_LAYERS)).isFalse();
         assertThat(b.supports(Capability.INPUT_IMAGE)).isFalse();
     }
 
@@ -37,7 +38,7 @@ class TribuoBackendTest {
         List<InputSpec> inputs = new java.util.ArrayList<>(base.inputs());
         inputs.add(extra);
         return new ModelSpec(base.name(), inputs, base.tasks(), base.topology(), null, null, null, base.optimizer(),
-                base.training(), "tribuo");
+                base.training(), "tribuo").withoutHiddenLayers();
     }
 
     @Test
@@ -80,23 +81,40 @@ class TribuoBackendTest {
                         + " needs TOPOLOGY_GROUPED_EXPERTS, which backend 'tribuo' does not support");
         ModelSpec ple2 = Fixtures.spec(new Topology.Ple(2, 1, 1, List.of(8)), Fixtures.allTasks(), OptimizerSpec.adam(0.01));
         assertThatThrownBy(() -> new TribuoBackend().compile(ple2, Fixtures.vocabularies(), Map.of()))
-                .hasMessage("tribuo backend: topology ple with levels = 2 is not supported (a factorization machine has one"
-                        + " extraction level; use levels = 1)");
+                .hasMessage("model 'fixture' cannot be compiled by backend 'tribuo': topology.levels = 2: a factorization"
+                        + " machine has one extraction level (factor blocks); use levels: 1");
         ModelSpec ok = Fixtures.spec(new Topology.SharedBottom(List.of(8)), Fixtures.allTasks(), OptimizerSpec.adam(0.01));
         assertThatThrownBy(() -> new TribuoBackend().compile(ok, Map.of("user", Fixtures.vocabularies().get("user")), Map.of()))
                 .hasMessage("tribuo backend: input 'genres' (multi-hot) has no vocabulary (vocabularies given: [user])");
     }
 
     @Test
-    void theFieldsAnFmIgnoresAreNamed() {
-        ModelSpec spec = Fixtures.spec(new Topology.SharedBottom(List.of(8)), Fixtures.allTasks(), OptimizerSpec.adam(0.01));
-        List<String> ignored = TribuoBackend.ignoredFields(spec);
-        assertThat(ignored.get(0)).isEqualTo("topology.layers = [8]");
-        assertThat(ignored).hasSize(1 + spec.tasks().size());
-        assertThat(ignored.get(1)).isEqualTo("tasks[0].tower = " + spec.tasks().get(0).tower());
-        ModelSpec bare = spec.withTopology(new Topology.Independent(List.of()))
-                .withTasks(spec.tasks().stream().map(t -> t.withTower(List.of())).toList());
-        assertThat(TribuoBackend.ignoredFields(bare)).isEmpty();
+    void whatTheFmWouldIgnoreIsRefusedNamingEachFieldAndValue() {
+        ModelSpec spec = Fixtures.withLayers(new Topology.SharedBottom(List.of(8)), Fixtures.allTasks(), OptimizerSpec.adam(0.01));
+        assertThatThrownBy(() -> new TribuoBackend().compile(spec, Fixtures.vocabularies(), Map.of()))
+                .isInstanceOf(MtlException.class)
+                .hasMessage("model 'fixture' cannot be compiled by backend 'tribuo':"
+                        + " topology.layers = [8] needs HIDDEN_LAYERS, which backend 'tribuo' does not support (a factorization machine has no hidden layers: write [])"
+                        + "; tasks[0] (ctr).tower = [8] needs HIDDEN_LAYERS, which backend 'tribuo' does not support (a factorization machine has no hidden layers: write [])"
+                        + "; tasks[1] (ctcvr).tower = [8] needs HIDDEN_LAYERS, which backend 'tribuo' does not support (a factorization machine has no hidden layers: write [])"
+                        + "; tasks[2] (rating).tower = [8] needs HIDDEN_LAYERS, which backend 'tribuo' does not support (a factorization machine has no hidden layers: write [])"
+                        + "; tasks[3] (genre).tower = [8] needs HIDDEN_LAYERS, which backend 'tribuo' does not support (a factorization machine has no hidden layers: write [])");
+        ModelSpec ple = Fixtures.withLayers(new Topology.Ple(1, 2, 1, List.of(6)), Fixtures.allTasks(), OptimizerSpec.adam(0.01))
+                .withTasks(spec.withoutHiddenLayers().tasks());
+        assertThatThrownBy(() -> new TribuoBackend().compile(ple, Fixtures.vocabularies(), Map.of()))
+                .hasMessage("model 'fixture' cannot be compiled by backend 'tribuo': topology.expertLayers = [6] needs"
+                        + " HIDDEN_LAYERS, which backend 'tribuo' does not support (a factorization machine has no hidden layers: write [])");
+        // id inputs of different widths: the FM has one factor width, the narrower dimension would be ignored
+        List<InputSpec> inputs = new java.util.ArrayList<>(Fixtures.INPUTS);
+        inputs.set(1, new org.mtl4j.api.spec.MultiHotInput("genres", "genres", "|", 2, org.mtl4j.api.spec.Pooling.MEAN, null, null));
+        ModelSpec dims = new ModelSpec("fixture", inputs, Fixtures.allTasks(), new Topology.SharedBottom(List.of()), null, null,
+                null, OptimizerSpec.adam(0.01), null, "tribuo").withoutHiddenLayers();
+        assertThat(new TribuoBackend().unsupportedFields(dims)).containsExactly(Map.entry("inputs[1].embeddingDim = 2",
+                "input 'genres': every id feature of the factorization machine has factors of one width, k = 4 (the widest,"
+                        + " input 'user'), so this dimension would be ignored: give every id input embeddingDim 4"));
+        assertThatThrownBy(() -> new TribuoBackend().compile(dims, Fixtures.vocabularies(), Map.of()))
+                .hasMessageContaining("inputs[1].embeddingDim = 2: input 'genres'");
+        assertThat(new TribuoBackend().unsupportedFields(spec.withoutHiddenLayers())).isEmpty();
     }
 
     @Test

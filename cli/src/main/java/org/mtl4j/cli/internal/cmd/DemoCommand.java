@@ -80,6 +80,10 @@ public final class DemoCommand implements Callable<Integer> {
                     t.diagnosticsEvery(), t.shuffleBuffer()));
         }
         Engine engine = Engine.create();
+        if (!engine.runtime().backend(backend).supports(org.mtl4j.api.backend.Capability.HIDDEN_LAYERS)) {
+            // the Tribuo FM has no hidden layers and refuses the demo's bottom layer and towers
+            spec = spec.withoutHiddenLayers();
+        }
         engine.check(spec, "demo spec");
         PrintWriter out = command.commandLine().getOut();
         PrintWriter err = command.commandLine().getErr();

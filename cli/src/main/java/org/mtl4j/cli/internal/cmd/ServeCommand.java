@@ -1,6 +1,5 @@
 package org.mtl4j.cli.internal.cmd;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -62,9 +61,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isRegularFile(model)) {
-            throw new CliException(ExitCodes.DATA, "model file not found: " + model);
-        }
+        org.mtl4j.cli.internal.Engine.checkModelFile(model);
         ScoringServer.Config config;
         try {
             config = ScoringServer.Config.of(model).withHost(host).withPort(port)

@@ -156,6 +156,11 @@ public final class FmNetwork {
         }
     }
 
+    /** Task {@code task}'s output biases (live: one per output column). */
+    public double[] bias(int task) {
+        return b[task].data();
+    }
+
     public int features() {
         return n;
     }
