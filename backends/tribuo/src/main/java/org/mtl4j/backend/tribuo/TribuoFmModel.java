@@ -168,6 +168,9 @@ public final class TribuoFmModel implements TrainableModel {
 
     @Override
     public TrainingStep step(Batch batch) {
+        if (updates == 0 && rowsSeen == 0) {
+            priorBiases(batch);
+        }
         Csr x = features.encode(batch);
         FmNetwork.Forward fw = net.forward(x);
         LossPass lp = losses(fw, batch, true);
@@ -179,6 +182,43 @@ public final class TribuoFmModel implements TrainableModel {
     public TaskLosses losses(Batch batch) {
         FmNetwork.Forward fw = net.forward(features.encode(batch));
         return losses(fw, batch, false).losses;
+    }
+
+    /**
+     * Sets the bias of every plain binary task to the log-odds of its positive rate in the first batch
+     * of a fresh model: b = log(pi / (1 - pi)), the prior initialisation of Lin et al. ("Focal Loss for
+     * Dense Object Detection", ICCV 2017, section 4.1), pi clamped to [1/(2n), 1 - 1/(2n)] for n
+     * labelled rows. An FM has no hidden layer to shift its logits with: from b = 0 (p = 0.5) Adam at
+     * 1e-3 moves b by at most about 1e-3 a step, so at a base rate of 0.1 (logit -2.2) or 0.02 the
+     * first thousands of steps push every active feature's weight down instead, by an amount that grows
+     * with how often the feature occurs, which ranks frequent ids below rare ones. On the funnel world
+     * of 1M users (200k rows) this took the CTR / CTCVR AUC to 0.59 / 0.58, below what the dense
+     * features alone give. ESMM-chained tasks (their probability is a product), multiclass and
+     * regression (labels standardised) keep b = 0. Runs once, before the first step of a model that
+     * has taken none (compiled, or saved untrained), so continued training keeps its biases.
+     */
+    private void priorBiases(Batch batch) {
+        for (int t = 0; t < taskNames.size(); t++) {
+            TaskSpec task = spec.tasks().get(t);
+            if (task.kind() != TaskKind.BINARY || chains[t].length != 1 || !batch.hasLabels(task.name())) {
+                continue;
+            }
+            float[] labels = batch.labels(task.name());
+            float[] mask = batch.mask(task.name());
+            double pos = 0;
+            int n = 0;
+            for (int r = 0; r < labels.length; r++) {
+                if ((mask == null || mask[r] > 0) && Float.isFinite(labels[r])) {
+                    pos += labels[r] > 0.5f ? 1 : 0;
+                    n++;
+                }
+            }
+            if (n == 0) {
+                continue;
+            }
+            double pi = Math.min(Math.max(pos / n, 0.5 / n), 1 - 0.5 / n);
+            java.util.Arrays.fill(net.bias(t), Math.log(pi / (1 - pi)));
+        }
     }
 
     private record LossPass(TaskLosses losses, double[][] dz) {

@@ -156,6 +156,11 @@ public final class FmNetwork {
         }
     }
 
+    /** The bias b_t of a task's output columns (live: writes go into the model). */
+    public double[] bias(int task) {
+        return b[task].data();
+    }
+
     public int features() {
         return n;
     }
