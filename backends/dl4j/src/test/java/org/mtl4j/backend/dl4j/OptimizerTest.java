@@ -38,9 +38,6 @@ class OptimizerTest {
         TaskSpec b = new TaskSpec("b", TaskKind.REGRESSION, "b", 1, null, List.of(), 1, false, null, List.of(3), 0.25);
         ModelSpec spec = Fixtures.spec(new Topology.SharedBottom(List.of(4)), List.of(a, b), opt);
         Dl4jModel model = (Dl4jModel) Fixtures.compile(spec);
-        // the first step of a fresh model sets the binary output biases to their prior (Dl4jModel.priorBiases);
-        // take it before reading the parameters so that the three steps below are the optimiser's alone
-        model.step(Fixtures.batch(spec, 16, 40, 0));
         int n = (int) model.parameters().length();
         double[] lr = new double[n];
         int[] tableOf = new int[n];

@@ -31,7 +31,6 @@ import org.mtl4j.api.spec.Topology;
 import org.mtl4j.backend.dl4j.internal.nn.EmbeddingTables;
 import org.mtl4j.backend.dl4j.internal.nn.Mat;
 import org.mtl4j.backend.dl4j.internal.nn.Mlp;
-import org.mtl4j.backend.dl4j.internal.nn.Dense;
 import org.mtl4j.backend.dl4j.internal.nn.Param;
 import org.mtl4j.backend.dl4j.internal.nn.ParamStore;
 import org.mtl4j.backend.dl4j.internal.nn.RowBlock;
@@ -66,8 +65,6 @@ public final class Dl4jModel implements TrainableModel {
     private final int t;
     private Provenance provenance;
     private long generation;
-    /** Whether the first step still sets the binary output biases to their prior (false once trained or transferred). */
-    private boolean priorPending = true;
 
     private int batch = -1;
     private Mat[] dz;
@@ -193,53 +190,9 @@ public final class Dl4jModel implements TrainableModel {
 
     @Override
     public TrainingStep step(Batch b) {
-        if (priorPending) {
-            priorPending = false;
-            if (optimizer.steps() == 0) {
-                priorBiases(b);
-            }
-        }
         forward(b, true);
         heads.computeLosses(b);
         return new Step(generation, taskLosses());
-    }
-
-    /**
-     * Sets the output bias of every plain binary task's tower to the log-odds of its positive rate in
-     * the first batch of a fresh model: b = log(pi / (1 - pi)), the prior initialisation of Lin et al.
-     * ("Focal Loss for Dense Object Detection", ICCV 2017, section 4.1), pi clamped to
-     * [1/(2n), 1 - 1/(2n)] for n labelled rows. From b = 0 (p = 0.5) at a base rate of 0.1 or 0.02 the
-     * first hundreds of steps mostly lower every logit; under lazy Adam an embedding row seen once in
-     * that phase keeps that step ("seen early: lower") and is never corrected, which cost the funnel
-     * world of 1M users (most ids seen once or twice) about 0.005 CTR and 0.01 CTCVR AUC against the
-     * PyTorch peer. ESMM-chained tasks (their probability is a product), multiclass and regression
-     * (labels standardised) keep b = 0. Runs once, before the first step of a compiled model; a model
-     * initialised from another ({@link #initFrom}) keeps its biases.
-     */
-    private void priorBiases(Batch b) {
-        for (int k = 0; k < t; k++) {
-            TaskSpec ts = spec.tasks().get(k);
-            if (ts.kind() != org.mtl4j.api.spec.TaskKind.BINARY || ts.chainedAfter() != null || !b.hasLabels(ts.name())) {
-                continue;
-            }
-            float[] labels = b.labels(ts.name());
-            float[] mask = b.mask(ts.name());
-            double pos = 0;
-            int n = 0;
-            for (int r = 0; r < labels.length; r++) {
-                if ((mask == null || mask[r] > 0) && Float.isFinite(labels[r])) {
-                    pos += labels[r] > 0.5f ? 1 : 0;
-                    n++;
-                }
-            }
-            List<Dense> layers = towers[k].layers();
-            List<Param> out = layers.isEmpty() ? List.of() : layers.get(layers.size() - 1).params();
-            if (n == 0 || out.size() < 2) {
-                continue;
-            }
-            double pi = Math.min(Math.max(pos / n, 0.5 / n), 1 - 0.5 / n);
-            out.get(1).value().assign(Math.log(pi / (1 - pi)));
-        }
     }
 
     @Override
@@ -577,7 +530,6 @@ public final class Dl4jModel implements TrainableModel {
         if (optimizerState) {
             optimizer.steps(old.optimizer.steps());
         }
-        priorPending = false;
     }
 
     private static void copy(INDArray from, long fromOffset, INDArray to, long toOffset, long n) {
