@@ -35,7 +35,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * serving [--threads 1,2] [--candidates 1,100,500] --out F [--quick]
  * serving-report --dir D --out F   (replaces only the serving section of F)
  * funnel-world --users N --items N --rows N --test-rows N [--seed 11] --train F --test F
- * scale --backend dl4j|tribuo --users N --items N --train F --test F --out F
+ * scale --backend dl4j|tribuo --users N --items N [--seed 42] --train F --test F --out F
  * report --dir D --out F
  * </pre>
  * Every JMH option not given here keeps the benchmark class's annotation; {@code --quick} runs one
@@ -80,7 +80,8 @@ public final class BenchMain {
                 break;
             case "scale":
                 ScaleBench.run(required(o, "backend"), Integer.parseInt(required(o, "users")), Integer.parseInt(required(o, "items")),
-                        Path.of(required(o, "train")), Path.of(required(o, "test")), Path.of(required(o, "out")));
+                        Long.parseLong(o.getOrDefault("seed", "42")), Path.of(required(o, "train")), Path.of(required(o, "test")),
+                        Path.of(required(o, "out")));
                 break;
             case "report":
                 String md = ResultsReport.render(Path.of(required(o, "dir")));

@@ -42,7 +42,7 @@ final class ScaleBench {
     }
 
     /** The recipe's spec; vocabularies hold every id of the world. */
-    static ModelSpec spec(int users, int items, String backend) {
+    static ModelSpec spec(int users, int items, String backend, long seed) {
         List<String> dense = new ArrayList<>();
         for (int j = 0; j < FunnelGenerator.Config.DEFAULT.denseFeatures(); j++) {
             dense.add("d" + j);
@@ -53,7 +53,7 @@ final class ScaleBench {
         List<TaskSpec> tasks = List.of(TaskSpec.binary("ctr", "click").withTower(List.of(32)),
                 TaskSpec.binary("ctcvr", "conversion").withTower(List.of(32)));
         return new ModelSpec("funnel-scale", inputs, tasks, new Topology.SharedBottom(List.of(128, 64)), null, null, null,
-                OptimizerSpec.adam(1e-3), new TrainingSpec(1, 512, 42L, 0.0, null, 0, 100_000), backend);
+                OptimizerSpec.adam(1e-3), new TrainingSpec(1, 512, seed, 0.0, null, 0, 100_000), backend);
     }
 
     /** Writes a funnel world's train and test CSVs (row seeds 2 x seed + 1 and + 2, as {@code mtl4j generate}). */
@@ -68,14 +68,14 @@ final class ScaleBench {
     }
 
     /** One run; appends {@code backend users items rows rows_per_s peak_rss_mib ctr_auc ctcvr_auc seen_users seen_items} to {@code out}. */
-    static void run(String backendName, int users, int items, Path train, Path test, Path out) throws IOException {
-        ModelSpec spec = spec(users, items, backendName);
+    static void run(String backendName, int users, int items, long seed, Path train, Path test, Path out) throws IOException {
+        ModelSpec spec = spec(users, items, backendName, seed);
         CsvDataset trainDs = CsvDataset.builder(train, spec).build();
         CsvDataset testDs = CsvDataset.builder(test, spec).vocabularies(trainDs.vocabularies()).denseStats(trainDs.denseStats())
                 .build();
         // the peer holds its data in memory and gathers batches in its loop: preload (one shuffled pass) so
         // that the timed loop is the optimisation, not CSV parsing
-        PreloadedDataset pre = PreloadedDataset.load(trainDs, spec.training().batchSize(), 7L, false, 0);
+        PreloadedDataset pre = PreloadedDataset.load(trainDs, spec.training().batchSize(), seed == 42L ? 7L : seed + 7L, false, 0);
         Backend backend = "tribuo".equals(backendName) ? new TribuoBackend() : new Dl4jBackend();
         TrainableModel model = backend.compile(spec, trainDs.vocabularies(), trainDs.denseStats());
         long t0 = System.nanoTime();

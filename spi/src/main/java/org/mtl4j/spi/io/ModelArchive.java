@@ -21,7 +21,9 @@ import org.mtl4j.api.spec.ModelSpec;
 
 /**
  * One trained model in one zip file: the format version ({@value #FORMAT_ENTRY}), the spec
- * ({@value #SPEC_ENTRY}), the vocabularies ({@value #VOCABULARIES_ENTRY}), the provenance
+ * ({@value #SPEC_ENTRY}), the vocabularies ({@value #VOCABULARIES_BIN_ENTRY}, binary: one UTF-8 arena
+ * per vocabulary, see {@link VocabularyEntry}; format 1 archives hold them as {@value #VOCABULARIES_ENTRY}
+ * and still load), the provenance
  * ({@value #PROVENANCE_ENTRY}), the name of the backend that can load it ({@value #BACKEND_ENTRY}) and
  * the backend's own entries (parameters, optimiser state) under {@value #BACKEND_DIR}.
  *
@@ -31,11 +33,17 @@ import org.mtl4j.api.spec.ModelSpec;
  * checks the format version and reports a corrupt or foreign file with a message naming it.
  */
 public final class ModelArchive {
-    /** The archive format this version writes and reads. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * The archive format this version writes: 2 stores the vocabularies in the binary
+     * {@value #VOCABULARIES_BIN_ENTRY}; format 1 (JSON {@value #VOCABULARIES_ENTRY}) is still read.
+     */
+    public static final int FORMAT_VERSION = 2;
     public static final String FORMAT_ENTRY = "mtl4j-format";
     public static final String SPEC_ENTRY = "spec.json";
+    /** The vocabularies of a format 1 archive (a JSON object of token lists). */
     public static final String VOCABULARIES_ENTRY = "vocabularies.json";
+    /** The vocabularies of a format 2 archive (binary, {@link VocabularyEntry}). */
+    public static final String VOCABULARIES_BIN_ENTRY = "vocabularies.bin";
     public static final String PROVENANCE_ENTRY = "provenance.json";
     public static final String BACKEND_ENTRY = "backend.txt";
     public static final String BACKEND_DIR = "backend/";
@@ -85,8 +93,7 @@ public final class ModelArchive {
             put(zip, written, FORMAT_ENTRY, (MAGIC + FORMAT_VERSION + "\n").getBytes(StandardCharsets.UTF_8));
             put(zip, written, BACKEND_ENTRY, (backend + "\n").getBytes(StandardCharsets.UTF_8));
             put(zip, written, SPEC_ENTRY, SpecCodec.toJson(spec).getBytes(StandardCharsets.UTF_8));
-            put(zip, written, VOCABULARIES_ENTRY, SpecCodec.vocabulariesToJson(vocabularies == null ? Map.of() : vocabularies)
-                    .getBytes(StandardCharsets.UTF_8));
+            put(zip, written, VOCABULARIES_BIN_ENTRY, VocabularyEntry.write(vocabularies == null ? Map.of() : vocabularies));
             if (provenance != null) {
                 put(zip, written, PROVENANCE_ENTRY, SpecCodec.provenanceToJson(provenance).getBytes(StandardCharsets.UTF_8));
             }
@@ -142,8 +149,10 @@ public final class ModelArchive {
         }
         String src = file.getFileName() + "!";
         ModelSpec spec = SpecCodec.fromJson(utf8(required(file, all, SPEC_ENTRY)), src + SPEC_ENTRY);
-        Map<String, Vocabulary> vocabularies = SpecCodec.vocabulariesFromJson(utf8(required(file, all, VOCABULARIES_ENTRY)),
-                src + VOCABULARIES_ENTRY);
+        Map<String, Vocabulary> vocabularies = version == 1
+                ? SpecCodec.vocabulariesFromJson(utf8(required(file, all, VOCABULARIES_ENTRY)), src + VOCABULARIES_ENTRY)
+                : VocabularyEntry.read(file, required(file, all, VOCABULARIES_BIN_ENTRY));
+        all.remove(VOCABULARIES_BIN_ENTRY);
         byte[] prov = all.get(PROVENANCE_ENTRY);
         Provenance provenance = prov == null ? null : SpecCodec.provenanceFromJson(utf8(prov), src + PROVENANCE_ENTRY);
         Map<String, byte[]> entries = new LinkedHashMap<>();

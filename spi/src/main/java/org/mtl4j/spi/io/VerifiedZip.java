@@ -47,7 +47,7 @@ final class VerifiedZip {
     static boolean known(String name) {
         return switch (name) {
             case ModelArchive.FORMAT_ENTRY, ModelArchive.BACKEND_ENTRY, ModelArchive.SPEC_ENTRY, ModelArchive.PROVENANCE_ENTRY,
-                    ModelArchive.VOCABULARIES_ENTRY, MANIFEST_ENTRY -> true;
+                    ModelArchive.VOCABULARIES_ENTRY, ModelArchive.VOCABULARIES_BIN_ENTRY, MANIFEST_ENTRY -> true;
             default -> name.startsWith(ModelArchive.BACKEND_DIR) && name.length() > ModelArchive.BACKEND_DIR.length();
         };
     }

@@ -181,10 +181,10 @@ class ModelArchiveTest {
     @Test
     void aNewerFormatVersionIsRefused() throws IOException {
         Path f = dir.resolve("future.mtl");
-        writeZip(f, Map.of("mtl4j-format", "mtl4j-model-archive 2\n", "backend.txt", "dl4j"));
+        writeZip(f, Map.of("mtl4j-format", "mtl4j-model-archive 3\n", "backend.txt", "dl4j"));
         assertThatThrownBy(() -> ModelArchive.read(f))
                 .isInstanceOf(ModelFileException.class)
-                .hasMessage(f + ": model archive format 2 is newer than this mtl4j reads (1); upgrade mtl4j");
+                .hasMessage(f + ": model archive format 3 is newer than this mtl4j reads (2); upgrade mtl4j");
     }
 
     @Test
