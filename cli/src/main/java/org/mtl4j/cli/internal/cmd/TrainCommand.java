@@ -78,6 +78,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", paramLabel = "N", description = "Shorthand for --set training.epochs=N.")
     Integer epochs;
 
+    @Option(names = "--workers", paramLabel = "N", description = "Data-parallel worker threads (synchronous: each batch is "
+            + "split into N row shards, one optimiser step; results equal one worker's up to float rounding). Default: "
+            + "training.workers when the spec or --set names it, else the number of cores.")
+    Integer workers;
+
     @Option(names = "--seeds", paramLabel = "1,2,3", split = ",", description = "Train once per seed into <out>/seed-<s>/ and "
             + "report each task metric's mean +- sd over the seeds (also in <out>/seeds.json).")
     List<Long> seeds = new ArrayList<>();
@@ -102,6 +107,14 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (epochs != null) {
             overrides.add("training.epochs=" + epochs);
+        }
+        if (workers != null) {
+            if (workers < 1 || workers > 1024) {
+                throw new picocli.CommandLine.ParameterException(command.commandLine(), "--workers must be in 1..1024, found " + workers);
+            }
+            overrides.add("training.workers=" + workers);
+        } else if (overrides.stream().noneMatch(o -> o.startsWith("training.workers=")) && !namesWorkers(spec)) {
+            overrides.add("training.workers=" + Runtime.getRuntime().availableProcessors());
         }
         Engine engine = Engine.create();
         Pipeline p = new Pipeline(engine, command.commandLine().getOut(), command.commandLine().getErr())
@@ -133,6 +146,15 @@ public final class TrainCommand implements Callable<Integer> {
         w.println("wrote " + out.resolve(RunFiles.MODEL) + ", " + RunFiles.METRICS + ", " + RunFiles.HISTORY + ", " + RunFiles.REPORT);
         w.flush();
         return ExitCodes.OK;
+    }
+
+    /** Whether the spec file sets {@code training.workers} itself (then it wins over the cores default). */
+    private static boolean namesWorkers(Path specFile) {
+        try {
+            return java.util.regex.Pattern.compile("(?m)(^\\s*workers\\s*:|\"workers\"\\s*:)").matcher(java.nio.file.Files.readString(specFile)).find();
+        } catch (java.io.IOException | RuntimeException e) {
+            return false; // SpecFiles.load reports an unreadable file with its own message
+        }
     }
 
     /** One run per seed into {@code <out>/seed-<s>}, then the mean +- sd of every task metric. */
