@@ -115,6 +115,11 @@ public final class TribuoBackend implements Backend {
             LOG.warn("model '{}': backend 'tribuo' (a factorization machine, no hidden layers) ignores {}", spec.name(),
                     String.join(", ", ignored));
         }
+        if (spec.training().workers() > 1) {
+            LOG.info("model '{}': backend 'tribuo' trains, evaluates and predicts on one thread; training.workers = {} is ignored "
+                    + "(data-parallel workers are a dl4j feature; see backends/tribuo/README.md, \"Workers\")", spec.name(),
+                    spec.training().workers());
+        }
         return new TribuoFmModel(spec, vocabularies, denseStats);
     }
 

@@ -375,15 +375,16 @@ public final class Dl4jModel implements TrainableModel {
     private void parallel(int n, java.util.function.IntConsumer task) {
         ensureWorkers(n);
         org.mtl4j.backend.dl4j.internal.nn.NativeThreads.beginParallel();
+        long[] cpu = new long[n];
         try {
             List<java.util.concurrent.Future<?>> futures = new ArrayList<>(n);
             for (int s = 1; s < n; s++) {
                 int shard = s;
-                futures.add(pool.submit(() -> task.accept(shard)));
+                futures.add(pool.submit(() -> timed(task, shard, cpu)));
             }
             Throwable first = null;
             try {
-                task.accept(0);
+                timed(task, 0, cpu);
             } catch (RuntimeException | Error e) {
                 first = e;
             }
@@ -415,7 +416,36 @@ public final class Dl4jModel implements TrainableModel {
             }
         } finally {
             org.mtl4j.backend.dl4j.internal.nn.NativeThreads.endParallel();
+            long max = 0;
+            for (long c : cpu) {
+                workerCpuNanos += c;
+                max = Math.max(max, c);
+            }
+            criticalCpuNanos += max;
         }
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+    private long workerCpuNanos;
+    private long criticalCpuNanos;
+
+    private static void timed(java.util.function.IntConsumer task, int shard, long[] cpu) {
+        long t0 = THREADS.getCurrentThreadCpuTime();
+        try {
+            task.accept(shard);
+        } finally {
+            cpu[shard] = THREADS.getCurrentThreadCpuTime() - t0;
+        }
+    }
+
+    /**
+     * CPU time spent in data-parallel sections so far: {@code [0]} summed over every worker, {@code [1]} summed
+     * over sections of the slowest worker's time in each (the critical path). With the process's CPU time T
+     * for the same steps, {@code T - [0] + [1]} estimates the wall time on idle cores, the serial part being
+     * {@code T - [0]} (benchmarks; free of the machine's load, unlike wall time).
+     */
+    public long[] workerCpuNanos() {
+        return new long[] {workerCpuNanos, criticalCpuNanos};
     }
 
     private void ensureWorkers(int n) {
