@@ -35,7 +35,7 @@ public final class PrefetchingBatchStream implements BatchStream {
     private boolean closed;
 
     /** A failure of the reader, carried to the consumer. */
-    private record Failure(RuntimeException error) {
+    private record Failure(Throwable error) {
     }
 
     private PrefetchingBatchStream(BatchStream source, int depth) {
@@ -65,8 +65,8 @@ public final class PrefetchingBatchStream implements BatchStream {
                 Object item;
                 try {
                     item = source.hasNext() ? source.next() : END;
-                } catch (RuntimeException e) {
-                    item = new Failure(e);
+                } catch (RuntimeException | Error e) {
+                    item = new Failure(e); // an Error too: the consumer must not wait forever for a dead reader
                 }
                 readNanos += System.nanoTime() - t0;
                 while (!stopped && !queue.offer(item, 50, TimeUnit.MILLISECONDS)) {
@@ -103,7 +103,10 @@ public final class PrefetchingBatchStream implements BatchStream {
         }
         if (head instanceof Failure f) {
             head = END;
-            throw f.error();
+            if (f.error() instanceof Error e) {
+                throw e;
+            }
+            throw (RuntimeException) f.error();
         }
         return head != END;
     }
