@@ -138,16 +138,7 @@ final class WorkersBench {
      * peer-workers.tsv, meta.tsv), or that section appended.
      */
     static String replaceSection(String report, Path dir) throws IOException {
-        String section = START + "\n" + render(dir) + END;
-        int a = report.indexOf(START);
-        int b = report.indexOf(END);
-        if (a >= 0 && b > a) {
-            return report.substring(0, a) + section + report.substring(b + END.length());
-        }
-        if (report.isEmpty()) {
-            return "# mtl4j benchmark results\n\n" + section + "\n";
-        }
-        return report + (report.endsWith("\n") ? "\n" : "\n\n") + section + "\n";
+        return org.mtl4j.bench.internal.ResultsReport.replaceSection(report, START, END, render(dir));
     }
 
     private static List<String[]> read(Path f) throws IOException {

@@ -3,7 +3,6 @@ package org.mtl4j.backend.dl4j;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -15,9 +14,6 @@ import org.mtl4j.api.backend.Predictions;
 import org.mtl4j.api.backend.TaskLosses;
 import org.mtl4j.api.balance.BalancerContext;
 import org.mtl4j.api.data.Batch;
-import org.mtl4j.api.data.BatchStream;
-import org.mtl4j.api.data.Dataset;
-import org.mtl4j.api.data.Vocabulary;
 import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.api.spec.OptimizerSpec;
 import org.mtl4j.api.spec.PluginRef;
@@ -39,34 +35,6 @@ import org.mtl4j.training.Trainer;
 class WorkersTest {
     private static final int STEPS = 3;
     private static final int ROWS = 150;
-
-    /** A few fixed batches as a dataset. */
-    private record Fixed(List<Batch> batches, Map<String, Vocabulary> vocabularies) implements Dataset {
-        @Override
-        public String description() {
-            return "fixture batches";
-        }
-
-        @Override
-        public BatchStream batches(int batchSize, boolean shuffle, long seed) {
-            Iterator<Batch> it = batches.iterator();
-            return new BatchStream() {
-                @Override
-                public boolean hasNext() {
-                    return it.hasNext();
-                }
-
-                @Override
-                public Batch next() {
-                    return it.next();
-                }
-
-                @Override
-                public void close() {
-                }
-            };
-        }
-    }
 
     static Stream<Arguments> topologies() {
         return Fixtures.topologies().stream().map(Arguments::of);
@@ -108,7 +76,7 @@ class WorkersTest {
             b.lossWeighting(() -> Balancers.lossWeighting(new BalancerContext(PluginRef.of("gradnorm"), spec.tasks(), 7L)))
                     .gradientAggregator(() -> Balancers.gradientAggregator(new BalancerContext(PluginRef.of("pcgrad"), spec.tasks(), 7L)));
         }
-        b.build().fit(model, new Fixed(data, Fixtures.vocabularies()), null);
+        b.build().fit(model, Fixtures.dataset(data), null);
         assertThat(model.updates()).isEqualTo(STEPS);
         return model.parameters().toFloatVector();
     }
