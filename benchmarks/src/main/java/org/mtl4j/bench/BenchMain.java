@@ -36,6 +36,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * serving-report --dir D --out F   (replaces only the serving section of F)
  * funnel-world --users N --items N --rows N --test-rows N [--seed 11] --train F --test F
  * scale --backend dl4j|tribuo --users N --items N [--seed 42] --train F --test F --out F
+ * workers --workload mmoe|funnel --csv F [--users N --items N] [--batch 2048] [--rows N] [--workers 1,2] [--epochs 3]
+ *         [--prefetch 0,2] --out F
+ * workers-report --dir D --out F   (replaces only the workers section of F)
  * report --dir D --out F
  * </pre>
  * Every JMH option not given here keeps the benchmark class's annotation; {@code --quick} runs one
@@ -83,6 +86,20 @@ public final class BenchMain {
                         Long.parseLong(o.getOrDefault("seed", "42")), Path.of(required(o, "train")), Path.of(required(o, "test")),
                         Path.of(required(o, "out")));
                 break;
+            case "workers":
+                WorkersBench.run(required(o, "workload"), Path.of(required(o, "csv")), Integer.parseInt(o.getOrDefault("users", "0")),
+                        Integer.parseInt(o.getOrDefault("items", "0")), Integer.parseInt(o.getOrDefault("batch", "2048")),
+                        Long.parseLong(o.getOrDefault("rows", "0")), ints(o.getOrDefault("workers", "1,2")),
+                        Integer.parseInt(o.getOrDefault("epochs", "3")), ints(o.getOrDefault("prefetch", "0,2")),
+                        Path.of(required(o, "out")));
+                break;
+            case "workers-report":
+                Path wout = Path.of(required(o, "out"));
+                String wold = Files.isRegularFile(wout) ? Files.readString(wout, StandardCharsets.UTF_8) : "";
+                String wmerged = WorkersBench.replaceSection(wold, Path.of(required(o, "dir")));
+                Files.writeString(wout, wmerged, StandardCharsets.UTF_8);
+                System.out.print(WorkersBench.render(Path.of(required(o, "dir"))));
+                break;
             case "report":
                 String md = ResultsReport.render(Path.of(required(o, "dir")));
                 Files.writeString(Path.of(required(o, "out")), md, StandardCharsets.UTF_8);
@@ -94,7 +111,7 @@ public final class BenchMain {
     }
 
     private static void usage(String why) {
-        throw new IllegalArgumentException(why + " (commands: generate, throughput, balancers, tribuo, serving, funnel-world, scale, report, serving-report; see the"
+        throw new IllegalArgumentException(why + " (commands: generate, throughput, balancers, tribuo, serving, funnel-world, scale, workers, report, serving-report, workers-report; see the"
                 + " javadoc of org.mtl4j.bench.BenchMain)");
     }
 
@@ -303,5 +320,13 @@ public final class BenchMain {
         } catch (IOException e) {
             throw new UncheckedIOException("could not write results to " + file, e);
         }
+    }
+
+    private static List<Integer> ints(String csv) {
+        List<Integer> out = new ArrayList<>();
+        for (String p : csv.split(",")) {
+            out.add(Integer.parseInt(p.trim()));
+        }
+        return out;
     }
 }

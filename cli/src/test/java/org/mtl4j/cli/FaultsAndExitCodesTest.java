@@ -80,6 +80,23 @@ class FaultsAndExitCodesTest {
     }
 
     @Test
+    void workersOutOfRangeAreRefusedNamingFieldAndValue() throws IOException {
+        Path s = spec("workers.yaml", "  batchSize: 128", "  batchSize: 128\n  workers: 5000");
+        Cli.Result r = train(s, data());
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
+        noStackTrace(r);
+        assertThat(r.err()).contains("MTL/TooLarge: training.workers = 5000 (at most 1024)");
+        Path zero = spec("zero-workers.yaml", "  batchSize: 128", "  batchSize: 128\n  workers: 0");
+        Cli.Result z = train(zero, data());
+        assertThat(z.code()).as(z.toString()).isEqualTo(ExitCodes.USAGE);
+        noStackTrace(z);
+        assertThat(z.err()).contains("training workers must be");
+        Cli.Result flag = train(Fixtures.spec(dir, "esmm.yaml"), data(), "--workers", "0");
+        assertThat(flag.code()).as(flag.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(flag.err()).contains("--workers must be in 1..1024, found 0");
+    }
+
+    @Test
     void fieldsWithinTheirBoundsThatTogetherAreTooLargeAreRefused() throws IOException {
         Path s = spec("wide.yaml", "type: shared-bottom\n  layers: [16]", "type: mmoe\n  experts: 1024\n  expertLayers: [65536, 65536]");
         Cli.Result r = train(s, data());

@@ -18,6 +18,7 @@ public final class Training {
     private double validationFraction = TrainingSpec.DEFAULT.validationFraction();
     private int diagnosticsEvery = TrainingSpec.DEFAULT.diagnosticsEvery();
     private int shuffleBuffer = TrainingSpec.DEFAULT.shuffleBuffer();
+    private int workers = TrainingSpec.DEFAULT.workers();
     private String esTask;
     private String esMetric;
     private int esPatience;
@@ -67,6 +68,16 @@ public final class Training {
         return this;
     }
 
+    /**
+     * Synchronous data-parallel training on {@code n} threads (1..1024): each batch is split into
+     * {@code n} row shards over the same parameters, one optimiser step per batch (see the root README,
+     * "Data-parallel workers"). Results equal one worker's up to float rounding.
+     */
+    public Training workers(int n) {
+        this.workers = n;
+        return this;
+    }
+
     /** Stop when {@code metric} of {@code task} on validation data has not improved for {@code patience} epochs. */
     public Training earlyStopping(String task, String metric, int patience) {
         return earlyStopping(task, metric, patience, 0);
@@ -88,6 +99,6 @@ public final class Training {
     /** The record; throws the record's {@link IllegalArgumentException} on a bad value. */
     public TrainingSpec toSpec() {
         EarlyStopping es = esTask == null ? null : new EarlyStopping(esTask, esMetric, esPatience, esMinDelta);
-        return new TrainingSpec(epochs, batchSize, seed, validationFraction, es, diagnosticsEvery, shuffleBuffer);
+        return new TrainingSpec(epochs, batchSize, seed, validationFraction, es, diagnosticsEvery, shuffleBuffer, workers);
     }
 }

@@ -93,6 +93,8 @@ class DslBuilderTest {
         assertThat(base().optimizer(Optimizer.adamw(0.1, 0.01)).build(rt).optimizer()).isEqualTo(OptimizerSpec.adamw(0.1, 0.01));
         assertThat(base().optimizer(Optimizer.adagrad(0.1)).build(rt).optimizer()).isEqualTo(OptimizerSpec.adagrad(0.1));
         assertThat(base().build(rt).training()).isEqualTo(TrainingSpec.DEFAULT);
+        assertThat(TrainingSpec.DEFAULT.workers()).isEqualTo(1);
+        assertThat(base().training(Training.defaults().workers(4)).build(rt).training()).isEqualTo(TrainingSpec.DEFAULT.withWorkers(4));
     }
 
     @Test

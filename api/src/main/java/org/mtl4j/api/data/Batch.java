@@ -54,4 +54,50 @@ public record Batch(int size, Map<String, Feature> features, Map<String, float[]
     public boolean hasLabels(String task) {
         return labels.containsKey(task);
     }
+
+    /**
+     * Rows {@code [from, to)} of this batch as a batch of their own (copies of those rows): the shard
+     * of a data-parallel worker.
+     */
+    public Batch rows(int from, int to) {
+        if (from < 0 || to > size || from > to) {
+            throw new IllegalArgumentException("rows [" + from + ", " + to + ") of a batch of " + size);
+        }
+        if (from == 0 && to == size) {
+            return this;
+        }
+        Map<String, Feature> f = new java.util.HashMap<>();
+        features.forEach((k, v) -> f.put(k, slice(v, from, to)));
+        return new Batch(to - from, f, columns(labels, from, to), columns(masks, from, to), columns(extras, from, to));
+    }
+
+    private static Map<String, float[]> columns(Map<String, float[]> m, int from, int to) {
+        Map<String, float[]> out = new java.util.HashMap<>();
+        m.forEach((k, v) -> out.put(k, java.util.Arrays.copyOfRange(v, from, to)));
+        return out;
+    }
+
+    private static Feature slice(Feature f, int from, int to) {
+        if (f instanceof Feature.Dense d) {
+            return new Feature.Dense(d.dim(), java.util.Arrays.copyOfRange(d.values(), from * d.dim(), to * d.dim()));
+        }
+        if (f instanceof Feature.Ids i) {
+            return new Feature.Ids(java.util.Arrays.copyOfRange(i.ids(), from, to));
+        }
+        if (f instanceof Feature.Bag b) {
+            int base = b.offsets()[from];
+            int[] offsets = new int[to - from + 1];
+            for (int r = 0; r <= to - from; r++) {
+                offsets[r] = b.offsets()[from + r] - base;
+            }
+            return new Feature.Bag(offsets, java.util.Arrays.copyOfRange(b.ids(), base, b.offsets()[to]));
+        }
+        if (f instanceof Feature.Sequence s) {
+            return new Feature.Sequence(s.maxLength(), java.util.Arrays.copyOfRange(s.ids(), from * s.maxLength(), to * s.maxLength()));
+        }
+        Feature.Image im = (Feature.Image) f;
+        int size = im.channels() * im.height() * im.width();
+        return new Feature.Image(im.channels(), im.height(), im.width(), java.util.Arrays.copyOfRange(im.pixels(), from * size,
+                to * size));
+    }
 }

@@ -47,6 +47,8 @@ public final class Defaults {
     public static final double VALIDATION_FRACTION = 0.0;
     public static final int DIAGNOSTICS_EVERY = 50;
     public static final int SHUFFLE_BUFFER = 100_000;
+    /** Data-parallel workers of a spec that names none (libraries and tests: one; {@code mtl4j train}: the cores). */
+    public static final int WORKERS = 1;
     public static final String EARLY_STOPPING_TASK = "*";
     public static final String EARLY_STOPPING_METRIC = "loss";
 

@@ -58,11 +58,19 @@ public final class ResultsReport {
      * {@code dir}, or that section appended: {@code ./bench --parts serving} leaves the other tables as they were.
      */
     public static String replaceServing(String report, Path dir) {
-        String section = SERVING_START + "\n" + serving(dir) + SERVING_END;
-        int a = report.indexOf(SERVING_START);
-        int b = report.indexOf(SERVING_END);
+        return replaceSection(report, SERVING_START, SERVING_END, serving(dir));
+    }
+
+    /**
+     * {@code report} with the text between the markers {@code start} and {@code end} replaced by {@code body}, or the
+     * marked section appended: a {@code --parts} run that rewrites only its own section.
+     */
+    public static String replaceSection(String report, String start, String end, String body) {
+        String section = start + "\n" + body + end;
+        int a = report.indexOf(start);
+        int b = report.indexOf(end);
         if (a >= 0 && b > a) {
-            return report.substring(0, a) + section + report.substring(b + SERVING_END.length());
+            return report.substring(0, a) + section + report.substring(b + end.length());
         }
         if (report.isEmpty()) {
             return "# mtl4j benchmark results\n\n" + section + "\n";

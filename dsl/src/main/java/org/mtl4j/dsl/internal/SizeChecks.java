@@ -34,6 +34,7 @@ final class SizeChecks {
     static final int MAX_VOCABULARY = 1 << 27;
     static final int MAX_SEQUENCE = 1 << 16;
     static final int MAX_EPOCHS = 1_000_000;
+    static final int MAX_WORKERS = 1_024;
     /** Embedding rows x width of one table: one flat float buffer, at most 2^31 - 1 elements. */
     static final long MAX_TABLE_ELEMENTS = Integer.MAX_VALUE;
 
@@ -94,6 +95,7 @@ final class SizeChecks {
             bound("training.epochs", tr.epochs(), MAX_EPOCHS, out);
             bound("training.batchSize", tr.batchSize(), MAX_BATCH, out);
             bound("training.shuffleBuffer", tr.shuffleBuffer(), MAX_SHUFFLE_BUFFER, out);
+            bound("training.workers", tr.workers(), MAX_WORKERS, out);
         }
     }
 

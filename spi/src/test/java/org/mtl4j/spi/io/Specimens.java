@@ -78,7 +78,7 @@ final class Specimens {
                 List.of(PluginRef.of("per-task-norm", Map.of("max", 5.0)), PluginRef.of("global-norm", Map.of("max", 1e-3)),
                         PluginRef.of("value")),
                 new OptimizerSpec("adamw", 3e-4, 0.8, 0.99, 1e-7, 0.0, 0.01),
-                new TrainingSpec(7, 512, -1234567890123L, 0.1, new EarlyStopping("ctr", "auc", 3, 1e-4), 25, 4096),
+                new TrainingSpec(7, 512, -1234567890123L, 0.1, new EarlyStopping("ctr", "auc", 3, 1e-4), 25, 4096, 3),
                 "tribuo");
     }
 

@@ -44,6 +44,9 @@ public final class EpochLoop {
     private final List<TrainingListener> listeners;
     private final Function<String, Metric> metrics;
     private final int checkpointEvery;
+    private int prefetch;
+    private long inputReadNanos;
+    private long inputWaitNanos;
 
     public EpochLoop(TrainableModel model, GradientPipeline pipeline, EarlyStopper stopper, List<TrainingListener> listeners,
             Function<String, Metric> metrics, int checkpointEvery) {
@@ -56,6 +59,15 @@ public final class EpochLoop {
         this.tasks = model.spec().taskNames();
         this.sums = Checkpoint.EpochState.zero(tasks.size());
         recorder.onStart(model.spec(), -1);
+    }
+
+    /** Batches read ahead by a reader thread while a step runs (0: read on the training thread). */
+    public EpochLoop prefetch(int batches) {
+        if (batches < 0) {
+            throw new IllegalArgumentException("prefetch must be >= 0 batches, found " + batches);
+        }
+        this.prefetch = batches;
+        return this;
     }
 
     public void resume(Checkpoint c, Path file) {
@@ -94,7 +106,9 @@ public final class EpochLoop {
             double secondsBefore = sums.seconds();
             Batch lastBatch = null;
             long epochStartStep = globalStep;
-            try (BatchStream stream = data.batches(ts.batchSize(), true, Trainer.epochSeed(ts.seed(), epoch))) {
+            PrefetchingBatchStream input = PrefetchingBatchStream.of(data.batches(ts.batchSize(), true,
+                    Trainer.epochSeed(ts.seed(), epoch)), prefetch);
+            try (BatchStream stream = input) {
                 long index = 0;
                 while (stream.hasNext()) {
                     Batch b = stream.next();
@@ -119,6 +133,7 @@ public final class EpochLoop {
                     }
                 }
             }
+            logInput(input, System.nanoTime() - t0);
             if (lastBatch != null) {
                 try {
                     pipeline.guard().checkOutputs(model.predict(lastBatch), lastBatch, model.spec().tasks(), globalStep - 1);
@@ -166,7 +181,7 @@ public final class EpochLoop {
         TrainingHistory history = new TrainingHistory(h.tasks(), h.epochs(), h.diagnostics(), h.stopReason(),
                 best ? stopper.state().bestEpoch() : lastEpoch, best);
         LOG.info("model '{}' = {}: {}", model.spec().name(), history.modelEpochDescription(), history.stopReason());
-        updateProvenance(model, ts, source, valid, history, globalStep);
+        updateProvenance(model, ts, source, valid, history, globalStep, inputReadNanos, inputWaitNanos);
         for (TrainingListener l : listeners) {
             l.onEnd(history);
         }
@@ -174,6 +189,16 @@ public final class EpochLoop {
     }
 
     private Evaluation lastEvaluation;
+
+    /** How much of the epoch went to input: read time (on the reader thread with prefetch) and the time the step waited. */
+    private void logInput(PrefetchingBatchStream input, long epochNanos) {
+        inputReadNanos += input.readNanos();
+        inputWaitNanos += input.waitNanos();
+        LOG.info("epoch {}: input read {} s, training waited {} s for it, of {} s ({} % waiting; prefetch {} batches)", epoch,
+                String.format("%.2f", input.readNanos() / 1e9), String.format("%.2f", input.waitNanos() / 1e9),
+                String.format("%.2f", epochNanos / 1e9), String.format("%.1f", 100.0 * input.waitNanos() / Math.max(1, epochNanos)),
+                prefetch);
+    }
 
     private void step(Batch batch, TrainingSpec ts) {
         long step = globalStep;
@@ -230,12 +255,14 @@ public final class EpochLoop {
     }
 
     private static void updateProvenance(TrainableModel model, TrainingSpec ts, Dataset train, Dataset valid,
-            TrainingHistory history, long steps) {
+            TrainingHistory history, long steps, long inputRead, long inputWait) {
         Provenance p = model.provenance();
         Map<String, String> summary = new LinkedHashMap<>(p == null ? Map.of() : p.summary());
         summary.put("epochs", Integer.toString(history.epochs().size()));
         summary.put("steps", Long.toString(steps));
         summary.put("stopReason", history.stopReason());
+        summary.put("inputReadSeconds", String.format(java.util.Locale.ROOT, "%.3f", inputRead / 1e9));
+        summary.put("inputWaitSeconds", String.format(java.util.Locale.ROOT, "%.3f", inputWait / 1e9));
         summary.put("modelEpoch", history.modelEpochDescription());
         if (!history.epochs().isEmpty()) {
             EpochSummary last = history.epochs().get(history.epochs().size() - 1);

@@ -126,6 +126,41 @@ final class Fixtures {
                 new Topology.Ple(2, 1, 1, List.of(5), List.of(List.of("ctr", "ctcvr", "genre"), List.of("rating"))));
     }
 
+    /** A few fixed batches as a dataset (in the given order, whatever the shuffle), over {@link #vocabularies()}. */
+    static Dataset dataset(List<Batch> batches) {
+        return new Dataset() {
+            @Override
+            public String description() {
+                return "fixture batches";
+            }
+
+            @Override
+            public Map<String, Vocabulary> vocabularies() {
+                return Fixtures.vocabularies();
+            }
+
+            @Override
+            public org.mtl4j.api.data.BatchStream batches(int batchSize, boolean shuffle, long seed) {
+                java.util.Iterator<Batch> it = batches.iterator();
+                return new org.mtl4j.api.data.BatchStream() {
+                    @Override
+                    public boolean hasNext() {
+                        return it.hasNext();
+                    }
+
+                    @Override
+                    public Batch next() {
+                        return it.next();
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                };
+            }
+        };
+    }
+
     static TrainableModel compile(ModelSpec spec) {
         return new Dl4jBackend().compile(spec, vocabularies(), stats());
     }

@@ -2,15 +2,10 @@ package org.mtl4j.backend.dl4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.mtl4j.api.balance.BalancerContext;
-import org.mtl4j.api.data.Batch;
-import org.mtl4j.api.data.BatchStream;
 import org.mtl4j.api.data.Dataset;
-import org.mtl4j.api.data.Vocabulary;
 import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.api.spec.OptimizerSpec;
 import org.mtl4j.api.spec.PluginRef;
@@ -27,40 +22,12 @@ import org.mtl4j.training.Trainer;
  */
 class StepCostTest {
 
-    /** A few fixed batches as a dataset. */
-    private record Batches(List<Batch> batches, Map<String, Vocabulary> vocabularies) implements Dataset {
-        @Override
-        public String description() {
-            return "fixture batches";
-        }
-
-        @Override
-        public BatchStream batches(int batchSize, boolean shuffle, long seed) {
-            Iterator<Batch> it = batches.iterator();
-            return new BatchStream() {
-                @Override
-                public boolean hasNext() {
-                    return it.hasNext();
-                }
-
-                @Override
-                public Batch next() {
-                    return it.next();
-                }
-
-                @Override
-                public void close() {
-                }
-            };
-        }
-    }
-
     private static long passesPerStep(ModelSpec spec, String weighting, String aggregator, int diagnosticsEvery) {
         ModelSpec s = new ModelSpec(spec.name(), spec.inputs(), spec.tasks(), spec.topology(), null, null, null, spec.optimizer(),
                 new TrainingSpec(2, 20, 7L, 0, null, diagnosticsEvery, 1000), "dl4j");
         Dl4jModel model = (Dl4jModel) Fixtures.compile(s);
-        Dataset data = new Batches(List.of(Fixtures.batch(s, 20, 1, 4), Fixtures.batch(s, 20, 2, 4), Fixtures.batch(s, 20, 3, 4)),
-                Fixtures.vocabularies());
+        Dataset data = Fixtures.dataset(List.of(Fixtures.batch(s, 20, 1, 4), Fixtures.batch(s, 20, 2, 4),
+                Fixtures.batch(s, 20, 3, 4)));
         Trainer.Builder b = Trainer.builder().lossWeighting(
                 () -> Balancers.lossWeighting(new BalancerContext(PluginRef.of(weighting), s.tasks(), 7L)));
         if (aggregator != null) {

@@ -130,6 +130,11 @@ public final class TribuoBackend implements Backend {
     public TribuoFmModel compile(ModelSpec spec, Map<String, Vocabulary> vocabularies,
             Map<String, Dataset.DenseStats> denseStats) {
         checkSupported(spec);
+        if (spec.training().workers() > 1) {
+            LOG.info("model '{}': backend 'tribuo' trains, evaluates and predicts on one thread; training.workers = {} is ignored "
+                    + "(data-parallel workers are a dl4j feature; see backends/tribuo/README.md, \"Workers\")", spec.name(),
+                    spec.training().workers());
+        }
         return new TribuoFmModel(spec, vocabularies, denseStats);
     }
 

@@ -78,6 +78,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", paramLabel = "N", description = "Shorthand for --set training.epochs=N.")
     Integer epochs;
 
+    @Option(names = "--workers", paramLabel = "N", description = "Data-parallel worker threads (synchronous: each batch is "
+            + "split into N row shards, one optimiser step; results equal one worker's up to float rounding). Default: "
+            + "training.workers when the spec or --set names it, else the number of cores.")
+    Integer workers;
+
     @Option(names = "--seeds", paramLabel = "1,2,3", split = ",", description = "Train once per seed into <out>/seed-<s>/ and "
             + "report each task metric's mean +- sd over the seeds (also in <out>/seeds.json).")
     List<Long> seeds = new ArrayList<>();
@@ -103,6 +108,16 @@ public final class TrainCommand implements Callable<Integer> {
         if (epochs != null) {
             overrides.add("training.epochs=" + epochs);
         }
+        if (workers != null) {
+            if (workers < 1 || workers > 1024) {
+                throw new picocli.CommandLine.ParameterException(command.commandLine(), "--workers must be in 1..1024, found " + workers);
+            }
+            overrides.add("training.workers=" + workers);
+        }
+        // without --workers, --set training.workers= or the spec's own value: the cores (applied after the spec is
+        // read, so messages about the spec do not name an override the user did not write)
+        int defaultWorkers = overrides.stream().noneMatch(o -> o.startsWith("training.workers=")) && !namesWorkers(spec)
+                ? Runtime.getRuntime().availableProcessors() : 0;
         Engine engine = Engine.create();
         Pipeline p = new Pipeline(engine, command.commandLine().getOut(), command.commandLine().getErr())
                 .progress(!noProgress).checkpointEvery(checkpointEvery).resume(resume).badRows(badRows)
@@ -120,11 +135,12 @@ public final class TrainCommand implements Callable<Integer> {
             p.initFrom(previous, initOptimizer);
         }
         if (!seeds.isEmpty()) {
-            return multiSeed(engine, p, overrides);
+            return multiSeed(engine, p, overrides, defaultWorkers);
         }
         SpecFiles.Loaded loaded = SpecFiles.load(spec, engine, overrides);
-        Pipeline.Data d = p.open(loaded.spec(), data, valid);
-        Pipeline.Outcome o = p.run(loaded.spec(), loaded.text(), d, out);
+        org.mtl4j.api.spec.ModelSpec s = withWorkers(loaded.spec(), defaultWorkers);
+        Pipeline.Data d = p.open(s, data, valid);
+        Pipeline.Outcome o = p.run(s, loaded.text(), d, out);
         var w = command.commandLine().getOut();
         w.println("trained " + loaded.spec().name() + " (" + loaded.spec().topology().id() + ", " + loaded.spec().backend()
                 + "): " + o.history().stopReason() + "; model = " + o.history().modelEpochDescription());
@@ -135,8 +151,22 @@ public final class TrainCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /** {@code spec} with {@code n} workers, or unchanged when {@code n} is 0. */
+    private static org.mtl4j.api.spec.ModelSpec withWorkers(org.mtl4j.api.spec.ModelSpec spec, int n) {
+        return n <= 0 ? spec : spec.withTraining(spec.training().withWorkers(n));
+    }
+
+    /** Whether the spec file sets {@code training.workers} itself (then it wins over the cores default). */
+    private static boolean namesWorkers(Path specFile) {
+        try {
+            return java.util.regex.Pattern.compile("(?m)(^\\s*workers\\s*:|\"workers\"\\s*:)").matcher(java.nio.file.Files.readString(specFile)).find();
+        } catch (java.io.IOException | RuntimeException e) {
+            return false; // SpecFiles.load reports an unreadable file with its own message
+        }
+    }
+
     /** One run per seed into {@code <out>/seed-<s>}, then the mean +- sd of every task metric. */
-    private int multiSeed(Engine engine, Pipeline p, List<String> overrides) throws java.io.IOException {
+    private int multiSeed(Engine engine, Pipeline p, List<String> overrides, int defaultWorkers) throws java.io.IOException {
         var w = command.commandLine().getOut();
         SeedSummary summary = new SeedSummary();
         SpecFiles.Loaded first = null;
@@ -146,9 +176,10 @@ public final class TrainCommand implements Callable<Integer> {
             o.add("training.seed=" + s);
             SpecFiles.Loaded loaded = SpecFiles.load(spec, engine, o);
             first = first == null ? loaded : first;
-            Pipeline.Data d = p.open(loaded.spec(), data, valid);
+            org.mtl4j.api.spec.ModelSpec seeded = withWorkers(loaded.spec(), defaultWorkers);
+            Pipeline.Data d = p.open(seeded, data, valid);
             Path dir = out.resolve("seed-" + s);
-            Pipeline.Outcome r = p.run(loaded.spec(), loaded.text(), d, dir);
+            Pipeline.Outcome r = p.run(seeded, loaded.text(), d, dir);
             evaluatedOn = r.evaluatedOn();
             w.println("seed " + s + ": " + r.history().stopReason() + "; model = " + r.history().modelEpochDescription()
                     + " -> " + dir);

@@ -333,7 +333,7 @@ public final class SpecReader {
     public TrainingSpec training(Node n, String path) {
         TrainingSpec d = TrainingSpec.DEFAULT;
         Fields f = Fields.of(problems, source, n, path, "epochs", "batchSize", "seed", "validationFraction", "earlyStopping",
-                "diagnosticsEvery", "shuffleBuffer");
+                "diagnosticsEvery", "shuffleBuffer", "workers");
         int epochs = f.integer("epochs", d.epochs());
         int batch = f.integer("batchSize", d.batchSize());
         long seed = f.longValue("seed", d.seed());
@@ -341,7 +341,8 @@ public final class SpecReader {
         EarlyStopping es = f.nested("earlyStopping", this::earlyStopping);
         int diag = f.integer("diagnosticsEvery", d.diagnosticsEvery());
         int buffer = f.integer("shuffleBuffer", d.shuffleBuffer());
-        return f.construct(() -> new TrainingSpec(epochs, batch, seed, vf, es, diag, buffer));
+        int workers = f.integer("workers", d.workers());
+        return f.construct(() -> new TrainingSpec(epochs, batch, seed, vf, es, diag, buffer, workers));
     }
 
     public EarlyStopping earlyStopping(Node n, String path) {

@@ -76,7 +76,28 @@ public final class Dl4jModel implements TrainableModel {
     private SparseGradientVector accumulator;
     private long backwardPasses;
 
+    /** Data-parallel workers (issue 15); 1: everything on the calling thread. Workers themselves have 1. */
+    private final int workers;
+    /** Worker s runs row shard s of every parallel pass (lazily built; they share this model's parameters). */
+    private Dl4jModel[] replicas;
+    private java.util.concurrent.ThreadPoolExecutor pool;
+    /** Shards of the live parallel pass (0: the live pass ran here, serially), their row bounds and losses. */
+    private int shards;
+    private int[] liveBounds;
+    private double[][] coefficients;
+    /** Per worker, its T per-task gradient buffers (allocated once, on the first per-task step). */
+    private List<List<GradientVector>> shardTaskBuffers;
+
     public Dl4jModel(ModelSpec spec, Map<String, Vocabulary> vocabularies, Map<String, Dataset.DenseStats> denseStats, String version) {
+        this(spec, vocabularies, denseStats, version, null);
+    }
+
+    /**
+     * With {@code master}: a data-parallel worker, the same layers over the master's parameter values
+     * (views of its flat buffer, no copy) with its own activations and gradient buffers and no optimiser.
+     */
+    private Dl4jModel(ModelSpec spec, Map<String, Vocabulary> vocabularies, Map<String, Dataset.DenseStats> denseStats, String version,
+            Dl4jModel master) {
         this.spec = spec;
         this.vocabularies = Map.copyOf(vocabularies == null ? Map.of() : vocabularies);
         this.denseStats = Map.copyOf(denseStats == null ? Map.of() : denseStats);
@@ -110,9 +131,16 @@ public final class Dl4jModel implements TrainableModel {
             TaskSpec ts = spec.tasks().get(k);
             towers[k] = new Mlp(store, "tower@" + ts.name(), trunk.width(k), ts.tower(), ts.outputWidth(), true, ts.name(), false);
         }
-        store.allocate(seed);
-        trunk.initialise();
-        optimizer = new Optimizer(spec.optimizer(), store, spec);
+        if (master == null) {
+            store.allocate(seed);
+            trunk.initialise();
+            optimizer = new Optimizer(spec.optimizer(), store, spec);
+            workers = spec.training().workers();
+        } else {
+            store.allocateSharing(master.store);
+            optimizer = null;
+            workers = 1;
+        }
         List<RowBlock> all = new ArrayList<>();
         List<RowBlock> shared = new ArrayList<>();
         for (Param p : store.tables()) {
@@ -190,28 +218,268 @@ public final class Dl4jModel implements TrainableModel {
 
     @Override
     public TrainingStep step(Batch b) {
-        forward(b, true);
-        heads.computeLosses(b);
-        return new Step(generation, taskLosses());
+        int[] bounds = shardBounds(b);
+        if (bounds == null) {
+            forward(b, true);
+            heads.computeLosses(b);
+            shards = 0;
+            return new Step(generation, taskLosses());
+        }
+        TaskLosses l = shardedLosses(b, bounds, true);
+        return new Step(generation, l);
     }
 
     @Override
     public TaskLosses losses(Batch b) {
-        forward(b, false);
-        heads.computeLosses(b);
-        return taskLosses();
+        int[] bounds = shardBounds(b);
+        if (bounds == null) {
+            forward(b, false);
+            heads.computeLosses(b);
+            shards = 0;
+            return taskLosses();
+        }
+        return shardedLosses(b, bounds, false);
     }
 
     @Override
     public Predictions predict(Batch b) {
-        forward(b, false);
+        int[] bounds = shardBounds(b);
+        if (bounds == null) {
+            forward(b, false);
+            shards = 0;
+            Map<String, float[]> out = new LinkedHashMap<>();
+            heads.outputs(out);
+            return new Predictions(b.size(), out);
+        }
+        generation++;
+        shards = 0; // a prediction leaves no step to continue
+        int n = bounds.length - 1;
+        Predictions[] parts = new Predictions[n];
+        parallel(n, s -> parts[s] = replicas[s].predict(b.rows(bounds[s], bounds[s + 1])));
         Map<String, float[]> out = new LinkedHashMap<>();
-        heads.outputs(out);
+        for (String key : new java.util.TreeSet<>(parts[0].outputs().keySet())) {
+            int len = 0;
+            for (Predictions p : parts) {
+                len += p.output(key).length;
+            }
+            float[] all = new float[len];
+            int at = 0;
+            for (Predictions p : parts) {
+                float[] v = p.output(key);
+                System.arraycopy(v, 0, all, at, v.length);
+                at += v.length;
+            }
+            out.put(key, all);
+        }
         return new Predictions(b.size(), out);
+    }
+
+    // ------------------------------------------------------------------ data-parallel workers (issue 15)
+
+    /** A worker's shard has at least this many rows: below it a thread hand-off costs more than the rows. */
+    static final int MIN_SHARD_ROWS = 32;
+
+    /** The row bounds of the shards of {@code b}, or null when it runs on this thread (1 worker, small batch). */
+    private int[] shardBounds(Batch b) {
+        if (workers <= 1 || b.size() == 0) {
+            return null;
+        }
+        int[] bounds = org.mtl4j.api.backend.ShardReduction.split(b.size(), workers, MIN_SHARD_ROWS);
+        return bounds.length <= 2 ? null : bounds;
+    }
+
+    /**
+     * The forward pass and losses of every shard, each on its worker, reduced to the whole batch's
+     * ({@link org.mtl4j.api.backend.ShardReduction}); keeps the coefficients for the backward passes.
+     */
+    private TaskLosses shardedLosses(Batch b, int[] bounds, boolean training) {
+        generation++;
+        int n = bounds.length - 1;
+        TaskLosses[] parts = new TaskLosses[n];
+        parallel(n, s -> {
+            Dl4jModel r = replicas[s];
+            Batch part = b.rows(bounds[s], bounds[s + 1]);
+            r.forward(part, training);
+            r.heads.computeLosses(part);
+            parts[s] = r.taskLosses();
+        });
+        List<TaskLosses> l = List.of(parts);
+        shards = n;
+        liveBounds = bounds;
+        coefficients = org.mtl4j.api.backend.ShardReduction.coefficients(l);
+        return org.mtl4j.api.backend.ShardReduction.losses(l);
+    }
+
+    /** One weighted backward pass per shard (weights w_k c_sk), the shards' gradients summed in shard order. */
+    private void shardedBackward(double[] weights) {
+        backwardPasses++;
+        int n = shards;
+        parallel(n, s -> replicas[s].backwardPass(org.mtl4j.api.backend.ShardReduction.shardWeights(weights, coefficients, s)));
+        List<GradientVector> g = new ArrayList<>(n);
+        for (int s = 0; s < n; s++) {
+            g.add(replicas[s].whole);
+        }
+        org.mtl4j.api.backend.ShardReduction.sum(g, whole);
+    }
+
+    /** T backward passes on every shard into the worker's buffers, then the count-weighted reduction into {@code out}. */
+    private void shardedTaskGradients(List<? extends GradientVector> out) {
+        int n = shards;
+        if (shardTaskBuffers == null) {
+            shardTaskBuffers = new ArrayList<>();
+        }
+        while (shardTaskBuffers.size() < n) {
+            List<GradientVector> b = new ArrayList<>(t);
+            for (int k = 0; k < t; k++) {
+                b.add(whole.zerosLike());
+            }
+            shardTaskBuffers.add(List.copyOf(b));
+        }
+        parallel(n, s -> {
+            Dl4jModel r = replicas[s];
+            double[] onehot = new double[t];
+            List<GradientVector> buf = shardTaskBuffers.get(s);
+            for (int k = 0; k < t; k++) {
+                Arrays.fill(onehot, 0);
+                onehot[k] = 1;
+                r.backwardPass(onehot);
+                buf.get(k).assign(r.whole);
+            }
+            r.whole.zero();
+        });
+        backwardPasses += t;
+        org.mtl4j.api.backend.ShardReduction.taskGradients(shardTaskBuffers.subList(0, n), coefficients, out);
+        whole.zero();
+    }
+
+    /** Mean gate weights over the shards, each weighted by its rows. */
+    private Map<String, double[]> shardedGateUtilisation() {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        int rows = liveBounds[shards];
+        for (int s = 0; s < shards; s++) {
+            double share = (double) (liveBounds[s + 1] - liveBounds[s]) / rows;
+            for (Map.Entry<String, double[]> e : replicas[s].trunk.gateUtilisation().entrySet()) {
+                double[] acc = out.computeIfAbsent(e.getKey(), k -> new double[e.getValue().length]);
+                for (int i = 0; i < acc.length; i++) {
+                    acc[i] += share * e.getValue()[i];
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Runs {@code task(s)} for s in [0, n): shard 0 on the calling thread, the others on the pool; waits
+     * for all, then rethrows the first shard's failure (in shard order). Products run single-threaded meanwhile.
+     */
+    private void parallel(int n, java.util.function.IntConsumer task) {
+        ensureWorkers(n);
+        org.mtl4j.backend.dl4j.internal.nn.NativeThreads.beginParallel();
+        long[] cpu = new long[n];
+        try {
+            List<java.util.concurrent.Future<?>> futures = new ArrayList<>(n);
+            for (int s = 1; s < n; s++) {
+                int shard = s;
+                futures.add(pool.submit(() -> timed(task, shard, cpu)));
+            }
+            Throwable first = null;
+            try {
+                timed(task, 0, cpu);
+            } catch (RuntimeException | Error e) {
+                first = e;
+            }
+            boolean interrupted = false;
+            for (java.util.concurrent.Future<?> f : futures) {
+                while (true) {
+                    try {
+                        f.get();
+                        break;
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        first = first == null ? e.getCause() : first;
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true; // the workers use this model's buffers: wait for them anyway
+                    }
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            if (first instanceof RuntimeException r) {
+                throw r;
+            }
+            if (first instanceof Error e) {
+                throw e;
+            }
+            if (first != null) {
+                throw new MtlException("dl4j worker failed: " + first, first);
+            }
+        } finally {
+            org.mtl4j.backend.dl4j.internal.nn.NativeThreads.endParallel();
+            long max = 0;
+            for (long c : cpu) {
+                workerCpuNanos += c;
+                max = Math.max(max, c);
+            }
+            criticalCpuNanos += max;
+        }
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+    private long workerCpuNanos;
+    private long criticalCpuNanos;
+
+    private static void timed(java.util.function.IntConsumer task, int shard, long[] cpu) {
+        long t0 = THREADS.getCurrentThreadCpuTime();
+        try {
+            task.accept(shard);
+        } finally {
+            cpu[shard] = THREADS.getCurrentThreadCpuTime() - t0;
+        }
+    }
+
+    /**
+     * CPU time spent in data-parallel sections so far: {@code [0]} summed over every worker, {@code [1]} summed
+     * over sections of the slowest worker's time in each (the critical path). With the process's CPU time T
+     * for the same steps, {@code T - [0] + [1]} estimates the wall time on idle cores, the serial part being
+     * {@code T - [0]} (benchmarks; free of the machine's load, unlike wall time).
+     */
+    public long[] workerCpuNanos() {
+        return new long[] {workerCpuNanos, criticalCpuNanos};
+    }
+
+    private void ensureWorkers(int n) {
+        if (replicas == null) {
+            replicas = new Dl4jModel[workers];
+        }
+        for (int s = 0; s < n; s++) {
+            if (replicas[s] == null) {
+                replicas[s] = new Dl4jModel(spec, vocabularies, denseStats, version, this);
+            }
+        }
+        if (pool == null && workers > 1) {
+            java.util.concurrent.atomic.AtomicInteger ids = new java.util.concurrent.atomic.AtomicInteger(1);
+            String name = spec.name();
+            pool = new java.util.concurrent.ThreadPoolExecutor(workers - 1, workers - 1, 30, java.util.concurrent.TimeUnit.SECONDS,
+                    new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                        Thread th = new Thread(r, "mtl4j-dl4j-" + name + "-worker-" + ids.getAndIncrement());
+                        th.setDaemon(true);
+                        return th;
+                    });
+            pool.allowCoreThreadTimeOut(true); // idle models hold no threads
+        }
+    }
+
+    /** Data-parallel workers of this model (from {@code training.workers}). */
+    public int workers() {
+        return workers;
     }
 
     @Override
     public void applyUpdate() {
+        if (optimizer == null) {
+            throw new IllegalStateException("a data-parallel worker of model '" + spec.name() + "' has no optimiser");
+        }
         optimizer.apply();
     }
 
@@ -252,7 +520,11 @@ public final class Dl4jModel implements TrainableModel {
         public void backward(double[] taskWeights) {
             check();
             checkWeights(taskWeights);
-            backwardPass(taskWeights);
+            if (shards > 0) {
+                shardedBackward(taskWeights);
+            } else {
+                backwardPass(taskWeights);
+            }
         }
 
         /** A gradient over every parameter: the dense buffer's length plus a row block per embedding table. */
@@ -267,6 +539,11 @@ public final class Dl4jModel implements TrainableModel {
             if (out.size() != t) {
                 throw new IllegalArgumentException("expected " + t + " task gradient buffers (" + spec.taskNames()
                         + "), found " + out.size());
+            }
+            if (shards > 0) {
+                out.forEach(this::own);
+                shardedTaskGradients(out);
+                return;
             }
             double[] onehot = new double[t];
             for (int k = 0; k < t; k++) {
@@ -350,7 +627,7 @@ public final class Dl4jModel implements TrainableModel {
 
         @Override
         public Map<String, double[]> gateUtilisation() {
-            return trunk.gateUtilisation();
+            return shards > 0 ? shardedGateUtilisation() : trunk.gateUtilisation();
         }
     }
 

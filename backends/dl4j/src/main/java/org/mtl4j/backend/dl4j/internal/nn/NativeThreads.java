@@ -52,9 +52,25 @@ public final class NativeThreads {
         return budget > 1 && m * n * k >= PARALLEL_MIN_MACS && Math.min(m, n) >= PARALLEL_MIN_SIDE ? budget : 1;
     }
 
+    /**
+     * Data-parallel sections in progress (issue 15): while any runs, every product stays on its calling
+     * thread, because the workers already occupy the cores and OpenBLAS's thread count is process-wide.
+     */
+    private static final java.util.concurrent.atomic.AtomicInteger PARALLEL = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Enters a data-parallel section: products run single-threaded until the matching {@link #endParallel()}. */
+    public static void beginParallel() {
+        PARALLEL.incrementAndGet();
+    }
+
+    /** Leaves a data-parallel section. */
+    public static void endParallel() {
+        PARALLEL.decrementAndGet();
+    }
+
     /** Sets OpenBLAS's thread count before an m x k by k x n product. */
     static void beforeProduct(long m, long n, long k) {
-        int want = forProduct(budget(), m, n, k);
+        int want = PARALLEL.get() > 0 ? 1 : forProduct(budget(), m, n, k);
         if (want != current) {
             set(want);
         }

@@ -69,8 +69,34 @@ public final class ParamStore {
         return p;
     }
 
+    /**
+     * A data-parallel worker's store (issue 15): the parameters declared here (the same model built a
+     * second time) take their values as views of {@code master}'s flat buffer (no copy: every worker
+     * reads the parameters the optimiser updates), while the dense gradient buffer and the tables' row
+     * blocks are this store's own, so workers write gradients without touching each other's.
+     *
+     * @throws IllegalStateException when the declarations differ from the master's
+     */
+    public void allocateSharing(ParamStore master) {
+        if (master.values == null) {
+            throw new IllegalStateException("the master store is not allocated");
+        }
+        allocate(0, master.values);
+        for (int i = 0; i < params.size(); i++) {
+            Param a = params.get(i);
+            Param b = i < master.params.size() ? master.params.get(i) : null;
+            if (b == null || !a.name().equals(b.name()) || a.offset != b.offset || !java.util.Arrays.equals(a.shape(), b.shape())) {
+                throw new IllegalStateException("worker parameter " + a.name() + " does not match the master's layout");
+            }
+        }
+    }
+
     /** Lays out and initialises every declared parameter. */
     public void allocate(long seed) {
+        allocate(seed, null);
+    }
+
+    private void allocate(long seed, INDArray sharedValues) {
         List<Param> order = new ArrayList<>(params);
         // shared (not last) < shared last-layer < task-specific grouped by task (first declaration
         // order), stable within each group: every task's parameters form one contiguous range
@@ -107,7 +133,10 @@ public final class ParamStore {
             lastSharedGradOffset = sharedGradLength;
         }
         gradLength = gradTotal;
-        values = Nd4j.create(DataType.FLOAT, Math.max(total, 1));
+        if (sharedValues != null && sharedValues.length() != Math.max(total, 1)) {
+            throw new IllegalStateException("worker store of " + total + " values over a master of " + sharedValues.length());
+        }
+        values = sharedValues != null ? sharedValues : Nd4j.create(DataType.FLOAT, Math.max(total, 1));
         grads = Nd4j.create(DataType.FLOAT, Math.max(gradTotal, 1));
         Random rng = new Random(seed);
         tables.clear();
@@ -119,7 +148,9 @@ public final class ParamStore {
             } else {
                 p.grad = view(grads, p.gradOffset, p);
             }
-            initialise(p, rng);
+            if (sharedValues == null) {
+                initialise(p, rng);
+            }
         }
         params.clear();
         params.addAll(order);

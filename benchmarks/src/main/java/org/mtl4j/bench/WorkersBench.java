@@ -1,0 +1,223 @@
+package org.mtl4j.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.mtl4j.api.backend.TrainableModel;
+import org.mtl4j.api.spec.ModelSpec;
+import org.mtl4j.api.spec.TrainingSpec;
+import org.mtl4j.api.train.EpochSummary;
+import org.mtl4j.api.train.TrainingListener;
+import org.mtl4j.backend.dl4j.Dl4jBackend;
+import org.mtl4j.backend.dl4j.internal.model.Dl4jModel;
+import org.mtl4j.bench.internal.PreloadedDataset;
+import org.mtl4j.data.CsvDataset;
+import org.mtl4j.data.MmoeSyntheticGenerator;
+import org.mtl4j.training.Trainer;
+
+/**
+ * Data-parallel workers (issue 15, {@code ./bench --parts workers}): the dl4j backend's training
+ * throughput with 1 and N workers on the same batches, and how much of an epoch goes to input.
+ *
+ * <ul>
+ * <li>{@code preloaded}: the rows are read into batches first (as the PyTorch peer holds its data in
+ * memory), then {@code epochs} epochs are trained per worker count on a fresh model with the same seed;
+ * rows/s is the best epoch after the first (JIT warm-up). The final training losses are printed too: they
+ * agree between worker counts up to float rounding.</li>
+ * <li>{@code csv-prefetch-P}: one epoch streamed from the CSV (parsing, vocabulary look-ups and the
+ * shuffle buffer on the way), with P batches prefetched by a reader thread (0: read on the training
+ * thread, the behaviour before issue 15); the input read time and the time training waited for it
+ * come from the run's provenance.</li>
+ * </ul>
+ * Workloads: {@code mmoe} (the MMoE paper's synthetic sizes: 100 inputs, 8 experts of 16, towers of 8)
+ * and {@code funnel} (issue 13's funnel recipe: embeddings 16/16/8 + 8 dense, shared-bottom [128, 64],
+ * towers [32], Adam 1e-3). Appends {@code workload mode batch workers rows seconds rows_per_s input_read_s|cpu_s
+ * input_wait_s ctr_loss load1} lines to {@code out}; preloaded rows give the process CPU seconds of the epoch in the
+ * input-read column and, in the input-wait column, the epoch's estimated wall time on idle cores: the process CPU
+ * outside the worker sections (serial: reduction, optimiser, balancers, loop; GC and JIT threads too) plus, per
+ * section, the CPU time of its slowest worker ({@link Dl4jModel#workerCpuNanos()}). On a machine shared with other
+ * jobs that estimate is the figure that does not depend on how the scheduler shared the cores.
+ */
+final class WorkersBench {
+    static final String START = "<!-- workers:start -->";
+    static final String END = "<!-- workers:end -->";
+
+    private WorkersBench() {
+    }
+
+    static ModelSpec spec(String workload, int batch, int users, int items) {
+        ModelSpec base = switch (workload) {
+            case "mmoe" -> new MmoeSyntheticGenerator(MmoeSyntheticGenerator.Config.paper(0.5, 2018)).spec("mmoe");
+            case "funnel" -> ScaleBench.spec(users, items, "dl4j");
+            default -> throw new IllegalArgumentException("workload must be mmoe or funnel, found " + workload);
+        };
+        TrainingSpec t = base.training();
+        return base.withTraining(new TrainingSpec(1, batch, 42L, 0.0, null, 0, t.shuffleBuffer(), 1));
+    }
+
+    static void run(String workload, Path csv, int users, int items, int batch, long rows, List<Integer> workers, int epochs,
+            List<Integer> prefetch, Path out) throws IOException {
+        ModelSpec spec = spec(workload, batch, users, items);
+        CsvDataset data = CsvDataset.builder(csv, spec).build();
+        PreloadedDataset pre = PreloadedDataset.load(data, batch, 7L, true, rows);
+        long n = pre.batchList().stream().mapToLong(b -> b.size()).sum();
+        for (int w : workers) {
+            ModelSpec s = spec.withTraining(new TrainingSpec(epochs, batch, 42L, 0.0, null, 0, spec.training().shuffleBuffer(), w));
+            TrainableModel model = new Dl4jBackend().compile(s, data.vocabularies(), data.denseStats());
+            List<EpochSummary> done = new ArrayList<>();
+            List<Long> cpu = new ArrayList<>();
+            List<long[]> section = new ArrayList<>();
+            Dl4jModel dm = (Dl4jModel) model;
+            cpu.add(processCpuNanos());
+            section.add(dm.workerCpuNanos());
+            Trainer.builder().prefetch(0).listener(new TrainingListener() {
+                @Override
+                public void onEpochEnd(EpochSummary e) {
+                    done.add(e);
+                    cpu.add(processCpuNanos());
+                    section.add(dm.workerCpuNanos());
+                }
+            }).build().fit(model, pre, null);
+            int bestEpoch = Math.min(1, done.size() - 1);
+            for (int e = bestEpoch; e < done.size(); e++) {
+                bestEpoch = done.get(e).seconds() < done.get(bestEpoch).seconds() ? e : bestEpoch;
+            }
+            double loss = done.get(done.size() - 1).trainLoss().values().iterator().next();
+            double cpuSeconds = (cpu.get(bestEpoch + 1) - cpu.get(bestEpoch)) / 1e9;
+            long[] a = section.get(bestEpoch);
+            long[] b = section.get(bestEpoch + 1);
+            // idle-core estimate: the serial CPU (process CPU outside worker sections) plus each section's slowest worker
+            double idle = cpuSeconds - (b[0] - a[0]) / 1e9 + (b[1] - a[1]) / 1e9;
+            write(out, workload, "preloaded", batch, w, n, done.get(bestEpoch).seconds(), cpuSeconds, idle, loss);
+        }
+        // input: one epoch streamed from the CSV, at the largest worker count, per prefetch depth
+        int w = workers.get(workers.size() - 1);
+        for (int p : prefetch) {
+            ModelSpec s = spec.withTraining(new TrainingSpec(1, batch, 42L, 0.0, null, 0, spec.training().shuffleBuffer(), w));
+            TrainableModel model = new Dl4jBackend().compile(s, data.vocabularies(), data.denseStats());
+            long t0 = System.nanoTime();
+            Trainer.builder().prefetch(p).build().fit(model, data, null);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            Map<String, String> sum = model.provenance().summary();
+            write(out, workload, "csv-prefetch-" + p, batch, w, data.size(), seconds, Double.parseDouble(sum.get("inputReadSeconds")),
+                    Double.parseDouble(sum.get("inputWaitSeconds")), Double.NaN);
+        }
+    }
+
+    private static void write(Path out, String workload, String mode, int batch, int workers, long rows, double seconds, double read,
+            double wait, double loss) throws IOException {
+        String line = String.format(Locale.ROOT, "%s\t%s\t%d\t%d\t%d\t%.2f\t%.0f\t%.2f\t%.2f\t%.6f\t%s%n", workload, mode, batch, workers,
+                rows, seconds, rows / seconds, read, wait, loss, load1());
+        System.out.print(line);
+        Files.writeString(out, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /** CPU time of the whole process (every thread, GC and JIT included). */
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean s ? s.getProcessCpuTime() : -1;
+    }
+
+    private static String load1() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
+    /**
+     * {@code report} with its workers section replaced by the one rendered from {@code dir} (workers.tsv,
+     * peer-workers.tsv, meta.tsv), or that section appended.
+     */
+    static String replaceSection(String report, Path dir) throws IOException {
+        return org.mtl4j.bench.internal.ResultsReport.replaceSection(report, START, END, render(dir));
+    }
+
+    private static List<String[]> read(Path f) throws IOException {
+        List<String[]> out = new ArrayList<>();
+        if (Files.isRegularFile(f)) {
+            for (String l : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                if (!l.isBlank()) {
+                    out.add(l.split("\t", -1));
+                }
+            }
+        }
+        return out;
+    }
+
+    static String render(Path dir) throws IOException {
+        Map<String, String> meta = new LinkedHashMap<>();
+        for (String[] r : read(dir.resolve("meta.tsv"))) {
+            meta.put(r[0], r.length > 1 ? r[1] : "");
+        }
+        StringBuilder md = new StringBuilder("## Data-parallel workers (issue 15)\n\n");
+        md.append("Command: `").append(meta.getOrDefault("command", "./bench --parts workers")).append("`; ")
+                .append(meta.getOrDefault("date", "?")).append("; ").append(meta.getOrDefault("cpu", "?")).append(", ")
+                .append(meta.getOrDefault("cores", "?")).append(" cores; load average (1/5/15 min) at start ")
+                .append(meta.getOrDefault("load_start", "?")).append(", at end ").append(meta.getOrDefault("load_end", "?"))
+                .append(". The machine was shared with other jobs: the load column is the 1-minute load when each row finished.\n\n");
+        Map<String, Double> oneWorker = new LinkedHashMap<>();
+        Map<String, Double> oneIdle = new LinkedHashMap<>();
+        List<String[]> rows = read(dir.resolve("workers.tsv"));
+        md.append("Training throughput, dl4j, batches preloaded (best epoch after the first):\n\n")
+                .append("| workload | batch | workers | rows | s/epoch | rows/s | speed-up (wall) | process CPU s/epoch | "
+                        + "est. s/epoch on idle cores | est. speed-up | final first-task loss | load |\n")
+                .append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (String[] r : rows) {
+            if (!"preloaded".equals(r[1])) {
+                continue;
+            }
+            double rps = Double.parseDouble(r[6]);
+            double idle = Double.parseDouble(r[8]);
+            String key = r[0] + "/" + r[2];
+            if ("1".equals(r[3])) {
+                oneWorker.put(key, rps);
+                oneIdle.put(key, idle);
+            }
+            Double base = oneWorker.get(key);
+            Double baseIdle = oneIdle.get(key);
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %,.0f | %s | %s | %.2f | %s | %s | %s |%n", r[0], r[2], r[3], r[4],
+                    r[5], rps, base == null ? "" : String.format(Locale.ROOT, "%.2fx", rps / base), r[7], idle,
+                    baseIdle == null ? "" : String.format(Locale.ROOT, "%.2fx", baseIdle / idle), r[9], r[10]));
+        }
+        List<String[]> peer = read(dir.resolve("peer-workers.tsv"));
+        if (!peer.isEmpty()) {
+            md.append("\nPyTorch peer (`shared/peer/mtl_peer.py`, same CSV and rows, `--threads` 1 vs 2, OPENBLAS_NUM_THREADS=1; "
+                    + "ex/s = mean of the epochs after the first):\n\n")
+                    .append("| workload | batch | threads | rows | rows/s | speed-up | load |\n|---|---|---|---|---|---|---|\n");
+            Map<String, Double> peerOne = new LinkedHashMap<>();
+            for (String[] r : peer) {
+                double rps = Double.parseDouble(r[4]);
+                String key = r[0] + "/" + r[1];
+                if ("1".equals(r[2])) {
+                    peerOne.put(key, rps);
+                }
+                Double base = peerOne.get(key);
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %,.0f | %s | %s |%n", r[0], r[1], r[2], r[3], rps,
+                        base == null ? "" : String.format(Locale.ROOT, "%.2fx", rps / base), r.length > 5 ? r[5] : ""));
+            }
+        }
+        md.append("\nInput: one epoch streamed from the CSV (parse, vocabulary look-up, shuffle buffer) at the largest worker "
+                + "count; `read` is the time spent producing batches, `waited` the part of it the training loop waited for "
+                + "(prefetch 0 = read on the training thread, the behaviour before issue 15):\n\n")
+                .append("| workload | batch | workers | mode | s/epoch | rows/s | input read s | training waited s | load |\n")
+                .append("|---|---|---|---|---|---|---|---|---|\n");
+        for (String[] r : rows) {
+            if (!r[1].startsWith("csv-")) {
+                continue;
+            }
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %,.0f | %s | %s | %s |%n", r[0], r[2], r[3], r[1], r[5],
+                    Double.parseDouble(r[6]), r[7], r[8], r[10]));
+        }
+        md.append('\n');
+        return md.toString();
+    }
+}
