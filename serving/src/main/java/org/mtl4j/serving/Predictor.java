@@ -47,8 +47,11 @@ import org.mtl4j.serving.internal.TypedLayout;
  * sized by the batch, so the predictor keeps a pool of model replicas (at most {@link Options#concurrency()}
  * predicting at once), pads a request to the next power of two rows and keeps idle replicas per such
  * size: once warm, the model pass allocates only its outputs. Binding the request's text cells allocates
- * O(N) short-lived arrays (parsed rows and the batch's columns). Memory: a replica is a full copy of
- * the model's parameters; at most {@link Options#maxReplicas()} exist.
+ * O(N) short-lived arrays (parsed rows and the batch's columns); a {@link TypedRequest} binds into its
+ * own buffers and allocates nothing. Memory: replicas share the loaded model's parameters, read-only,
+ * where the backend can ({@code TrainedModel.predictionReplica()}: DL4J), so a replica costs only its
+ * activation buffers (sized by its padded batch); otherwise (Tribuo) a replica is another copy loaded
+ * from the file. At most {@link Options#maxReplicas()} exist.
  *
  * <p>The model file is copied when loaded, so a new file dropped in place later changes nothing here
  * (the {@link ScoringServer} loads it as a new predictor).
@@ -162,6 +165,11 @@ public final class Predictor implements AutoCloseable {
             int buckets = ReplicaPool.bucket(options.maxCandidates()) + 1;
             int maxReplicas = options.maxReplicas() != 0 ? options.maxReplicas() : options.concurrency() * buckets;
             ReplicaPool pool = new ReplicaPool(() -> {
+                // a replica sharing the first model's parameters (activation buffers only) where the backend can
+                TrainedModel shared = first.predictionReplica();
+                if (shared != null) {
+                    return shared;
+                }
                 try {
                     return rt.load(copy);
                 } catch (IOException e) {

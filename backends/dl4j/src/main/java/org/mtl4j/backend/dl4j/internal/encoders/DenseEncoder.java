@@ -89,6 +89,29 @@ public final class DenseEncoder implements MatEncoder {
         target.put(scratch);
     }
 
+    @Override
+    public boolean forwardInto(Batch batch, float[] x, int ld, int col, boolean training) {
+        Feature f = batch.feature(spec.name());
+        if (!(f instanceof Feature.Dense dense) || dense.dim() != spec.dimension()) {
+            throw new MtlException("input '" + spec.name() + "' expects dense features of width " + spec.dimension() + ", found " + describe(f));
+        }
+        float[] v = dense.values();
+        int d = spec.dimension();
+        int n = batch.size();
+        for (int r = 0; r < n; r++) {
+            int o = r * ld + col;
+            int s = r * d;
+            if (mean == null) {
+                System.arraycopy(v, s, x, o, d);
+            } else {
+                for (int j = 0; j < d; j++) {
+                    x[o + j] = (v[s + j] - mean[j]) * invStd[j];
+                }
+            }
+        }
+        return true;
+    }
+
     static String describe(Feature f) {
         if (f instanceof Feature.Dense d) {
             return "dense of width " + d.dim();

@@ -105,6 +105,50 @@ public final class EmbeddingEncoder implements MatEncoder {
     }
 
     @Override
+    public boolean forwardInto(Batch batch, float[] x, int ld, int col, boolean training) {
+        if (values == null) {
+            values = Mat.of(table.value()).buffer();
+        }
+        int n = batch.size();
+        this.batch = n;
+        Feature f = batch.feature(input);
+        if (out.length < n * dim) {
+            out = new float[n * dim];
+            grad = new float[n * dim];
+        }
+        if (bag) {
+            if (!(f instanceof Feature.Bag b) || b.offsets().length != n + 1) {
+                throw new MtlException("input '" + input + "' expects a multi-hot bag per row (" + (n + 1) + " offsets), found "
+                        + DenseEncoder.describe(f));
+            }
+            ids = b.ids();
+            offsets = b.offsets();
+            for (int r = 0; r < n; r++) {
+                int from = offsets[r];
+                int to = offsets[r + 1];
+                float scale = pooling == Pooling.MEAN && to > from ? 1f / (to - from) : 1f;
+                int o = r * ld + col;
+                java.util.Arrays.fill(x, o, o + dim, 0f);
+                for (int i = from; i < to; i++) {
+                    int base = clamp(ids[i]) * dim;
+                    for (int j = 0; j < dim; j++) {
+                        x[o + j] += scale * values.get(base + j);
+                    }
+                }
+            }
+        } else {
+            if (!(f instanceof Feature.Ids idf) || idf.ids().length != n) {
+                throw new MtlException("input '" + input + "' expects one id per row (" + n + "), found " + DenseEncoder.describe(f));
+            }
+            ids = idf.ids();
+            for (int r = 0; r < n; r++) {
+                values.get(clamp(ids[r]) * dim, x, r * ld + col, dim);
+            }
+        }
+        return true;
+    }
+
+    @Override
     public void backwardFrom(Mat g) {
         int n = batch;
         float[] d = g.get(grad);

@@ -63,6 +63,7 @@ public final class Dl4jModel implements TrainableModel {
     private final TaskHeads heads;
     private final Optimizer optimizer;
     private final int t;
+    private final boolean replica;
     private Provenance provenance;
     private long generation;
 
@@ -77,7 +78,14 @@ public final class Dl4jModel implements TrainableModel {
     private long backwardPasses;
 
     public Dl4jModel(ModelSpec spec, Map<String, Vocabulary> vocabularies, Map<String, Dataset.DenseStats> denseStats, String version) {
+        this(spec, vocabularies, denseStats, version, null);
+    }
+
+    /** The model; with a {@code source}, a prediction replica over the source's parameters ({@link #predictionReplica()}). */
+    private Dl4jModel(ModelSpec spec, Map<String, Vocabulary> vocabularies, Map<String, Dataset.DenseStats> denseStats, String version,
+            Dl4jModel source) {
         this.spec = spec;
+        this.replica = source != null;
         this.vocabularies = Map.copyOf(vocabularies == null ? Map.of() : vocabularies);
         this.denseStats = Map.copyOf(denseStats == null ? Map.of() : denseStats);
         this.version = version;
@@ -109,6 +117,15 @@ public final class Dl4jModel implements TrainableModel {
         for (int k = 0; k < t; k++) {
             TaskSpec ts = spec.tasks().get(k);
             towers[k] = new Mlp(store, "tower@" + ts.name(), trunk.width(k), ts.tower(), ts.outputWidth(), true, ts.name(), false);
+        }
+        if (source != null) {
+            // a prediction replica: the source's parameter buffer, its own activation buffers, nothing else
+            store.share(source.store);
+            optimizer = null;
+            whole = null;
+            sharedAll = null;
+            provenance = source.provenance;
+            return;
         }
         store.allocate(seed);
         trunk.initialise();
@@ -188,8 +205,33 @@ public final class Dl4jModel implements TrainableModel {
         return new TaskLosses(spec.taskNames(), heads.losses.clone(), heads.labelled.clone());
     }
 
+    /**
+     * A model that predicts exactly what this one predicts over this model's parameter buffer, shared
+     * and not copied: the replica allocates only its own layers' activation buffers (no parameters, no
+     * gradient buffer, no optimiser moments, no table row blocks), so N threads predicting on N replicas
+     * hold one copy of the parameters. Replicas only predict ({@link #predict}, {@link #losses}); training
+     * or saving one throws. Training this model later changes what its replicas predict.
+     */
+    @Override
+    public Dl4jModel predictionReplica() {
+        return new Dl4jModel(spec, vocabularies, denseStats, version, this);
+    }
+
+    /** Whether this is a {@link #predictionReplica()}. */
+    public boolean isReplica() {
+        return replica;
+    }
+
+    private void notReplica(String what) {
+        if (replica) {
+            throw new UnsupportedOperationException("model '" + spec.name() + "' is a prediction replica sharing another model's"
+                    + " parameters: it cannot " + what + " (use the model it was made from)");
+        }
+    }
+
     @Override
     public TrainingStep step(Batch b) {
+        notReplica("train");
         forward(b, true);
         heads.computeLosses(b);
         return new Step(generation, taskLosses());
@@ -212,12 +254,13 @@ public final class Dl4jModel implements TrainableModel {
 
     @Override
     public void applyUpdate() {
+        notReplica("train");
         optimizer.apply();
     }
 
     @Override
     public long updates() {
-        return optimizer.steps();
+        return replica ? 0 : optimizer.steps();
     }
 
     private final class Step implements TrainingStep {
@@ -490,6 +533,7 @@ public final class Dl4jModel implements TrainableModel {
      */
     @Override
     public void initFrom(org.mtl4j.api.backend.TrainedModel previous, boolean optimizerState) {
+        notReplica("be initialised from another model");
         if (!(previous instanceof Dl4jModel old)) {
             throw new MtlException("--init-from: the saved model was made by backend '" + previous.backendName()
                     + "', this run trains with '" + BACKEND + "'");
@@ -542,6 +586,7 @@ public final class Dl4jModel implements TrainableModel {
 
     @Override
     public void writeState(OutputStream out) throws IOException {
+        notReplica("be saved");
         DataOutputStream d = new DataOutputStream(out);
         d.writeUTF(STATE_MAGIC);
         d.writeInt(STATE_VERSION);
@@ -553,6 +598,7 @@ public final class Dl4jModel implements TrainableModel {
 
     @Override
     public void readState(InputStream in) throws IOException {
+        notReplica("read a state");
         DataInputStream d = new DataInputStream(in);
         String magic = d.readUTF();
         if (!STATE_MAGIC.equals(magic)) {

@@ -69,8 +69,75 @@ public final class ParamStore {
         return p;
     }
 
+    /**
+     * Lays out every declared parameter exactly as {@link #allocate} does, over {@code source}'s
+     * parameter buffer instead of a new one: the values are shared (read-only here), nothing is
+     * initialised, and there is no gradient buffer and no table row block (a prediction replica: its
+     * layers bind gradients only in a backward pass, which a replica never runs).
+     *
+     * @throws IllegalArgumentException when the declarations do not lay out like {@code source}'s
+     */
+    public void share(ParamStore source) {
+        if (values != null) {
+            throw new IllegalStateException("ParamStore already allocated");
+        }
+        List<Param> order = layout();
+        List<Param> theirs = source.params();
+        if (theirs.size() != order.size() || source.values == null || source.length() != Math.max(1, length(order))) {
+            throw new IllegalArgumentException("cannot share parameters: " + order.size() + " parameters here, " + theirs.size() + " in the source");
+        }
+        for (int i = 0; i < order.size(); i++) {
+            Param p = order.get(i);
+            Param q = theirs.get(i);
+            if (!p.name().equals(q.name()) || p.offset != q.offset || !java.util.Arrays.equals(p.shape(), q.shape())) {
+                throw new IllegalArgumentException("cannot share parameters: " + p.name() + " " + java.util.Arrays.toString(p.shape())
+                        + " at " + p.offset + " here, " + q.name() + " " + java.util.Arrays.toString(q.shape()) + " at " + q.offset
+                        + " in the source");
+            }
+        }
+        values = source.values;
+        tables.clear();
+        for (Param p : order) {
+            p.value = view(values, p.offset, p);
+            if (p.table()) {
+                tables.add(p);
+            }
+        }
+        params.clear();
+        params.addAll(order);
+    }
+
     /** Lays out and initialises every declared parameter. */
     public void allocate(long seed) {
+        List<Param> order = layout();
+        values = Nd4j.create(DataType.FLOAT, Math.max(length(order), 1));
+        grads = Nd4j.create(DataType.FLOAT, Math.max(gradLength, 1));
+        Random rng = new Random(seed);
+        tables.clear();
+        for (Param p : order) {
+            p.value = view(values, p.offset, p);
+            if (p.table()) {
+                p.rowGradient = RowBlock.accumulator((int) p.shape()[0], (int) p.shape()[1]);
+                tables.add(p);
+            } else {
+                p.grad = view(grads, p.gradOffset, p);
+            }
+            initialise(p, rng);
+        }
+        params.clear();
+        params.addAll(order);
+    }
+
+    private static long length(List<Param> order) {
+        long n = 0;
+        for (Param p : order) {
+            n += p.length();
+        }
+        return n;
+    }
+
+    /** Orders the declared parameters and sets their offsets and the shared/gradient lengths. */
+    private List<Param> layout() {
         List<Param> order = new ArrayList<>(params);
         // shared (not last) < shared last-layer < task-specific grouped by task (first declaration
         // order), stable within each group: every task's parameters form one contiguous range
@@ -107,22 +174,7 @@ public final class ParamStore {
             lastSharedGradOffset = sharedGradLength;
         }
         gradLength = gradTotal;
-        values = Nd4j.create(DataType.FLOAT, Math.max(total, 1));
-        grads = Nd4j.create(DataType.FLOAT, Math.max(gradTotal, 1));
-        Random rng = new Random(seed);
-        tables.clear();
-        for (Param p : order) {
-            p.value = view(values, p.offset, p);
-            if (p.table()) {
-                p.rowGradient = RowBlock.accumulator((int) p.shape()[0], (int) p.shape()[1]);
-                tables.add(p);
-            } else {
-                p.grad = view(grads, p.gradOffset, p);
-            }
-            initialise(p, rng);
-        }
-        params.clear();
-        params.addAll(order);
+        return order;
     }
 
     private static INDArray view(INDArray flat, long offset, Param p) {
