@@ -73,16 +73,21 @@ class ResultsReportTest {
         assertThat(md).contains("| 1 | 1 | text | 0.031 | 0.080 | 0.300 | 0.035 | 1000 |")
                 .contains("| 500 | 1 | text | 0.900 | 2.500 | 4.000 | 1.000 | 500 |")
                 .contains("| 500 | 1 | onnxruntime | 0.170 | 0.350 | 0.500 | 0.180 | 700 |")
-                .contains("500 candidates, 1 thread, text: p99 2.500 ms, goal <= 2 ms **NOT met**.")
-                .contains("500 candidates, 1 thread, typed: p99 0.300 ms, goal <= 2 ms **met**.")
+                .contains("500 candidates, 1 thread, text: p99 2.500 ms (ONNX Runtime in the same run: 0.350 ms), goal <= 2 ms **NOT met**.")
+                .contains("500 candidates, 1 thread, typed: p99 0.300 ms (ONNX Runtime in the same run: 0.350 ms), goal <= 2 ms **met**.")
                 .doesNotContain("1 thread, onnxruntime");
         assertThat(md).contains("| 500 | 1 | predictor-typed | 0.150 | 0.140 | 0.300 | 0.145 | 900 | 0.75 | 0.76 | 2.00e-07 |")
                 .contains("| 500 | 1 | predictor-text | 0.800 | 0.790 | 0.900 | 0.780 | 900 |  |  |  |")
-                .contains("**NOT met** at 1 candidates / 2 threads (wall x1.50, CPU x0.80).");
+                .contains("CPU time per request **met** at every size and thread count (x0.76-0.80); wall-clock median **NOT met** at"
+                        + " 1 candidates / 2 threads (x1.39); wall-clock mean **NOT met** at 1 candidates / 2 threads (x1.50)");
+        Files.writeString(dir.resolve("serving-vs-ort.tsv"), "500\t1\tpredictor-typed\t150.0\t140.0\t300.0\t195.0\t900\t2.00e-07\n"
+                + "500\t1\tonnxruntime\t200.0\t180.0\t400.0\t190.0\t900\t2.00e-07\n");
+        assertThat(ResultsReport.render(dir)).contains("CPU time per request **NOT met** at 500 candidates / 1 thread (x1.03);"
+                + " wall-clock median **met** everywhere; wall-clock mean **met** everywhere");
         String earlier = "# mtl4j benchmark results\n\n## Tribuo\n\nold table\n\n<!-- serving:start -->\nold serving\n<!-- serving:end -->\n";
         String merged = ResultsReport.replaceServing(earlier, dir);
         assertThat(merged).startsWith("# mtl4j benchmark results\n\n## Tribuo\n\nold table\n\n<!-- serving:start -->\n## Serving latency")
-                .doesNotContain("old serving").contains("| 500 | 1 | 0.900 |").endsWith("<!-- serving:end -->\n");
+                .doesNotContain("old serving").contains("| 500 | 1 | text | 0.900 |").endsWith("<!-- serving:end -->\n");
         assertThat(ResultsReport.replaceServing("# results\n", dir)).startsWith("# results\n\n<!-- serving:start -->");
     }
 }

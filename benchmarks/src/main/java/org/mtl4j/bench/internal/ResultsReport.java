@@ -145,23 +145,50 @@ public final class ResultsReport {
                         typed && o != null ? String.format(Locale.ROOT, "%.2f", num(r[6]) / num(o[6])) : "", typed ? r[8] : ""));
             }
             md.append('\n');
-            List<String> slower = new ArrayList<>();
+            // the verdict per measure: CPU time per request (what a core can serve; other processes' load
+            // hardly moves it), and wall clock (mean and median), which the machine's load also measures
+            List<String> cpuSlower = new ArrayList<>();
+            List<String> meanSlower = new ArrayList<>();
+            List<String> medianSlower = new ArrayList<>();
+            double cpuLo = Double.POSITIVE_INFINITY;
+            double cpuHi = 0;
             for (String[] r : vs) {
                 String[] o = ort.get(r[0] + "/" + r[1]);
-                if (r[2].equals("predictor-typed") && o != null && (num(r[3]) > num(o[3]) || num(r[6]) > num(o[6]))) {
-                    slower.add(String.format(Locale.ROOT, "%s candidates / %s threads (wall x%.2f, CPU x%.2f)", r[0], r[1],
-                            num(r[3]) / num(o[3]), num(r[6]) / num(o[6])));
+                if (!r[2].equals("predictor-typed") || o == null) {
+                    continue;
+                }
+                String at = r[0] + " candidates / " + r[1] + (r[1].equals("1") ? " thread" : " threads");
+                double cpuRatio = num(r[6]) / num(o[6]);
+                cpuLo = Math.min(cpuLo, cpuRatio);
+                cpuHi = Math.max(cpuHi, cpuRatio);
+                if (cpuRatio > 1) {
+                    cpuSlower.add(String.format(Locale.ROOT, "%s (x%.2f)", at, cpuRatio));
+                }
+                if (num(r[3]) > num(o[3])) {
+                    meanSlower.add(String.format(Locale.ROOT, "%s (x%.2f)", at, num(r[3]) / num(o[3])));
+                }
+                if (num(r[4]) > num(o[4])) {
+                    medianSlower.add(String.format(Locale.ROOT, "%s (x%.2f)", at, num(r[4]) / num(o[4])));
                 }
             }
-            md.append(slower.isEmpty()
-                    ? "At least ONNX Runtime's throughput (typed requests, interleaved, wall and CPU, every size and thread count): **met**.\n\n"
-                    : "At least ONNX Runtime's throughput (typed requests, interleaved): **NOT met** at " + String.join(", ", slower) + ".\n\n");
+            md.append("At least ONNX Runtime's throughput (typed requests, interleaved): CPU time per request ")
+                    .append(cpuSlower.isEmpty() ? String.format(Locale.ROOT, "**met** at every size and thread count (x%.2f-%.2f)", cpuLo, cpuHi)
+                            : "**NOT met** at " + String.join(", ", cpuSlower))
+                    .append("; wall-clock median ").append(medianSlower.isEmpty() ? "**met** everywhere" : "**NOT met** at " + String.join(", ", medianSlower))
+                    .append("; wall-clock mean ").append(meanSlower.isEmpty() ? "**met** everywhere" : "**NOT met** at " + String.join(", ", meanSlower))
+                    .append(" (wall-clock means include the time a request waits for a core: compare them with the load above).\n\n");
+        }
+        String ortP99 = "";
+        for (String[] r : rows) {
+            if (r[0].equals("500") && r[1].equals("1") && r.length > 7 && r[7].equals("onnxruntime")) {
+                ortP99 = String.format(Locale.ROOT, " (ONNX Runtime in the same run: %.3f ms)", num(r[3]) / 1e3);
+            }
         }
         for (String[] r : rows) {
             if (r[0].equals("500") && r[1].equals("1") && (r.length <= 7 || !r[7].equals("onnxruntime"))) {
                 double p99 = num(r[3]) / 1e3;
-                md.append(String.format(Locale.ROOT, "500 candidates, 1 thread, %s: p99 %.3f ms, goal <= 2 ms %s.%n%n",
-                        r.length > 7 ? r[7] : "text", p99, p99 <= 2 ? "**met**" : "**NOT met**"));
+                md.append(String.format(Locale.ROOT, "500 candidates, 1 thread, %s: p99 %.3f ms%s, goal <= 2 ms %s.%n%n",
+                        r.length > 7 ? r[7] : "text", p99, ortP99, p99 <= 2 ? "**met**" : "**NOT met**"));
             }
         }
         return md.toString();
