@@ -106,52 +106,63 @@ public final class TypedRequest {
 
     /** The id column {@code column} for every candidate (the context's, the user's). */
     public TypedRequest id(String column, long id) {
-        int c = column(column, true, true);
+        int c = contextColumn(column, true);
         if (c >= 0) {
             contextRow[c] = layout.columns().get(c).vocabulary().index(id);
-            mode[c] = 1;
         }
         return this;
     }
 
     /** The id column {@code column} for every candidate, as text (as a CSV cell; empty: padding). */
     public TypedRequest id(String column, String id) {
-        int c = column(column, true, true);
+        int c = contextColumn(column, true);
         if (c >= 0) {
             contextRow[c] = layout.columns().get(c).vocabulary().index(id == null ? "" : id.trim());
-            mode[c] = 1;
         }
         return this;
     }
 
     /** One id per candidate (the first {@link #size()} of {@code ids}). */
     public TypedRequest ids(String column, long[] ids) {
-        int c = column(column, true, false);
+        int c = candidateColumn(column, true, ids.length);
         if (c >= 0) {
-            checkLength(column, ids.length);
             var v = layout.columns().get(c).vocabulary();
-            int[] r = rows[c];
             for (int i = 0; i < n; i++) {
-                r[i] = v.index(ids[i]);
+                rows[c][i] = v.index(ids[i]);
             }
-            mode[c] = 2;
         }
         return this;
     }
 
     /** One id per candidate as text (as CSV cells). */
     public TypedRequest ids(String column, String[] ids) {
-        int c = column(column, true, false);
+        int c = candidateColumn(column, true, ids.length);
         if (c >= 0) {
-            checkLength(column, ids.length);
             var v = layout.columns().get(c).vocabulary();
-            int[] r = rows[c];
             for (int i = 0; i < n; i++) {
-                r[i] = v.index(ids[i] == null ? "" : ids[i].trim());
+                rows[c][i] = v.index(ids[i] == null ? "" : ids[i].trim());
             }
-            mode[c] = 2;
         }
         return this;
+    }
+
+    /** The column given once for the request, or -1 when the model does not read it. */
+    private int contextColumn(String name, boolean id) {
+        int c = column(name, id, true);
+        if (c >= 0) {
+            mode[c] = 1;
+        }
+        return c;
+    }
+
+    /** The column given per candidate ({@code length} values), or -1 when the model does not read it. */
+    private int candidateColumn(String name, boolean id, int length) {
+        int c = column(name, id, false);
+        if (c >= 0) {
+            checkLength(name, length);
+            mode[c] = 2;
+        }
+        return c;
     }
 
     /** The dense column {@code column} for every candidate. */

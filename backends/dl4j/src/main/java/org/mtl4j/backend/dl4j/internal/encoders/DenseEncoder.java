@@ -74,18 +74,11 @@ public final class DenseEncoder implements MatEncoder {
 
     @Override
     public void forwardInto(Batch batch, Mat target, boolean training) {
-        Feature f = batch.feature(spec.name());
-        if (!(f instanceof Feature.Dense dense) || dense.dim() != spec.dimension()) {
-            throw new MtlException("input '" + spec.name() + "' expects dense features of width " + spec.dimension() + ", found " + describe(f));
+        int n = batch.size() * spec.dimension();
+        if (scratch.length < n) {
+            scratch = new float[n];
         }
-        float[] v = dense.values();
-        if (mean == null) {
-            target.put(v);
-            return;
-        }
-        int d = spec.dimension();
-        int n = batch.size() * d;
-        scratch = standardise(v, n, mean, invStd, scratch);
+        forwardInto(batch, scratch, spec.dimension(), 0, training);
         target.put(scratch);
     }
 

@@ -62,46 +62,17 @@ public final class EmbeddingEncoder implements MatEncoder {
 
     @Override
     public void forwardInto(Batch batch, Mat target, boolean training) {
-        if (values == null) {
-            values = Mat.of(table.value()).buffer();
-        }
         int n = batch.size();
-        this.batch = n;
-        Feature f = batch.feature(input);
+        ensure(n);
+        forwardInto(batch, out, dim, 0, training);
+        target.put(out);
+    }
+
+    private void ensure(int n) {
         if (out.length < n * dim) {
             out = new float[n * dim];
             grad = new float[n * dim];
         }
-        if (bag) {
-            if (!(f instanceof Feature.Bag b) || b.offsets().length != n + 1) {
-                throw new MtlException("input '" + input + "' expects a multi-hot bag per row (" + (n + 1) + " offsets), found "
-                        + DenseEncoder.describe(f));
-            }
-            ids = b.ids();
-            offsets = b.offsets();
-            java.util.Arrays.fill(out, 0, n * dim, 0f);
-            for (int r = 0; r < n; r++) {
-                int from = offsets[r];
-                int to = offsets[r + 1];
-                float scale = pooling == Pooling.MEAN && to > from ? 1f / (to - from) : 1f;
-                int o = r * dim;
-                for (int i = from; i < to; i++) {
-                    int base = clamp(ids[i]) * dim;
-                    for (int j = 0; j < dim; j++) {
-                        out[o + j] += scale * values.get(base + j);
-                    }
-                }
-            }
-        } else {
-            if (!(f instanceof Feature.Ids idf) || idf.ids().length != n) {
-                throw new MtlException("input '" + input + "' expects one id per row (" + n + "), found " + DenseEncoder.describe(f));
-            }
-            ids = idf.ids();
-            for (int r = 0; r < n; r++) {
-                values.get(clamp(ids[r]) * dim, out, r * dim, dim);
-            }
-        }
-        target.put(out);
     }
 
     @Override
@@ -112,10 +83,7 @@ public final class EmbeddingEncoder implements MatEncoder {
         int n = batch.size();
         this.batch = n;
         Feature f = batch.feature(input);
-        if (out.length < n * dim) {
-            out = new float[n * dim];
-            grad = new float[n * dim];
-        }
+        ensure(n);
         if (bag) {
             if (!(f instanceof Feature.Bag b) || b.offsets().length != n + 1) {
                 throw new MtlException("input '" + input + "' expects a multi-hot bag per row (" + (n + 1) + " offsets), found "
