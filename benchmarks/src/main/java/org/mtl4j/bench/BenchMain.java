@@ -238,20 +238,31 @@ public final class BenchMain {
         append(Path.of(required(o, "out")), out);
     }
 
-    /** Serving latency: one JMH run per client-thread count; TSV candidates, threads, p50, p99, p99.9, mean (us), samples. */
-    private static void serving(Map<String, String> o) throws RunnerException, IOException {
+    /**
+     * Serving latency: per client-thread count one JMH run of the Predictor (text and typed requests)
+     * and one of ONNX Runtime on the same model; TSV candidates, threads, p50, p99, p99.9, mean (us),
+     * samples, api. Then per request CPU time and allocation of each Predictor API on one thread
+     * ({@code serving-cpu.tsv}) and the interleaved Predictor-versus-ONNX-Runtime comparison
+     * ({@link ServingComparison}, {@code serving-vs-ort.tsv}).
+     */
+    private static void serving(Map<String, String> o) throws Exception {
         Path side = Files.createTempFile("mtl4j-bench-side", ".tsv");
         List<String> out = new ArrayList<>();
+        String[] candidates = o.getOrDefault("candidates", "1,100,500").split(",");
         for (String th : o.getOrDefault("threads", "1,2").split(",")) {
-            ChainedOptionsBuilder b = jmh(o, ServingLatencyBench.class, side).threads(Integer.parseInt(th.trim()));
-            if (o.containsKey("candidates")) {
-                b.param("candidates", o.get("candidates").split(","));
-            }
-            for (RunResult r : new Runner(b.build()).run()) {
+            int threads = Integer.parseInt(th.trim());
+            ChainedOptionsBuilder b = jmh(o, ServingLatencyBench.class, side).threads(threads).param("candidates", candidates);
+            ChainedOptionsBuilder ort = jmh(o, OnnxRuntimeLatencyBench.class, side).threads(threads).param("candidates", candidates)
+                    .exclude(OnnxRuntimeLatencyBench.class.getName() + "\\." + (threads == 1 ? "score2Threads" : "score1Thread"));
+            List<RunResult> results = new ArrayList<>(new Runner(b.build()).run());
+            results.addAll(new Runner(ort.build()).run());
+            for (RunResult r : results) {
                 Result<?> res = r.getPrimaryResult();
                 var st = res.getStatistics();
-                out.add(String.format(Locale.ROOT, "%s\t%s\t%.1f\t%.1f\t%.1f\t%.1f\t%d", r.getParams().getParam("candidates"),
-                        th.trim(), st.getPercentile(50), st.getPercentile(99), st.getPercentile(99.9), st.getMean(), st.getN()));
+                String label = r.getParams().getBenchmark();
+                String api = label.contains("OnnxRuntime") ? "onnxruntime" : label.endsWith("scoreTyped") ? "typed" : "text";
+                out.add(String.format(Locale.ROOT, "%s\t%s\t%.1f\t%.1f\t%.1f\t%.1f\t%d\t%s", r.getParams().getParam("candidates"),
+                        th.trim(), st.getPercentile(50), st.getPercentile(99), st.getPercentile(99.9), st.getMean(), st.getN(), api));
             }
         }
         Files.deleteIfExists(side);
@@ -260,29 +271,37 @@ public final class BenchMain {
         int calls = o.containsKey("quick") ? 500 : 3000;
         List<String> cpu = new ArrayList<>();
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        for (String n : o.getOrDefault("candidates", "1,100,500").split(",")) {
+        for (String n : candidates) {
             ServingLatencyBench b = new ServingLatencyBench();
             b.candidates = Integer.parseInt(n.trim());
             b.setUp();
+            ServingLatencyBench.Typed typed = new ServingLatencyBench.Typed();
+            typed.make(b);
             try {
-                for (int i = 0; i < calls; i++) {
-                    b.score();
+                for (String api : List.of("text", "typed")) {
+                    Runnable call = api.equals("text") ? b::score : () -> b.scoreTyped(typed);
+                    for (int i = 0; i < calls; i++) {
+                        call.run();
+                    }
+                    long tid = Thread.currentThread().getId();
+                    long cpu0 = mx.getCurrentThreadCpuTime();
+                    long alloc0 = mx.getThreadAllocatedBytes(tid);
+                    for (int i = 0; i < calls; i++) {
+                        call.run();
+                    }
+                    double cpuUs = (mx.getCurrentThreadCpuTime() - cpu0) / 1e3 / calls;
+                    double bytes = (double) (mx.getThreadAllocatedBytes(tid) - alloc0) / calls;
+                    cpu.add(String.format(Locale.ROOT, "%s\t%.1f\t%.0f\t%d\t%s", n.trim(), cpuUs, bytes, calls, api));
                 }
-                long tid = Thread.currentThread().getId();
-                long cpu0 = mx.getCurrentThreadCpuTime();
-                long alloc0 = mx.getThreadAllocatedBytes(tid);
-                for (int i = 0; i < calls; i++) {
-                    b.score();
-                }
-                double cpuUs = (mx.getCurrentThreadCpuTime() - cpu0) / 1e3 / calls;
-                double bytes = (double) (mx.getThreadAllocatedBytes(tid) - alloc0) / calls;
-                cpu.add(String.format(Locale.ROOT, "%s\t%.1f\t%.0f\t%d", n.trim(), cpuUs, bytes, calls));
             } finally {
                 b.tearDown();
             }
         }
-        Path cpuOut = Path.of(required(o, "out")).resolveSibling("serving-cpu.tsv");
-        append(cpuOut, cpu);
+        append(Path.of(required(o, "out")).resolveSibling("serving-cpu.tsv"), cpu);
+        int[] ns = java.util.Arrays.stream(candidates).mapToInt(x -> Integer.parseInt(x.trim())).toArray();
+        int[] ths = java.util.Arrays.stream(o.getOrDefault("threads", "1,2").split(",")).mapToInt(x -> Integer.parseInt(x.trim())).toArray();
+        List<String> vs = ServingComparison.run(ns, ths, o.containsKey("quick") ? 3 : 12);
+        append(Path.of(required(o, "out")).resolveSibling("serving-vs-ort.tsv"), vs);
     }
 
     /**

@@ -9,19 +9,13 @@ import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.mtl4j.api.backend.TrainableModel;
-import org.mtl4j.api.data.Dataset;
-import org.mtl4j.api.spec.ModelSpec;
-import org.mtl4j.api.spec.Topology;
-import org.mtl4j.api.spec.TrainingSpec;
-import org.mtl4j.backend.dl4j.Dl4jBackend;
+import org.mtl4j.api.backend.TrainedModel;
 import org.mtl4j.data.FunnelGenerator;
+import org.mtl4j.dsl.Mtl;
 import org.mtl4j.onnx.OnnxExport;
-import org.mtl4j.training.Trainer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -47,10 +41,11 @@ import org.openjdk.jmh.infra.Blackhole;
  * {@code score2Threads} run 1 and 2 client threads on one shared session (intra-op threads 1, so one
  * request uses one core). The mtl4j predictor's side of the comparison lives in the serving module.
  *
- * <p>The model: {@link FunnelGenerator#demoSpec()} (user, item and category embeddings of 8, 8
- * standardised dense features; tasks {@code ctr} and {@code ctcvr}) with MMoE sharing (4 experts of
- * 32, one softmax gate per task; Ma et al., KDD 2018), trained for one epoch on {@code rows} generated
- * funnel rows, then exported with {@link OnnxExport}.
+ * <p>The model: {@link ServingLatencyBench#spec()}, the Predictor benchmark's: {@link FunnelGenerator#demoSpec()}
+ * inputs (user, item and category embeddings of 8, 8 standardised dense features), MMoE sharing (4
+ * experts of 32, one softmax gate per task; Ma et al., KDD 2018), tasks {@code ctr} and {@code ctcvr}
+ * chained after it (ESMM), trained for one epoch on {@code rows} generated funnel rows, saved, loaded
+ * and exported with {@link OnnxExport}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -74,24 +69,18 @@ public class OnnxRuntimeLatencyBench {
     private int items;
     private int categories;
 
-    /** The MMoE funnel model of the serving benchmarks. */
-    public static ModelSpec mmoeFunnel() {
-        return FunnelGenerator.demoSpec().withTopology(new Topology.Mmoe(4, List.of(32), List.of()))
-                .withTraining(new TrainingSpec(1, 256, 42L, 0.0, null, 0, 100_000));
-    }
-
     @Setup(Level.Trial)
     public void setUp() throws IOException, OrtException {
         dir = Files.createTempDirectory("mtl4j-ort-bench");
-        ModelSpec spec = mmoeFunnel();
-        Dataset train = TribuoFmBench.funnel("", rows, spec);
-        TrainableModel model = new Dl4jBackend().compile(spec, train.vocabularies(), train.denseStats());
-        Trainer.builder().build().fit(model, train, null);
+        // the Predictor benchmark's model (MMoE, ESMM), trained the same way, so both sides score one model
+        Path saved = ServingLatencyBench.trainModel(dir, (int) rows);
         Path onnx = dir.resolve("funnel-mmoe.onnx");
-        OnnxExport.export(model, onnx);
-        users = model.vocabularies().get("user").size();
-        items = model.vocabularies().get("item").size();
-        categories = model.vocabularies().get("category").size();
+        try (TrainedModel model = Mtl.runtime().load(saved)) {
+            OnnxExport.export(model, onnx);
+            users = model.vocabularies().get("user").size();
+            items = model.vocabularies().get("item").size();
+            categories = model.vocabularies().get("category").size();
+        }
         env = OrtEnvironment.getEnvironment();
         OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
         opts.setIntraOpNumThreads(1);

@@ -18,6 +18,7 @@ import org.mtl4j.data.InMemoryDataset;
 import org.mtl4j.dsl.Mtl;
 import org.mtl4j.serving.Predictor;
 import org.mtl4j.serving.Scores;
+import org.mtl4j.serving.TypedRequest;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -65,17 +66,33 @@ public class ServingLatencyBench {
                 .withTraining(new TrainingSpec(1, 256, 7L, 0.0, null, 0, 100_000));
     }
 
+    /** Trains the benchmark's model on 20k generated funnel rows for one epoch and saves it as {@code dir/mmoe-funnel.mtl}. */
+    public static Path trainModel(Path dir) throws IOException {
+        return trainModel(dir, 20_000);
+    }
+
+    /** As {@link #trainModel(Path)} on {@code rows} generated rows. */
+    public static Path trainModel(Path dir, int rows) throws IOException {
+        ModelSpec spec = spec();
+        Path model = dir.resolve("mmoe-funnel.mtl");
+        try (TrainedModel m = Mtl.runtime().train(spec, InMemoryDataset.fromRows(spec, new FunnelGenerator().rows(rows, 1)), null)
+                .model()) {
+            m.save(model);
+        }
+        return model;
+    }
+
+    /** {@code n} generated funnel rows (labels included) drawn with {@code seed}: the candidates of one request. */
+    public static List<Map<String, String>> rows(int n, long seed) {
+        return new FunnelGenerator().rows(n, seed);
+    }
+
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         dir = Files.createTempDirectory("mtl4j-serving-bench");
-        ModelSpec spec = spec();
-        FunnelGenerator gen = new FunnelGenerator();
-        Path model = dir.resolve("mmoe-funnel.mtl");
-        try (TrainedModel m = Mtl.runtime().train(spec, InMemoryDataset.fromRows(spec, gen.rows(20_000, 1)), null).model()) {
-            m.save(model);
-        }
+        Path model = trainModel(dir);
         predictor = Predictor.load(model, Predictor.Options.defaults().withConcurrency(2).withMaxCandidates(512));
-        List<Map<String, String>> rows = gen.rows(candidates, 2);
+        List<Map<String, String>> rows = rows(candidates, 2);
         context = Map.of("user_id", rows.get(0).get("user_id"));
         items = new ArrayList<>();
         for (Map<String, String> r : rows) {
@@ -85,12 +102,52 @@ public class ServingLatencyBench {
             }
             items.add(c);
         }
+        user = Long.parseLong(context.get("user_id"));
+        itemIds = new long[candidates];
+        categories = new long[candidates];
+        dense = new float[8][candidates];
+        for (int i = 0; i < candidates; i++) {
+            itemIds[i] = Long.parseLong(rows.get(i).get("item_id"));
+            categories[i] = Long.parseLong(rows.get(i).get("category"));
+            for (int j = 0; j < 8; j++) {
+                dense[j][i] = Float.parseFloat(rows.get(i).get("d" + j));
+            }
+        }
     }
 
+    /** One client's reusable typed request (filled in every call: binding is part of the measured cost). */
+    @State(Scope.Thread)
+    public static class Typed {
+        TypedRequest request;
+
+        @Setup(Level.Trial)
+        public void make(ServingLatencyBench b) {
+            request = b.predictor.newRequest();
+        }
+    }
+
+    /** The text API: one map of text cells per candidate, parsed by the data module's row binder. */
     @Benchmark
     public Scores score() {
         return predictor.score(context, items);
     }
+
+    /** The typed API: numeric ids and float features from the client's arrays, no text. */
+    @Benchmark
+    public Scores scoreTyped(Typed t) {
+        TypedRequest q = t.request;
+        q.candidates(candidates).id("user_id", user).ids("item_id", itemIds).ids("category", categories);
+        for (int j = 0; j < 8; j++) {
+            q.values(DENSE[j], dense[j]);
+        }
+        return predictor.score(q);
+    }
+
+    private static final String[] DENSE = {"d0", "d1", "d2", "d3", "d4", "d5", "d6", "d7"};
+    private long user;
+    private long[] itemIds;
+    private long[] categories;
+    private float[][] dense;
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {

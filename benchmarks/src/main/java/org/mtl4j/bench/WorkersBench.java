@@ -55,7 +55,7 @@ final class WorkersBench {
     static ModelSpec spec(String workload, int batch, int users, int items) {
         ModelSpec base = switch (workload) {
             case "mmoe" -> new MmoeSyntheticGenerator(MmoeSyntheticGenerator.Config.paper(0.5, 2018)).spec("mmoe");
-            case "funnel" -> ScaleBench.spec(users, items, "dl4j");
+            case "funnel" -> ScaleBench.spec(users, items, "dl4j", 42);
             default -> throw new IllegalArgumentException("workload must be mmoe or funnel, found " + workload);
         };
         TrainingSpec t = base.training();

@@ -103,6 +103,11 @@ class BenchmarksSmokeTest {
             org.mtl4j.serving.Scores s = b.score();
             assertThat(s.size()).isEqualTo(3);
             assertThat(s.values().keySet()).containsExactlyInAnyOrder("ctr", "ctcvr", "ctcvr.conditional");
+            ServingLatencyBench.Typed t = new ServingLatencyBench.Typed();
+            t.make(b);
+            org.mtl4j.serving.Scores typed = b.scoreTyped(t);
+            assertThat(typed.values("ctr")).containsExactly(s.values("ctr"));
+            assertThat(typed.values("ctcvr")).containsExactly(s.values("ctcvr"));
         } finally {
             b.tearDown();
         }

@@ -60,17 +60,34 @@ class ResultsReportTest {
     @Test
     void servingLatencyTableAndGoalAndAServingOnlyRunKeepsTheOtherSections(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("meta.tsv"), "date\t2026-12-02 18:00 UTC\nload_start\t9.00\nload_end\t8.00\ncores\t2\n");
-        Files.writeString(dir.resolve("serving.tsv"), "1\t1\t30.5\t80.0\t300.0\t35.0\t1000\n500\t1\t900.0\t2500.0\t4000.0\t1000.0\t500\n");
-        Files.writeString(dir.resolve("serving-cpu.tsv"), "500\t760.0\t107268\t3000\n");
+        Files.writeString(dir.resolve("serving.tsv"), "1\t1\t30.5\t80.0\t300.0\t35.0\t1000\n500\t1\t900.0\t2500.0\t4000.0\t1000.0\t500\n"
+                + "500\t1\t150.0\t300.0\t400.0\t160.0\t800\ttyped\n500\t1\t170.0\t350.0\t500.0\t180.0\t700\tonnxruntime\n");
+        Files.writeString(dir.resolve("serving-cpu.tsv"), "500\t760.0\t107268\t3000\n500\t150.0\t2048\t3000\ttyped\n");
+        Files.writeString(dir.resolve("serving-vs-ort.tsv"), "500\t1\tpredictor-typed\t150.0\t140.0\t300.0\t145.0\t900\t2.00e-07\n"
+                + "500\t1\tpredictor-text\t800.0\t790.0\t900.0\t780.0\t900\t2.00e-07\n"
+                + "500\t1\tonnxruntime\t200.0\t180.0\t400.0\t190.0\t900\t2.00e-07\n"
+                + "1\t2\tpredictor-typed\t30.0\t25.0\t60.0\t20.0\t900\t1.00e-07\n"
+                + "1\t2\tonnxruntime\t20.0\t18.0\t50.0\t25.0\t900\t1.00e-07\n");
         String md = ResultsReport.render(dir);
-        assertThat(md).contains("| 500 | 0.760 | 104.8 | 3000 |");
-        assertThat(md).contains("| 1 | 1 | 0.031 | 0.080 | 0.300 | 0.035 | 1000 |")
-                .contains("| 500 | 1 | 0.900 | 2.500 | 4.000 | 1.000 | 500 |")
-                .contains("500 candidates, 1 thread: p99 2.500 ms, goal <= 2 ms **NOT met**.");
+        assertThat(md).contains("| 500 | text | 0.760 | 104.8 | 3000 |").contains("| 500 | typed | 0.150 | 2.0 | 3000 |");
+        assertThat(md).contains("| 1 | 1 | text | 0.031 | 0.080 | 0.300 | 0.035 | 1000 |")
+                .contains("| 500 | 1 | text | 0.900 | 2.500 | 4.000 | 1.000 | 500 |")
+                .contains("| 500 | 1 | onnxruntime | 0.170 | 0.350 | 0.500 | 0.180 | 700 |")
+                .contains("500 candidates, 1 thread, text: p99 2.500 ms (ONNX Runtime in the same run: 0.350 ms), goal <= 2 ms **NOT met**.")
+                .contains("500 candidates, 1 thread, typed: p99 0.300 ms (ONNX Runtime in the same run: 0.350 ms), goal <= 2 ms **met**.")
+                .doesNotContain("1 thread, onnxruntime");
+        assertThat(md).contains("| 500 | 1 | predictor-typed | 0.150 | 0.140 | 0.300 | 0.145 | 900 | 0.75 | 0.76 | 2.00e-07 |")
+                .contains("| 500 | 1 | predictor-text | 0.800 | 0.790 | 0.900 | 0.780 | 900 |  |  |  |")
+                .contains("CPU time per request **met** at every size and thread count (x0.76-0.80); wall-clock median **NOT met** at"
+                        + " 1 candidates / 2 threads (x1.39); wall-clock mean **NOT met** at 1 candidates / 2 threads (x1.50)");
+        Files.writeString(dir.resolve("serving-vs-ort.tsv"), "500\t1\tpredictor-typed\t150.0\t140.0\t300.0\t195.0\t900\t2.00e-07\n"
+                + "500\t1\tonnxruntime\t200.0\t180.0\t400.0\t190.0\t900\t2.00e-07\n");
+        assertThat(ResultsReport.render(dir)).contains("CPU time per request **NOT met** at 500 candidates / 1 thread (x1.03);"
+                + " wall-clock median **met** everywhere; wall-clock mean **met** everywhere");
         String earlier = "# mtl4j benchmark results\n\n## Tribuo\n\nold table\n\n<!-- serving:start -->\nold serving\n<!-- serving:end -->\n";
         String merged = ResultsReport.replaceServing(earlier, dir);
         assertThat(merged).startsWith("# mtl4j benchmark results\n\n## Tribuo\n\nold table\n\n<!-- serving:start -->\n## Serving latency")
-                .doesNotContain("old serving").contains("| 500 | 1 | 0.900 |").endsWith("<!-- serving:end -->\n");
+                .doesNotContain("old serving").contains("| 500 | 1 | text | 0.900 |").endsWith("<!-- serving:end -->\n");
         assertThat(ResultsReport.replaceServing("# results\n", dir)).startsWith("# results\n\n<!-- serving:start -->");
     }
 }

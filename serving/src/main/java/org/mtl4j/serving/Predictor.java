@@ -24,6 +24,7 @@ import org.mtl4j.dsl.MtlRuntime;
 import org.mtl4j.serving.RequestException.Kind;
 import org.mtl4j.serving.internal.ReplicaPool;
 import org.mtl4j.serving.internal.RequestBinder;
+import org.mtl4j.serving.internal.TypedLayout;
 
 /**
  * Scores online requests with a saved model ({@code model.mtl}): one user/context given once and N
@@ -46,8 +47,11 @@ import org.mtl4j.serving.internal.RequestBinder;
  * sized by the batch, so the predictor keeps a pool of model replicas (at most {@link Options#concurrency()}
  * predicting at once), pads a request to the next power of two rows and keeps idle replicas per such
  * size: once warm, the model pass allocates only its outputs. Binding the request's text cells allocates
- * O(N) short-lived arrays (parsed rows and the batch's columns). Memory: a replica is a full copy of
- * the model's parameters; at most {@link Options#maxReplicas()} exist.
+ * O(N) short-lived arrays (parsed rows and the batch's columns); a {@link TypedRequest} binds into its
+ * own buffers and allocates nothing. Memory: replicas share the loaded model's parameters, read-only,
+ * where the backend can ({@code TrainedModel.predictionReplica()}: DL4J), so a replica costs only its
+ * activation buffers (sized by its padded batch); otherwise (Tribuo) a replica is another copy loaded
+ * from the file. At most {@link Options#maxReplicas()} exist.
  *
  * <p>The model file is copied when loaded, so a new file dropped in place later changes nothing here
  * (the {@link ScoringServer} loads it as a new predictor).
@@ -114,10 +118,15 @@ public final class Predictor implements AutoCloseable {
     private final int maxCandidates;
     private final List<Output> outputs;
     private final List<Output> defaultOutputs;
+    private final TypedLayout typed;
+    private final String untyped;
 
     private Predictor(ModelSpec spec, String backend, String version, Path copy, RequestBinder binder, ReplicaPool pool,
-            int maxCandidates) {
+            int maxCandidates, java.util.Map<String, org.mtl4j.api.data.Vocabulary> vocabularies) {
         this.spec = spec;
+        String[] why = new String[1];
+        this.typed = TypedLayout.of(spec, vocabularies, why);
+        this.untyped = why[0];
         this.backend = backend;
         this.version = version;
         this.copy = copy;
@@ -156,13 +165,19 @@ public final class Predictor implements AutoCloseable {
             int buckets = ReplicaPool.bucket(options.maxCandidates()) + 1;
             int maxReplicas = options.maxReplicas() != 0 ? options.maxReplicas() : options.concurrency() * buckets;
             ReplicaPool pool = new ReplicaPool(() -> {
+                // a replica sharing the first model's parameters (activation buffers only) where the backend can
+                TrainedModel shared = first.predictionReplica();
+                if (shared != null) {
+                    return shared;
+                }
                 try {
                     return rt.load(copy);
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot load another replica of " + modelFile + ": " + e.getMessage(), e);
                 }
             }, first, buckets, options.concurrency(), maxReplicas);
-            return new Predictor(first.spec(), first.backendName(), version, copy, binder, pool, options.maxCandidates());
+            return new Predictor(first.spec(), first.backendName(), version, copy, binder, pool, options.maxCandidates(),
+                    first.vocabularies());
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(copy);
             throw e;
@@ -253,6 +268,54 @@ public final class Predictor implements AutoCloseable {
         }
         int bucket = ReplicaPool.bucket(n);
         Batch batch = binder.bind(context == null ? Map.of() : context, candidates, ReplicaPool.rows(bucket));
+        return predict(batch, bucket, n, wanted);
+    }
+
+    /**
+     * Whether this model takes {@link TypedRequest}s: all its inputs are categorical or dense. Null when
+     * it does, else why not.
+     */
+    public String typedUnsupported() {
+        return untyped;
+    }
+
+    /**
+     * A reusable typed request for this predictor (one per thread): ids as numbers, dense features as
+     * floats, no text parsing.
+     *
+     * @throws UnsupportedOperationException when an input is neither categorical nor dense ({@link #typedUnsupported()})
+     */
+    public TypedRequest newRequest() {
+        if (typed == null) {
+            throw new UnsupportedOperationException("model '" + spec.name() + "' cannot take typed requests: " + untyped
+                    + " (score text cells with score(Map, List))");
+        }
+        return new TypedRequest(this, typed, maxCandidates);
+    }
+
+    /** Scores a typed request on every output of the model's non-auxiliary tasks. */
+    public Scores score(TypedRequest request) {
+        return score(request, null);
+    }
+
+    /**
+     * Scores a typed request (made by this predictor's {@link #newRequest()}) on the outputs of the given
+     * tasks; equal to {@link #score(Map, List, Collection)} on the same values given as text. Binding
+     * writes into the request's own batch buffers: only the result is allocated.
+     */
+    public Scores score(TypedRequest request, Collection<String> tasks) {
+        if (request.predictor() != this) {
+            throw new IllegalArgumentException("the request was made by another predictor (model " + request.predictor().version()
+                    + "); make one with newRequest() of model " + version);
+        }
+        List<Output> wanted = outputsOf(tasks);
+        int n = request.size();
+        int bucket = ReplicaPool.bucket(Math.max(n, 1));
+        Batch batch = request.bind(bucket);
+        return predict(batch, bucket, n, wanted);
+    }
+
+    private Scores predict(Batch batch, int bucket, int n, List<Output> wanted) {
         Predictions p;
         try {
             p = pool.predict(batch, bucket);

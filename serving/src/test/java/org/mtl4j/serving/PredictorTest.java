@@ -90,6 +90,110 @@ class PredictorTest {
         }
     }
 
+    /**
+     * A typed request (ids as longs where the cell is numeric, else as text; dense features as the
+     * floats the cells parse to; the user once, or once per candidate) scores what {@code predict}
+     * scores on the text rows, on both backends, for every request size; and reusing one request object
+     * across sizes changes nothing.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dl4j", "tribuo"})
+    void typedRequestsScoreWhatPredictScores(String backend) throws Exception {
+        Path file = model(backend);
+        try (Predictor p = Predictor.load(file, Predictor.Options.defaults().withConcurrency(2).withMaxCandidates(300))) {
+            assertThat(p.typedUnsupported()).isNull();
+            TypedRequest q = p.newRequest();
+            int at = 0;
+            int compared = 0;
+            for (int size : new int[] {123, 1, 3, 64, 100, 7, 2}) {
+                List<Map<String, String>> chunk = ROWS.subList(at, at + size);
+                boolean userOnce = size % 2 == 1;
+                List<Map<String, String>> full = new ArrayList<>();
+                q.candidates(size);
+                if (userOnce) {
+                    String u = chunk.get(0).get("user_id");
+                    if (u.matches("-?[0-9]+")) {
+                        q.id("user_id", Long.parseLong(u));
+                    } else {
+                        q.id("user_id", u);
+                    }
+                }
+                for (String col : List.of("user_id", "item_id", "category")) {
+                    if (col.equals("user_id") && userOnce) {
+                        continue;
+                    }
+                    long[] longs = new long[size];
+                    String[] text = new String[size];
+                    boolean numeric = true;
+                    for (int i = 0; i < size; i++) {
+                        text[i] = chunk.get(i).get(col);
+                        numeric &= text[i].matches("-?[0-9]+");
+                        longs[i] = numeric ? Long.parseLong(text[i]) : 0;
+                    }
+                    if (numeric) {
+                        q.ids(col, longs);
+                    } else {
+                        q.ids(col, text);
+                    }
+                }
+                for (int j = 0; j < 8; j++) {
+                    float[] v = new float[size];
+                    for (int i = 0; i < size; i++) {
+                        v[i] = Float.parseFloat(chunk.get(i).get("d" + j));
+                    }
+                    q.values("d" + j, v);
+                }
+                for (Map<String, String> r : chunk) {
+                    Map<String, String> m = new LinkedHashMap<>(r);
+                    if (userOnce) {
+                        m.put("user_id", chunk.get(0).get("user_id"));
+                    }
+                    full.add(m);
+                }
+                Scores s = p.score(q);
+                Map<String, float[]> expect = ServingFixtures.reference(file, full);
+                assertThat(s.size()).isEqualTo(size);
+                for (String out : List.of("ctr", "ctcvr", "ctcvr.conditional")) {
+                    assertThat(s.values(out)).hasSize(size);
+                    for (int i = 0; i < size; i++) {
+                        assertThat(s.score(i, out)).as("%s typed %s candidate %d of %d", backend, out, i, size)
+                                .isCloseTo(expect.get(out)[i], within(1e-6f));
+                        compared++;
+                    }
+                }
+                at += size;
+            }
+            assertThat(compared).isEqualTo(3 * 300);
+        }
+    }
+
+    @Test
+    void typedRequestErrorsNameTheField() throws Exception {
+        try (Predictor p = Predictor.load(dl4j, Predictor.Options.defaults().withConcurrency(1).withMaxCandidates(4))) {
+            TypedRequest q = p.newRequest();
+            assertThatThrownBy(() -> q.candidates(5)).isInstanceOf(RequestException.class)
+                    .hasMessage("candidates: at most 4 candidates per request, found \"5 candidates\"");
+            q.candidates(2).id("user_id", 3L).ids("item_id", new long[] {1, 2}).id("category", "1");
+            assertThatThrownBy(() -> q.values("d1", new float[] {0f, Float.NaN})).isInstanceOf(RequestException.class)
+                    .hasMessage("candidates[1].d1: dense input 'dense' needs a finite number, found \"NaN\"");
+            assertThatThrownBy(() -> q.ids("d1", new long[] {1, 2})).isInstanceOf(RequestException.class)
+                    .hasMessage("candidates.d1: column 'd1' is dense: give it with value/values, found \"an id\"");
+            assertThatThrownBy(() -> q.values("d2", new float[] {1f})).isInstanceOf(RequestException.class)
+                    .hasMessage("candidates.d2: one value per candidate (2) is needed, found \"1 values\"");
+            for (int j = 0; j < 7; j++) {
+                q.value("d" + j, 0.5f);
+            }
+            assertThatThrownBy(() -> p.score(q)).isInstanceOf(RequestException.class)
+                    .hasMessage("candidates[0].d7: the model needs column 'd7' in the context or in every candidate, found nothing");
+            q.value("d7", 1f).value("not_read", 3f);
+            assertThat(p.score(q).size()).isEqualTo(2);
+            try (Predictor other = Predictor.load(dl4j, Predictor.Options.defaults().withConcurrency(1).withMaxCandidates(4))) {
+                assertThatThrownBy(() -> other.score(q)).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("made by another predictor");
+            }
+        }
+    }
+
     @Test
     void multiclassAndRegressionOutputsEqualPredictForEveryClass() throws Exception {
         org.mtl4j.api.spec.ModelSpec demo = org.mtl4j.data.FunnelGenerator.demoSpec();

@@ -29,6 +29,18 @@ public interface TrainedModel extends AutoCloseable {
 
     Predictions predict(Batch batch);
 
+    /**
+     * A model that predicts what this one predicts and shares this model's parameters instead of
+     * copying them (only its own activation buffers are new), for predicting on several threads at once
+     * (each thread on its own replica: models are not thread-safe) with one copy of the parameters in
+     * memory. Replicas only predict. Training this model afterwards changes its replicas' predictions.
+     *
+     * @return the replica, or null when the backend cannot share (callers then load another copy)
+     */
+    default TrainedModel predictionReplica() {
+        return null;
+    }
+
     /** Parameter counts by group (e.g. "shared", "tower:ctr", "embedding:user"), for inspection. */
     Map<String, Long> parameterCounts();
 

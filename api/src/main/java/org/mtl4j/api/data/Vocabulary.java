@@ -78,6 +78,18 @@ public final class Vocabulary {
         return i < 0 ? OOV : i + 2;
     }
 
+    /**
+     * The row of the numeric id {@code value}: exactly {@code index(Long.toString(value))} (the id as a
+     * CSV cell would give it), without making the string (typed serving requests).
+     */
+    public int index(long value) {
+        if (hashBuckets > 0) {
+            return 2 + Math.floorMod(mix(CompactTokens.decimalHash(value)), hashBuckets);
+        }
+        int i = index.findDecimal(value);
+        return i < 0 ? OOV : i + 2;
+    }
+
     public String token(int idx) {
         if (idx == PAD) {
             return "<pad>";

@@ -51,6 +51,68 @@ public final class CompactTokens {
         }
     }
 
+    private static final long[] POW10 = new long[19];
+
+    static {
+        POW10[0] = 1;
+        for (int i = 1; i < POW10.length; i++) {
+            POW10[i] = POW10[i - 1] * 10;
+        }
+    }
+
+    /** Characters of {@code Long.toString(v)}. */
+    private static int decimalLength(long v) {
+        int n = v < 0 ? 2 : 1;
+        for (long q = v / 10; q != 0; q /= 10) {
+            n++;
+        }
+        return n;
+    }
+
+    /** The {@code i}-th character of {@code Long.toString(v)}, whose length is {@code len}, without making the string. */
+    private static int decimalChar(long v, int len, int i) {
+        if (v < 0 && i == 0) {
+            return '-';
+        }
+        int digits = v < 0 ? len - 1 : len;
+        int k = v < 0 ? i - 1 : i;
+        long neg = v < 0 ? v : -v; // negative magnitude: Long.MIN_VALUE has no positive one
+        return '0' - (int) ((neg / POW10[digits - 1 - k]) % 10);
+    }
+
+    /** {@code Long.toString(v).hashCode()} without making the string. */
+    public static int decimalHash(long v) {
+        int len = decimalLength(v);
+        int h = 0;
+        for (int i = 0; i < len; i++) {
+            h = 31 * h + decimalChar(v, len, i);
+        }
+        return h;
+    }
+
+    /** Index of the token {@code Long.toString(v)}, or -1: {@link #find(String)} of a numeric id without a string. */
+    public int findDecimal(long v) {
+        int len = decimalLength(v);
+        int h = decimalHash(v);
+        int mask = slots.length - 1;
+        for (int p = mix(h) & mask;; p = (p + 1) & mask) {
+            int i = slots[p];
+            if (i < 0) {
+                return -1;
+            }
+            if (hashes[i] == h && offsets[i + 1] - offsets[i] == len) {
+                int o = offsets[i];
+                int c = 0;
+                while (c < len && arena[o + c] == decimalChar(v, len, c)) {
+                    c++;
+                }
+                if (c == len) {
+                    return i;
+                }
+            }
+        }
+    }
+
     /** Adds {@code s} (which must be absent) and returns its index. */
     public int add(String s) {
         if (size + 1 > slots.length / 2) {

@@ -30,6 +30,7 @@ import org.tribuo.Tribuo;
  * text are refused.
  */
 public final class TribuoBackend implements Backend {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TribuoBackend.class);
     public static final String NAME = "tribuo";
     /** The mtl4j version this backend ships with ({@link Mtl4jVersion}). */
     public static final String VERSION = Mtl4jVersion.get();

@@ -74,19 +74,35 @@ public final class DenseEncoder implements MatEncoder {
 
     @Override
     public void forwardInto(Batch batch, Mat target, boolean training) {
+        int n = batch.size() * spec.dimension();
+        if (scratch.length < n) {
+            scratch = new float[n];
+        }
+        forwardInto(batch, scratch, spec.dimension(), 0, training);
+        target.put(scratch);
+    }
+
+    @Override
+    public boolean forwardInto(Batch batch, float[] x, int ld, int col, boolean training) {
         Feature f = batch.feature(spec.name());
         if (!(f instanceof Feature.Dense dense) || dense.dim() != spec.dimension()) {
             throw new MtlException("input '" + spec.name() + "' expects dense features of width " + spec.dimension() + ", found " + describe(f));
         }
         float[] v = dense.values();
-        if (mean == null) {
-            target.put(v);
-            return;
-        }
         int d = spec.dimension();
-        int n = batch.size() * d;
-        scratch = standardise(v, n, mean, invStd, scratch);
-        target.put(scratch);
+        int n = batch.size();
+        for (int r = 0; r < n; r++) {
+            int o = r * ld + col;
+            int s = r * d;
+            if (mean == null) {
+                System.arraycopy(v, s, x, o, d);
+            } else {
+                for (int j = 0; j < d; j++) {
+                    x[o + j] = (v[s + j] - mean[j]) * invStd[j];
+                }
+            }
+        }
+        return true;
     }
 
     static String describe(Feature f) {

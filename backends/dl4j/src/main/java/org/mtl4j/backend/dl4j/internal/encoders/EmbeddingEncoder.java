@@ -62,16 +62,28 @@ public final class EmbeddingEncoder implements MatEncoder {
 
     @Override
     public void forwardInto(Batch batch, Mat target, boolean training) {
+        int n = batch.size();
+        ensure(n);
+        forwardInto(batch, out, dim, 0, training);
+        target.put(out);
+    }
+
+    private void ensure(int n) {
+        if (out.length < n * dim) {
+            out = new float[n * dim];
+            grad = new float[n * dim];
+        }
+    }
+
+    @Override
+    public boolean forwardInto(Batch batch, float[] x, int ld, int col, boolean training) {
         if (values == null) {
             values = Mat.of(table.value()).buffer();
         }
         int n = batch.size();
         this.batch = n;
         Feature f = batch.feature(input);
-        if (out.length < n * dim) {
-            out = new float[n * dim];
-            grad = new float[n * dim];
-        }
+        ensure(n);
         if (bag) {
             if (!(f instanceof Feature.Bag b) || b.offsets().length != n + 1) {
                 throw new MtlException("input '" + input + "' expects a multi-hot bag per row (" + (n + 1) + " offsets), found "
@@ -79,16 +91,16 @@ public final class EmbeddingEncoder implements MatEncoder {
             }
             ids = b.ids();
             offsets = b.offsets();
-            java.util.Arrays.fill(out, 0, n * dim, 0f);
             for (int r = 0; r < n; r++) {
                 int from = offsets[r];
                 int to = offsets[r + 1];
                 float scale = pooling == Pooling.MEAN && to > from ? 1f / (to - from) : 1f;
-                int o = r * dim;
+                int o = r * ld + col;
+                java.util.Arrays.fill(x, o, o + dim, 0f);
                 for (int i = from; i < to; i++) {
                     int base = clamp(ids[i]) * dim;
                     for (int j = 0; j < dim; j++) {
-                        out[o + j] += scale * values.get(base + j);
+                        x[o + j] += scale * values.get(base + j);
                     }
                 }
             }
@@ -98,10 +110,10 @@ public final class EmbeddingEncoder implements MatEncoder {
             }
             ids = idf.ids();
             for (int r = 0; r < n; r++) {
-                values.get(clamp(ids[r]) * dim, out, r * dim, dim);
+                values.get(clamp(ids[r]) * dim, x, r * ld + col, dim);
             }
         }
-        target.put(out);
+        return true;
     }
 
     @Override

@@ -13,6 +13,17 @@ public interface MatEncoder extends Encoder {
 
     void forwardInto(Batch batch, Mat target, boolean training);
 
+    /**
+     * Writes the block into a heap copy of the fused input instead ({@code x} row-major, {@code ld}
+     * floats per row, the block from column {@code col}) and returns true, or returns false when this
+     * encoder cannot (then {@link #forwardInto(Batch, Mat, boolean)} runs). The input block then moves
+     * the whole fused input to native memory in one copy: a column block written row by row into native
+     * memory costs one native call per row.
+     */
+    default boolean forwardInto(Batch batch, float[] x, int ld, int col, boolean training) {
+        return false;
+    }
+
     void backwardFrom(Mat grad);
 
     @Override

@@ -70,10 +70,8 @@ final class CrossStitchTrunk implements Trunk {
     private void ensure(int rows) {
         if (alphaMats == null) {
             alphaMats = new Mat[layers];
-            alphaGradMats = new Mat[layers];
             for (int l = 0; l < layers; l++) {
                 alphaMats[l] = Mat.of(alphas[l].value());
-                alphaGradMats[l] = Mat.of(alphas[l].grad());
             }
         }
         if (rows == batch) {
@@ -125,6 +123,13 @@ final class CrossStitchTrunk implements Trunk {
 
     @Override
     public void backward(Mat[] dH) {
+        if (alphaGradMats == null) {
+            // bound on first use: a prediction replica has no gradient buffer
+            alphaGradMats = new Mat[layers];
+            for (int l = 0; l < layers; l++) {
+                alphaGradMats[l] = Mat.of(alphas[l].grad());
+            }
+        }
         Mat[] g = dH.clone();
         boolean any = false;
         for (Mat m : g) {

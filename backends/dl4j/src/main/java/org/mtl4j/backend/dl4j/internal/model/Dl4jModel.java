@@ -63,6 +63,7 @@ public final class Dl4jModel implements TrainableModel {
     private final TaskHeads heads;
     private final Optimizer optimizer;
     private final int t;
+    private final boolean replica;
     private Provenance provenance;
     private long generation;
 
@@ -89,16 +90,19 @@ public final class Dl4jModel implements TrainableModel {
     private List<List<GradientVector>> shardTaskBuffers;
 
     public Dl4jModel(ModelSpec spec, Map<String, Vocabulary> vocabularies, Map<String, Dataset.DenseStats> denseStats, String version) {
-        this(spec, vocabularies, denseStats, version, null);
+        this(spec, vocabularies, denseStats, version, null, false);
     }
 
     /**
-     * With {@code master}: a data-parallel worker, the same layers over the master's parameter values
-     * (views of its flat buffer, no copy) with its own activations and gradient buffers and no optimiser.
+     * With a {@code source}: a data-parallel worker when {@code worker} (issue 15: the same layers over
+     * the source's parameter values, views of its flat buffer, no copy, with its own activations and
+     * gradient buffers and no optimiser), otherwise a prediction replica ({@link #predictionReplica()}:
+     * its own activation buffers only).
      */
     private Dl4jModel(ModelSpec spec, Map<String, Vocabulary> vocabularies, Map<String, Dataset.DenseStats> denseStats, String version,
-            Dl4jModel master) {
+            Dl4jModel source, boolean worker) {
         this.spec = spec;
+        this.replica = source != null && !worker;
         this.vocabularies = Map.copyOf(vocabularies == null ? Map.of() : vocabularies);
         this.denseStats = Map.copyOf(denseStats == null ? Map.of() : denseStats);
         this.version = version;
@@ -131,13 +135,23 @@ public final class Dl4jModel implements TrainableModel {
             TaskSpec ts = spec.tasks().get(k);
             towers[k] = new Mlp(store, "tower@" + ts.name(), trunk.width(k), ts.tower(), ts.outputWidth(), true, ts.name(), false);
         }
-        if (master == null) {
+        if (source != null && !worker) {
+            // a prediction replica: the source's parameter buffer, its own activation buffers, nothing else
+            store.share(source.store);
+            optimizer = null;
+            workers = 1;
+            whole = null;
+            sharedAll = null;
+            provenance = source.provenance;
+            return;
+        }
+        if (source == null) {
             store.allocate(seed);
             trunk.initialise();
             optimizer = new Optimizer(spec.optimizer(), store, spec);
             workers = spec.training().workers();
         } else {
-            store.allocateSharing(master.store);
+            store.allocateSharing(source.store);
             optimizer = null;
             workers = 1;
         }
@@ -216,8 +230,33 @@ public final class Dl4jModel implements TrainableModel {
         return new TaskLosses(spec.taskNames(), heads.losses.clone(), heads.labelled.clone());
     }
 
+    /**
+     * A model that predicts exactly what this one predicts over this model's parameter buffer, shared
+     * and not copied: the replica allocates only its own layers' activation buffers (no parameters, no
+     * gradient buffer, no optimiser moments, no table row blocks), so N threads predicting on N replicas
+     * hold one copy of the parameters. Replicas only predict ({@link #predict}, {@link #losses}); training
+     * or saving one throws. Training this model later changes what its replicas predict.
+     */
+    @Override
+    public Dl4jModel predictionReplica() {
+        return new Dl4jModel(spec, vocabularies, denseStats, version, this, false);
+    }
+
+    /** Whether this is a {@link #predictionReplica()}. */
+    public boolean isReplica() {
+        return replica;
+    }
+
+    private void notReplica(String what) {
+        if (replica) {
+            throw new UnsupportedOperationException("model '" + spec.name() + "' is a prediction replica sharing another model's"
+                    + " parameters: it cannot " + what + " (use the model it was made from)");
+        }
+    }
+
     @Override
     public TrainingStep step(Batch b) {
+        notReplica("train");
         int[] bounds = shardBounds(b);
         if (bounds == null) {
             forward(b, true);
@@ -454,7 +493,7 @@ public final class Dl4jModel implements TrainableModel {
         }
         for (int s = 0; s < n; s++) {
             if (replicas[s] == null) {
-                replicas[s] = new Dl4jModel(spec, vocabularies, denseStats, version, this);
+                replicas[s] = new Dl4jModel(spec, vocabularies, denseStats, version, this, true);
             }
         }
         if (pool == null && workers > 1) {
@@ -477,6 +516,7 @@ public final class Dl4jModel implements TrainableModel {
 
     @Override
     public void applyUpdate() {
+        notReplica("train");
         if (optimizer == null) {
             throw new IllegalStateException("a data-parallel worker of model '" + spec.name() + "' has no optimiser");
         }
@@ -485,7 +525,7 @@ public final class Dl4jModel implements TrainableModel {
 
     @Override
     public long updates() {
-        return optimizer.steps();
+        return replica ? 0 : optimizer.steps();
     }
 
     private final class Step implements TrainingStep {
@@ -767,6 +807,7 @@ public final class Dl4jModel implements TrainableModel {
      */
     @Override
     public void initFrom(org.mtl4j.api.backend.TrainedModel previous, boolean optimizerState) {
+        notReplica("be initialised from another model");
         if (!(previous instanceof Dl4jModel old)) {
             throw new MtlException("--init-from: the saved model was made by backend '" + previous.backendName()
                     + "', this run trains with '" + BACKEND + "'");
@@ -819,6 +860,7 @@ public final class Dl4jModel implements TrainableModel {
 
     @Override
     public void writeState(OutputStream out) throws IOException {
+        notReplica("be saved");
         DataOutputStream d = new DataOutputStream(out);
         d.writeUTF(STATE_MAGIC);
         d.writeInt(STATE_VERSION);
@@ -830,6 +872,7 @@ public final class Dl4jModel implements TrainableModel {
 
     @Override
     public void readState(InputStream in) throws IOException {
+        notReplica("read a state");
         DataInputStream d = new DataInputStream(in);
         String magic = d.readUTF();
         if (!STATE_MAGIC.equals(magic)) {

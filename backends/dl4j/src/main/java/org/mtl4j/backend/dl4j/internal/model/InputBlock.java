@@ -38,6 +38,7 @@ final class InputBlock {
     private Mat dx;
     private Mat[] slices;
     private Mat[] gradSlices;
+    private float[] heap = new float[0];
 
     InputBlock(ModelSpec spec, Map<String, Vocabulary> vocabularies, Map<String, Dataset.DenseStats> stats, EmbeddingTables tables,
             String owner, long seed) {
@@ -102,7 +103,25 @@ final class InputBlock {
 
     Mat forward(Batch b, boolean training) {
         ensure(b.size());
+        int n = b.size() * width;
+        if (heap.length != n) {
+            heap = new float[n];
+        }
+        // encoders that can write into a heap copy of the fused input do; it goes to native memory in one
+        // copy, and the others then write their own column blocks
+        long onHeap = 0;
+        for (int i = 0; i < encoders.size() && i < 64; i++) {
+            if (encoders.get(i) instanceof MatEncoder me && me.forwardInto(b, heap, width, offsets[i], training)) {
+                onHeap |= 1L << i;
+            }
+        }
+        if (onHeap != 0) {
+            x.put(heap);
+        }
         for (int i = 0; i < encoders.size(); i++) {
+            if ((i < 64 && (onHeap & (1L << i)) != 0)) {
+                continue;
+            }
             Encoder e = encoders.get(i);
             if (e instanceof MatEncoder me) {
                 me.forwardInto(b, slices[i], training);

@@ -115,14 +115,18 @@ final class MoeTrunk implements Trunk {
         void forward() {
             int rows = input.value.rows;
             ensure(rows);
-            first.forward(input.value, ys[0]);
+            int top = sizes.size() - 1;
+            // the top layer's ReLU runs on the heap copy the gates mix from (its native output keeps the
+            // pre-activation: only the backward mask reads it, and y > 0 there either way)
+            first.forward(input.value, ys[0], top > 0);
             for (int l = 1; l < sizes.size(); l++) {
                 Dense[] layer = deeper.get(l - 1);
                 for (int i = 0; i < n; i++) {
-                    layer[i].forward(yCols[l - 1][i], yCols[l][i]);
+                    layer[i].forward(yCols[l - 1][i], yCols[l][i], l < top);
                 }
             }
-            ys[sizes.size() - 1].get(out);
+            ys[top].get(out);
+            Dense.relu(out, 0, rows * n * h);
             touched = false;
         }
 
@@ -423,18 +427,29 @@ final class MoeTrunk implements Trunk {
             g.dMixed = new float[rows * h];
         }
         float[] f = g.mixed;
-        java.util.Arrays.fill(f, 0f);
         float[] probs = g.probs;
-        // row by row: the row's mixture stays in cache while its experts' outputs stream past
+        Bank[] banks = g.banks;
+        int[] experts = g.experts;
+        // row by row: the row's mixture stays in cache while its experts' outputs stream past. The first
+        // expert writes (0 + p e, as a zeroed sum would), the others add in expert order; each inner loop
+        // reads and writes with one index so the JIT can vectorise it
         for (int r = 0; r < rows; r++) {
             int fo = r * h;
-            for (int j = 0; j < m; j++) {
-                Bank b = g.banks[j];
+            int po = r * m;
+            Bank b0 = banks[0];
+            float[] e0 = b0.out;
+            float p0 = probs[po];
+            int d0 = r * b0.n * h + experts[0] * h - fo;
+            for (int c = fo; c < fo + h; c++) {
+                f[c] = 0f + p0 * e0[d0 + c];
+            }
+            for (int j = 1; j < m; j++) {
+                Bank b = banks[j];
                 float[] e = b.out;
-                float p = probs[r * m + j];
-                int eo = r * b.n * h + g.experts[j] * h;
-                for (int c = 0; c < h; c++) {
-                    f[fo + c] += p * e[eo + c];
+                float p = probs[po + j];
+                int d = r * b.n * h + experts[j] * h - fo;
+                for (int c = fo; c < fo + h; c++) {
+                    f[c] += p * e[d + c];
                 }
             }
         }

@@ -70,33 +70,92 @@ public final class ParamStore {
     }
 
     /**
-     * A data-parallel worker's store (issue 15): the parameters declared here (the same model built a
-     * second time) take their values as views of {@code master}'s flat buffer (no copy: every worker
-     * reads the parameters the optimiser updates), while the dense gradient buffer and the tables' row
-     * blocks are this store's own, so workers write gradients without touching each other's.
+     * Lays out every declared parameter exactly as {@link #allocate} does, over {@code source}'s
+     * parameter buffer instead of a new one: the values are shared (read-only here), nothing is
+     * initialised, and there is no gradient buffer and no table row block (a prediction replica: its
+     * layers bind gradients only in a backward pass, which a replica never runs).
      *
-     * @throws IllegalStateException when the declarations differ from the master's
+     * @throws IllegalArgumentException when the declarations do not lay out like {@code source}'s
+     */
+    public void share(ParamStore source) {
+        bindShared(source, false);
+    }
+
+    /**
+     * A data-parallel worker's store (issue 15): laid out as {@link #share}, over {@code master}'s
+     * parameter buffer (no copy: every worker reads the parameters the optimiser updates), while the
+     * dense gradient buffer and the tables' row blocks are this store's own, so workers write gradients
+     * without touching each other's.
+     *
+     * @throws IllegalArgumentException when the declarations do not lay out like the master's
      */
     public void allocateSharing(ParamStore master) {
-        if (master.values == null) {
-            throw new IllegalStateException("the master store is not allocated");
+        bindShared(master, true);
+    }
+
+    private void bindShared(ParamStore source, boolean gradients) {
+        if (values != null) {
+            throw new IllegalStateException("ParamStore already allocated");
         }
-        allocate(0, master.values);
-        for (int i = 0; i < params.size(); i++) {
-            Param a = params.get(i);
-            Param b = i < master.params.size() ? master.params.get(i) : null;
-            if (b == null || !a.name().equals(b.name()) || a.offset != b.offset || !java.util.Arrays.equals(a.shape(), b.shape())) {
-                throw new IllegalStateException("worker parameter " + a.name() + " does not match the master's layout");
+        List<Param> order = layout();
+        List<Param> theirs = source.params();
+        if (theirs.size() != order.size() || source.values == null || source.length() != Math.max(1, length(order))) {
+            throw new IllegalArgumentException("cannot share parameters: " + order.size() + " parameters here, " + theirs.size() + " in the source");
+        }
+        for (int i = 0; i < order.size(); i++) {
+            Param p = order.get(i);
+            Param q = theirs.get(i);
+            if (!p.name().equals(q.name()) || p.offset != q.offset || !java.util.Arrays.equals(p.shape(), q.shape())) {
+                throw new IllegalArgumentException("cannot share parameters: " + p.name() + " " + java.util.Arrays.toString(p.shape())
+                        + " at " + p.offset + " here, " + q.name() + " " + java.util.Arrays.toString(q.shape()) + " at " + q.offset
+                        + " in the source");
             }
         }
+        values = source.values;
+        bind(order, gradients, null);
     }
 
     /** Lays out and initialises every declared parameter. */
     public void allocate(long seed) {
-        allocate(seed, null);
+        List<Param> order = layout();
+        values = Nd4j.create(DataType.FLOAT, Math.max(length(order), 1));
+        bind(order, true, new Random(seed));
     }
 
-    private void allocate(long seed, INDArray sharedValues) {
+    /** Views every parameter over {@code values}; with {@code gradients} a gradient buffer and row blocks; with {@code rng} initialises. */
+    private void bind(List<Param> order, boolean gradients, Random rng) {
+        if (gradients) {
+            grads = Nd4j.create(DataType.FLOAT, Math.max(gradLength, 1));
+        }
+        tables.clear();
+        for (Param p : order) {
+            p.value = view(values, p.offset, p);
+            if (p.table()) {
+                if (gradients) {
+                    p.rowGradient = RowBlock.accumulator((int) p.shape()[0], (int) p.shape()[1]);
+                }
+                tables.add(p);
+            } else if (gradients) {
+                p.grad = view(grads, p.gradOffset, p);
+            }
+            if (rng != null) {
+                initialise(p, rng);
+            }
+        }
+        params.clear();
+        params.addAll(order);
+    }
+
+    private static long length(List<Param> order) {
+        long n = 0;
+        for (Param p : order) {
+            n += p.length();
+        }
+        return n;
+    }
+
+    /** Orders the declared parameters and sets their offsets and the shared/gradient lengths. */
+    private List<Param> layout() {
         List<Param> order = new ArrayList<>(params);
         // shared (not last) < shared last-layer < task-specific grouped by task (first declaration
         // order), stable within each group: every task's parameters form one contiguous range
@@ -133,27 +192,7 @@ public final class ParamStore {
             lastSharedGradOffset = sharedGradLength;
         }
         gradLength = gradTotal;
-        if (sharedValues != null && sharedValues.length() != Math.max(total, 1)) {
-            throw new IllegalStateException("worker store of " + total + " values over a master of " + sharedValues.length());
-        }
-        values = sharedValues != null ? sharedValues : Nd4j.create(DataType.FLOAT, Math.max(total, 1));
-        grads = Nd4j.create(DataType.FLOAT, Math.max(gradTotal, 1));
-        Random rng = new Random(seed);
-        tables.clear();
-        for (Param p : order) {
-            p.value = view(values, p.offset, p);
-            if (p.table()) {
-                p.rowGradient = RowBlock.accumulator((int) p.shape()[0], (int) p.shape()[1]);
-                tables.add(p);
-            } else {
-                p.grad = view(grads, p.gradOffset, p);
-            }
-            if (sharedValues == null) {
-                initialise(p, rng);
-            }
-        }
-        params.clear();
-        params.addAll(order);
+        return order;
     }
 
     private static INDArray view(INDArray flat, long offset, Param p) {
