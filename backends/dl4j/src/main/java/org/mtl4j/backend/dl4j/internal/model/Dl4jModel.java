@@ -35,6 +35,7 @@ import org.mtl4j.backend.dl4j.internal.nn.Param;
 import org.mtl4j.backend.dl4j.internal.nn.ParamStore;
 import org.mtl4j.backend.dl4j.internal.nn.RowBlock;
 import org.mtl4j.spi.io.ModelArchive;
+import org.mtl4j.backend.dl4j.internal.encoders.NetworkSources;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -58,6 +59,7 @@ public final class Dl4jModel implements TrainableModel {
     private final Map<String, Dataset.DenseStats> denseStats;
     private final String version;
     private final ParamStore store = new ParamStore();
+    private final NetworkSources networks;
     private final Trunk trunk;
     private final Mlp[] towers;
     private final TaskHeads heads;
@@ -77,7 +79,14 @@ public final class Dl4jModel implements TrainableModel {
     private long backwardPasses;
 
     public Dl4jModel(ModelSpec spec, Map<String, Vocabulary> vocabularies, Map<String, Dataset.DenseStats> denseStats, String version) {
+        this(spec, vocabularies, denseStats, version, NetworkSources.resolve(spec));
+    }
+
+    /** A model whose network-encoded inputs use {@code networks} (read from a model archive, or resolved from the spec). */
+    Dl4jModel(ModelSpec spec, Map<String, Vocabulary> vocabularies, Map<String, Dataset.DenseStats> denseStats, String version,
+            NetworkSources networks) {
         this.spec = spec;
+        this.networks = networks;
         this.vocabularies = Map.copyOf(vocabularies == null ? Map.of() : vocabularies);
         this.denseStats = Map.copyOf(denseStats == null ? Map.of() : denseStats);
         this.version = version;
@@ -89,11 +98,12 @@ public final class Dl4jModel implements TrainableModel {
         List<String> names = spec.taskNames();
         Topology topo = spec.topology();
         if (topo instanceof Topology.Independent ind) {
-            trunk = new IndependentTrunk(store, spec, this.vocabularies, this.denseStats, ind.layers(), seed);
+            trunk = new IndependentTrunk(store, spec, this.vocabularies, this.denseStats, networks, ind.layers(), seed);
         } else if (topo instanceof Topology.Grouped grouped) {
-            trunk = new GroupedTrunk(store, spec, this.vocabularies, this.denseStats, grouped, seed);
+            trunk = new GroupedTrunk(store, spec, this.vocabularies, this.denseStats, networks, grouped, seed);
         } else {
-            InputBlock in = new InputBlock(spec, this.vocabularies, this.denseStats, new EmbeddingTables(store), Param.SHARED, seed);
+            InputBlock in = new InputBlock(spec, this.vocabularies, this.denseStats, new EmbeddingTables(store), networks, Param.SHARED,
+                    seed);
             if (topo instanceof Topology.SharedBottom sb) {
                 trunk = new SharedBottomTrunk(store, in, sb.layers(), t);
             } else if (topo instanceof Topology.Mmoe mmoe) {
@@ -136,6 +146,11 @@ public final class Dl4jModel implements TrainableModel {
             return flat;
         }
         return flat.get(NDArrayIndex.interval(from, to));
+    }
+
+    /** The networks encoding inputs (tests, diagnostics). */
+    public NetworkSources networks() {
+        return networks;
     }
 
     /** The parameter store (tests, diagnostics). */
@@ -581,6 +596,7 @@ public final class Dl4jModel implements TrainableModel {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         entries.put(STATE_ENTRY, state.toByteArray());
         entries.put(STATS_ENTRY, encodeStats(denseStats));
+        entries.putAll(networks.entries());
         Provenance p = provenance;
         ModelArchive.write(file, spec, vocabularies, p, entries);
     }
@@ -592,7 +608,15 @@ public final class Dl4jModel implements TrainableModel {
             throw new MtlException(file + ": model was saved by backend '" + a.backend() + "', not '" + BACKEND + "'");
         }
         Map<String, Dataset.DenseStats> stats = decodeStats(file, a.entry(STATS_ENTRY));
-        Dl4jModel m = new Dl4jModel(a.spec(), a.vocabularies(), stats, version);
+        NetworkSources networks;
+        try {
+            networks = NetworkSources.fromArchive(a.spec(), a::entry);
+        } catch (org.mtl4j.spi.io.ModelFileException e) {
+            throw e;
+        } catch (MtlException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+        Dl4jModel m = new Dl4jModel(a.spec(), a.vocabularies(), stats, version, networks);
         try (InputStream in = new ByteArrayInputStream(a.entry(STATE_ENTRY))) {
             m.readState(in);
         } catch (IOException e) {

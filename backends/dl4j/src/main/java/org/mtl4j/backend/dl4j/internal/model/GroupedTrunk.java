@@ -32,6 +32,7 @@ final class GroupedTrunk implements Trunk {
     private final Mat[] sums;
 
     GroupedTrunk(ParamStore store, ModelSpec spec, Map<String, Vocabulary> vocabularies, Map<String, Dataset.DenseStats> stats,
+            org.mtl4j.backend.dl4j.internal.encoders.NetworkSources networks,
             Topology.Grouped topology, long seed) {
         List<String> names = spec.taskNames();
         groupOf = new int[names.size()];
@@ -72,7 +73,7 @@ final class GroupedTrunk implements Trunk {
             List<String> group = topology.groups().get(i);
             boolean shared = group.size() > 1;
             String owner = shared ? Param.groupOwner(group) : group.get(0);
-            inputs[i] = new InputBlock(spec, vocabularies, stats, tables, owner, seed + 31L * (i + 1));
+            inputs[i] = new InputBlock(spec, vocabularies, stats, tables, networks, owner, seed + 31L * (i + 1));
             bottoms[i] = new Mlp(store, "bottom@" + String.join("+", group), inputs[i].width(), topology.layers(), 0, true, owner,
                     shared);
         }

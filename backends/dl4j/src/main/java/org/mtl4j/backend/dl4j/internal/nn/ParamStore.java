@@ -25,6 +25,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 public final class ParamStore {
     private final List<Param> params = new ArrayList<>();
     private final List<Param> tables = new ArrayList<>();
+    private final List<Runnable> onAllocate = new ArrayList<>();
     private INDArray values;
     private INDArray grads;
     private long sharedLength;
@@ -123,6 +124,20 @@ public final class ParamStore {
         }
         params.clear();
         params.addAll(order);
+        for (Runnable r : onAllocate) {
+            r.run();
+        }
+    }
+
+    /**
+     * Runs {@code r} at the end of {@link #allocate}, once the values are initialised: for a layer whose
+     * parameters must start from values of its own (a pretrained network bound to its views).
+     */
+    public void afterAllocate(Runnable r) {
+        if (values != null) {
+            throw new IllegalStateException("ParamStore already allocated");
+        }
+        onAllocate.add(r);
     }
 
     private static INDArray view(INDArray flat, long offset, Param p) {
