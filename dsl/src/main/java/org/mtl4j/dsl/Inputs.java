@@ -343,6 +343,7 @@ public final class Inputs {
         private ImageInput.NetworkMode mode;
         private String output;
         private Integer dimension;
+        private Double networkLearningRate;
 
         Image(String name, int channels, int height, int width) {
             super(name);
@@ -409,9 +410,20 @@ public final class Inputs {
             return this;
         }
 
+        /**
+         * Fine-tuned, with the network's learning rate {@code multiplier} times the model's (pretrained layers
+         * usually want a smaller one than the new layers above them).
+         */
+        public Image fineTuned(double multiplier) {
+            this.mode = ImageInput.NetworkMode.FINE_TUNED;
+            this.networkLearningRate = multiplier;
+            return this;
+        }
+
         @Override
         public InputSpec toSpec() {
-            return new ImageInput(name, column, channels, height, width, conv, kernel, network, mode, output, dimension);
+            return new ImageInput(name, column, channels, height, width, conv, kernel, network, mode, output, dimension,
+                    networkLearningRate);
         }
     }
 

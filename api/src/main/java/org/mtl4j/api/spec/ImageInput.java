@@ -22,14 +22,24 @@ import org.mtl4j.api.Checks;
  *     output, or the input of its output layer when that layer has a loss
  * @param dimension the declared width of the features (required with a network, null without); a
  *     network whose output has another width is refused when the model is built
+ * @param networkLearningRate fine-tuned only: the multiplier of the optimiser's learning rate for the
+ *     network's parameters (null: 1), as discriminative fine-tuning (Howard &amp; Ruder, ACL 2018, "Universal
+ *     Language Model Fine-tuning for Text Classification") gives pretrained layers a smaller rate than new ones
  */
 public record ImageInput(String name, String column, int channels, int height, int width, List<Integer> convChannels,
-        int kernel, String network, NetworkMode mode, String output, Integer dimension) implements InputSpec {
+        int kernel, String network, NetworkMode mode, String output, Integer dimension, Double networkLearningRate)
+        implements InputSpec {
 
     /** An image through the built-in conv branch. */
     public ImageInput(String name, String column, int channels, int height, int width, List<Integer> convChannels,
             int kernel) {
-        this(name, column, channels, height, width, convChannels, kernel, null, null, null, null);
+        this(name, column, channels, height, width, convChannels, kernel, null, null, null, null, null);
+    }
+
+    /** An image encoded by a user's network ({@code networkLearningRate} 1 when fine-tuned). */
+    public ImageInput(String name, String column, int channels, int height, int width, String network, NetworkMode mode,
+            String output, int dimension) {
+        this(name, column, channels, height, width, null, Defaults.IMAGE_KERNEL, network, mode, output, dimension, null);
     }
 
     public ImageInput {
@@ -47,9 +57,9 @@ public record ImageInput(String name, String column, int channels, int height, i
             throw new IllegalArgumentException("image input '" + name + "' kernel must be odd, found " + kernel);
         }
         if (network == null) {
-            if (mode != null || output != null || dimension != null) {
-                throw new IllegalArgumentException("image input '" + name + "': mode, output and dimension apply only to an "
-                        + "image encoded by a network (give 'network')");
+            if (mode != null || output != null || dimension != null || networkLearningRate != null) {
+                throw new IllegalArgumentException("image input '" + name + "': mode, output, dimension and "
+                        + "networkLearningRate apply only to an image encoded by a network (give 'network')");
             }
         } else {
             if (network.isBlank()) {
@@ -64,6 +74,13 @@ public record ImageInput(String name, String column, int channels, int height, i
                 throw new IllegalArgumentException("image input '" + name + "' output must name a layer, found \"\"");
             }
             mode = mode == null ? NetworkMode.FROZEN : mode;
+            if (networkLearningRate != null) {
+                if (mode != NetworkMode.FINE_TUNED) {
+                    throw new IllegalArgumentException("image input '" + name + "': networkLearningRate applies only to a "
+                            + "fine-tuned network, found mode frozen");
+                }
+                Checks.positive("image input '" + name + "' networkLearningRate", networkLearningRate);
+            }
         }
     }
 

@@ -63,7 +63,7 @@ class NetworkEncoderTest {
 
     static ModelSpec spec(Topology topology, String network, ImageInput.NetworkMode mode, String output, int dimension) {
         List<InputSpec> inputs = new ArrayList<>(Fixtures.inputs());
-        inputs.add(new ImageInput("img", "img", 1, 4, 4, null, 3, network, mode, output, dimension));
+        inputs.add(new ImageInput("img", "img", 1, 4, 4, network, mode, output, dimension));
         return Fixtures.spec(inputs, topology, Fixtures.mixedTasks(), OptimizerSpec.adam(1e-2));
     }
 
@@ -162,6 +162,29 @@ class NetworkEncoderTest {
         Map<String, float[]> y = loaded.predict(b).outputs();
         for (String k : x.keySet()) {
             assertThat(y.get(k)).as(k).containsExactly(x.get(k));
+        }
+    }
+
+    /** LP-FT: a fine-tuned model initialised from a frozen one predicts what the frozen one predicts. */
+    @Test
+    void aFineTunedModelStartsFromAFrozenModelsHead() {
+        Dl4jBackend.initNd4j();
+        String ref = EncoderNetworks.register("img", graph(8));
+        ModelSpec frozenSpec = spec(new Topology.SharedBottom(List.of(6)), ref, null, null, 4);
+        Dl4jModel frozen = (Dl4jModel) Fixtures.compile(frozenSpec);
+        for (int i = 0; i < 3; i++) {
+            frozen.step(Fixtures.batch(frozenSpec, 16, i, 0)).backward(new double[] {1, 1, 1, 1});
+            frozen.applyUpdate();
+        }
+        ModelSpec tunedSpec = spec(new Topology.SharedBottom(List.of(6)), ref, ImageInput.NetworkMode.FINE_TUNED, null, 4);
+        Dl4jModel tuned = (Dl4jModel) Fixtures.compile(tunedSpec);
+        Batch probe = Fixtures.batch(frozenSpec, 12, 77, 0);
+        assertThat(tuned.predict(probe).output("ctr")).isNotEqualTo(frozen.predict(probe).output("ctr"));
+        tuned.initFrom(frozen, false);
+        Map<String, float[]> a = frozen.predict(probe).outputs();
+        Map<String, float[]> b = tuned.predict(probe).outputs();
+        for (String k : a.keySet()) {
+            assertThat(b.get(k)).as(k).containsExactly(a.get(k));
         }
     }
 

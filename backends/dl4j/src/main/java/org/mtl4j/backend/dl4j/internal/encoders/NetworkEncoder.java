@@ -74,7 +74,8 @@ public final class NetworkEncoder implements Encoder {
                 // whose rows are output units (for unit-wise clipping)
                 long[] declared = v.rank() == 2 && v.ordering() == 'f' ? new long[] {shape[1], shape[0]} : shape;
                 int units = declared.length >= 2 ? (int) declared[0] : 1;
-                params.add(store.declare(prefix + "." + t.getKey(), declared, owner, Param.Init.ZERO, units));
+                params.add(store.declare(prefix + "." + t.getKey(), declared, owner, Param.Init.ZERO, units)
+                        .learningRateScale(spec.networkLearningRate() == null ? 1 : spec.networkLearningRate()));
                 next += v.length();
             }
             if (next != length) {

@@ -3,7 +3,6 @@ package org.mtl4j.backend.dl4j.internal.encoders;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -49,6 +48,28 @@ public final class NetworkSources {
     private final Map<String, FeatureCache> caches = new LinkedHashMap<>();
     private final List<NetworkEncoder> encoders = new ArrayList<>();
 
+    /**
+     * A network as read: a graph, and the names its layers go by (a MultiLayerNetwork's converted graph
+     * numbers its vertices "0", "1", ...; the user knows them by their layer names).
+     */
+    record Loaded(ComputationGraph graph, Map<String, String> names) {
+        static Loaded of(ComputationGraph g) {
+            return new Loaded(g, Map.of());
+        }
+
+        static Loaded of(MultiLayerNetwork m) {
+            Map<String, String> names = new LinkedHashMap<>();
+            Set<String> taken = new HashSet<>();
+            for (int i = 0; i < m.getnLayers(); i++) {
+                String n = m.getLayer(i).conf().getLayer().getLayerName();
+                if (n != null && !n.isBlank() && taken.add(n)) {
+                    names.put(String.valueOf(i), n);
+                }
+            }
+            return new Loaded(m.toComputationGraph(), names);
+        }
+    }
+
     /** A prepared network: the graph (output = the feature layer) and what it reads. */
     record Source(ComputationGraph graph, String output, long[] inputShape, int width) {
     }
@@ -84,7 +105,7 @@ public final class NetworkSources {
         return s;
     }
 
-    private void add(ImageInput img, ComputationGraph g) {
+    private void add(ImageInput img, Loaded g) {
         sources.put(img.name(), prepare(img, g));
     }
 
@@ -123,16 +144,16 @@ public final class NetworkSources {
         return List.copyOf(encoders);
     }
 
-    private static ComputationGraph open(ImageInput img) {
+    private static Loaded open(ImageInput img) {
         String ref = img.network();
         String what = "image input '" + img.name() + "': network " + ref;
         if (EncoderNetworks.isMemory(ref)) {
             Object o = EncoderNetworks.lookup(ref);
             if (o instanceof ComputationGraph g) {
-                return g;
+                return Loaded.of(g);
             }
             if (o instanceof MultiLayerNetwork m) {
-                return m.toComputationGraph();
+                return Loaded.of(m);
             }
             throw new MtlException(what + (o == null ? " is not registered in this JVM (a spec holding an in-memory network "
                     + "is compiled in the process that built it; save the network with ModelSerializer and name the file)"
@@ -151,7 +172,7 @@ public final class NetworkSources {
     }
 
     /** A DL4J model zip written by {@code ModelSerializer}: a ComputationGraph or a MultiLayerNetwork. */
-    static ComputationGraph read(byte[] zip, String what) {
+    static Loaded read(byte[] zip, String what) {
         try {
             String conf = configuration(zip);
             if (conf == null) {
@@ -159,9 +180,9 @@ public final class NetworkSources {
                         + "ModelSerializer.writeModel)");
             }
             if (conf.contains("\"vertices\"")) {
-                return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(zip), false);
+                return Loaded.of(ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(zip), false));
             }
-            return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(zip), false).toComputationGraph();
+            return Loaded.of(ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(zip), false));
         } catch (IOException | RuntimeException e) {
             if (e instanceof MtlException m) {
                 throw m;
@@ -174,28 +195,28 @@ public final class NetworkSources {
         try (ZipInputStream z = new ZipInputStream(new ByteArrayInputStream(zip))) {
             for (ZipEntry e; (e = z.getNextEntry()) != null;) {
                 if (e.getName().equals("configuration.json")) {
-                    return new String(readAll(z), StandardCharsets.UTF_8);
+                    return new String(z.readAllBytes(), StandardCharsets.UTF_8);
                 }
             }
         }
         return null;
     }
 
-    private static byte[] readAll(InputStream in) throws IOException {
-        return in.readAllBytes();
-    }
-
     /**
-     * Cuts {@code g} at the feature layer: {@code img.output()}, else the network's output, else, when
-     * that output is a loss layer, the vertex feeding it; rebuilds it in FLOAT without workspaces; checks
-     * that it reads one image (NCHW, or flattened) and outputs {@code img.dimension()} numbers.
+     * Cuts the network at the feature layer: {@code img.output()}, else the network's output, else, when
+     * that output is a loss layer, the vertex feeding it; rebuilds it in FLOAT without workspaces, its
+     * vertices under the names the user knows; checks that it reads one image (NCHW, or flattened) and
+     * outputs {@code img.dimension()} numbers.
      */
-    static Source prepare(ImageInput img, ComputationGraph g) {
+    static Source prepare(ImageInput img, Loaded loaded) {
         String what = "image input '" + img.name() + "': network " + img.network();
+        ComputationGraph g = loaded.graph();
         if (g.getConfiguration().getDataType() != DataType.FLOAT || g.params().dataType() != DataType.FLOAT) {
             g = g.convertDataType(DataType.FLOAT);
         }
-        ComputationGraphConfiguration conf = g.getConfiguration();
+        Map<String, String> names = loaded.names();
+        Map<String, String> original = new LinkedHashMap<>();
+        ComputationGraphConfiguration conf = renamed(g.getConfiguration().clone(), names, original);
         if (conf.getNetworkInputs().size() != 1) {
             throw new MtlException(what + " has " + conf.getNetworkInputs().size() + " inputs " + conf.getNetworkInputs()
                     + "; an encoder network reads one (the image)");
@@ -212,7 +233,7 @@ public final class NetworkSources {
                         + "; name the feature layer with 'output'");
             }
             out = conf.getNetworkOutputs().get(0);
-            if (g.getLayer(out) instanceof IOutputLayer) {
+            if (isLoss(g, original.get(out))) {
                 List<String> feeding = conf.getVertexInputs().get(out);
                 if (feeding == null || feeding.size() != 1 || !conf.getVertices().containsKey(feeding.get(0))) {
                     throw new MtlException(what + ": its output '" + out + "' is a loss layer fed by " + feeding
@@ -221,16 +242,45 @@ public final class NetworkSources {
                 out = feeding.get(0);
             }
         }
-        if (g.getLayer(out) instanceof IOutputLayer) {
+        if (isLoss(g, original.get(out))) {
             throw new MtlException(what + ": layer '" + out + "' is a loss layer (its gradient needs labels); name the layer "
                     + "before it with 'output'");
         }
-        ComputationGraph cut = cut(g, out);
+        ComputationGraph cut = cut(g, conf, out, original);
         return new Source(cut, out, inputShape(cut, img, what, out), img.dimension());
     }
 
-    private static ComputationGraph cut(ComputationGraph g, String out) {
-        ComputationGraphConfiguration conf = g.getConfiguration().clone();
+    private static boolean isLoss(ComputationGraph g, String vertex) {
+        return g.getVertex(vertex).hasLayer() && g.getVertex(vertex).getLayer() instanceof IOutputLayer;
+    }
+
+    /** {@code conf} with its vertices renamed by {@code names}; {@code original} receives new name -> old name. */
+    private static ComputationGraphConfiguration renamed(ComputationGraphConfiguration conf, Map<String, String> names,
+            Map<String, String> original) {
+        Function<String, String> n = v -> names.getOrDefault(v, v);
+        Map<String, org.deeplearning4j.nn.conf.graph.GraphVertex> vertices = new LinkedHashMap<>();
+        for (Map.Entry<String, org.deeplearning4j.nn.conf.graph.GraphVertex> e : conf.getVertices().entrySet()) {
+            vertices.put(n.apply(e.getKey()), e.getValue());
+            original.put(n.apply(e.getKey()), e.getKey());
+            if (e.getValue() instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv && !names.isEmpty()) {
+                lv.getLayerConf().getLayer().setLayerName(n.apply(e.getKey())); // DL4J looks layers up by this name too
+            }
+        }
+        Map<String, List<String>> inputs = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> e : conf.getVertexInputs().entrySet()) {
+            inputs.put(n.apply(e.getKey()), new ArrayList<>(e.getValue().stream().map(n).toList()));
+        }
+        conf.setVertices(vertices);
+        conf.setVertexInputs(inputs);
+        conf.setNetworkOutputs(new ArrayList<>(conf.getNetworkOutputs().stream().map(n).toList()));
+        conf.setTopologicalOrder(null);
+        conf.setTopologicalOrderStr(null);
+        return conf;
+    }
+
+    /** The part of {@code conf} that {@code out} depends on, as a new graph holding {@code g}'s weights. */
+    private static ComputationGraph cut(ComputationGraph g, ComputationGraphConfiguration conf, String out,
+            Map<String, String> original) {
         Set<String> keep = new HashSet<>();
         Deque<String> todo = new ArrayDeque<>(List.of(out));
         while (!todo.isEmpty()) {
@@ -252,9 +302,12 @@ public final class NetworkSources {
         conf.setValidateOutputLayerConfig(false);
         ComputationGraph c = new ComputationGraph(conf);
         c.init();
-        Map<String, INDArray> from = g.paramTable();
-        for (Map.Entry<String, INDArray> p : c.paramTable().entrySet()) {
-            p.getValue().assign(from.get(p.getKey()));
+        for (String v : conf.getVertices().keySet()) {
+            if (c.getVertex(v).hasLayer()) {
+                for (Map.Entry<String, INDArray> p : c.getLayer(v).paramTable().entrySet()) {
+                    p.getValue().assign(g.getLayer(original.get(v)).getParam(p.getKey()));
+                }
+            }
         }
         return c;
     }

@@ -512,12 +512,21 @@ public final class Dl4jModel implements TrainableModel {
         Map<String, Param> before = new LinkedHashMap<>();
         old.store.params().forEach(p -> before.put(p.name(), p));
         List<String> missing = new ArrayList<>();
+        int fromNetworks = 0;
         for (Param p : store.params()) {
             if (!before.containsKey(p.name())) {
-                missing.add(p.name());
+                // a network fine-tuned here that the saved model used frozen starts from the network's own
+                // weights: the saved model's head over frozen features initialises the fine-tuned model
+                // (LP-FT, Kumar et al. ICLR 2022, "Fine-Tuning can Distort Pretrained Features and Underperform
+                // Out-of-Distribution": linear probing first, then fine-tuning)
+                if (p.name().startsWith("network:")) {
+                    fromNetworks++;
+                } else {
+                    missing.add(p.name());
+                }
             }
         }
-        if (!missing.isEmpty() || before.size() != store.params().size()) {
+        if (!missing.isEmpty() || before.size() != store.params().size() - fromNetworks) {
             List<String> extra = new ArrayList<>(before.keySet());
             store.params().forEach(p -> extra.remove(p.name()));
             throw new MtlException("--init-from: the saved model '" + old.spec.name() + "' does not have the parameters of this spec"
@@ -525,6 +534,9 @@ public final class Dl4jModel implements TrainableModel {
         }
         for (Param p : store.params()) {
             Param o = before.get(p.name());
+            if (o == null) {
+                continue; // a network's parameter: keeps the network's weights
+            }
             long[] ns = p.shape();
             long[] os = o.shape();
             long n;
