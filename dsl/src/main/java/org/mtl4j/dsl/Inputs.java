@@ -26,6 +26,8 @@ import org.mtl4j.api.spec.Defaults;
  * Inputs.multiHot("genres").separator("|").dim(8).sum()
  * Inputs.sequence("history").column("clicked_items").maxLength(50).table("items").transformer(2, 4, 16)
  * Inputs.image("photo", 1, 28, 28).conv(8, 16).kernel(3)
+ * Inputs.image("photo", 1, 28, 28).network(myDl4jGraph).dimension(64).fineTuned() // a user's DL4J network
+ * Inputs.image("photo", 1, 28, 28).network("photo-net.zip").output("dense1").dimension(64) // frozen, from a file
  * Inputs.text("title").maxTokens(32).dim(16)                     // bag of words
  * Inputs.text("title").maxTokens(32).dim(16).transformer(1, 2, 16) // token sequence
  * Inputs.text("review").pretrained("all-minilm-l6-v2").adapter(32)  // frozen sentence vectors + adapter
@@ -337,6 +339,11 @@ public final class Inputs {
         private String column;
         private List<Integer> conv;
         private int kernel = Defaults.IMAGE_KERNEL;
+        private String network;
+        private ImageInput.NetworkMode mode;
+        private String output;
+        private Integer dimension;
+        private Double networkLearningRate;
 
         Image(String name, int channels, int height, int width) {
             super(name);
@@ -362,9 +369,61 @@ public final class Inputs {
             return this;
         }
 
+        /**
+         * Encode the image with a DL4J network given as an object (a {@code ComputationGraph} or
+         * {@code MultiLayerNetwork}, trained in DL4J or imported from Keras with {@code KerasModelImport});
+         * the spec holds an in-memory reference to it ({@link org.mtl4j.api.spec.EncoderNetworks}) and a
+         * saved model holds the network itself. Frozen unless {@link #fineTuned()}.
+         */
+        public Image network(Object dl4jNetwork) {
+            this.network = org.mtl4j.api.spec.EncoderNetworks.register(name, dl4jNetwork);
+            return this;
+        }
+
+        /** Encode the image with the DL4J network saved in this model zip ({@code ModelSerializer}). */
+        public Image network(String modelFile) {
+            this.network = modelFile;
+            return this;
+        }
+
+        /** The layer (vertex) whose activations are the features (default: the network's output, or the input of its loss layer). */
+        public Image output(String layer) {
+            this.output = layer;
+            return this;
+        }
+
+        /** The width of the network's features; the network is refused when it differs. */
+        public Image dimension(int width) {
+            this.dimension = width;
+            return this;
+        }
+
+        /** The network's features are computed once per distinct image and it is not trained (the default). */
+        public Image frozen() {
+            this.mode = ImageInput.NetworkMode.FROZEN;
+            return this;
+        }
+
+        /** The network is trained with the model: the MTL loss's gradient flows back through it. */
+        public Image fineTuned() {
+            this.mode = ImageInput.NetworkMode.FINE_TUNED;
+            return this;
+        }
+
+        /**
+         * Fine-tuned, with the network's learning rate {@code multiplier} times the model's (pretrained layers
+         * usually want a smaller one than the new layers above them).
+         */
+        public Image fineTuned(double multiplier) {
+            this.mode = ImageInput.NetworkMode.FINE_TUNED;
+            this.networkLearningRate = multiplier;
+            return this;
+        }
+
         @Override
         public InputSpec toSpec() {
-            return new ImageInput(name, column, channels, height, width, conv, kernel);
+            return new ImageInput(name, column, channels, height, width, conv, kernel, network, mode, output, dimension,
+                    networkLearningRate);
         }
     }
 

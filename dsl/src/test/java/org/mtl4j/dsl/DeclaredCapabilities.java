@@ -80,8 +80,9 @@ final class DeclaredCapabilities implements Backend {
     static MtlRuntime runtime() {
         java.util.EnumSet<Capability> limited = java.util.EnumSet.allOf(Capability.class);
         limited.removeAll(java.util.EnumSet.of(Capability.INPUT_IMAGE, Capability.INPUT_SEQUENCE, Capability.INPUT_TEXT,
-                Capability.INPUT_VECTOR,
-                Capability.TOPOLOGY_MMOE, Capability.TOPOLOGY_PLE, Capability.TOPOLOGY_CROSS_STITCH, Capability.TOPOLOGY_GROUPED, Capability.TOPOLOGY_GROUPED_EXPERTS,
+                Capability.INPUT_VECTOR, Capability.INPUT_NETWORK,
+                Capability.TOPOLOGY_MMOE, Capability.TOPOLOGY_PLE, Capability.TOPOLOGY_CROSS_STITCH, Capability.TOPOLOGY_GROUPED,
+                Capability.TOPOLOGY_GROUPED_EXPERTS,
                 Capability.PER_TASK_GRADIENTS, Capability.ESMM_CHAINING));
         return Mtl.runtimeBuilder().withPlugins(plugin(new DeclaredCapabilities("dl4j", Capability.all()),
                 new DeclaredCapabilities("tribuo", limited))).build();

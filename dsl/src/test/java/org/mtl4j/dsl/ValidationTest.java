@@ -103,6 +103,22 @@ class ValidationTest {
         assertThat(b.backend("dl4j").build(rt).backend()).isEqualTo("dl4j");
     }
 
+    /** An image encoded by a DL4J network: its declaration is checked at build(), and a backend without INPUT_NETWORK is named. */
+    @Test
+    void aNetworkEncodedImageNeedsItsWidthAndABackendThatTakesIt() {
+        ModelBuilder noWidth = funnel().inputs(Inputs.image("img", 1, 28, 28).network("net.zip").fineTuned(0.1)).backend("dl4j");
+        assertThatThrownBy(() -> noWidth.build(rt)).hasMessageContaining("image input 'img' dimension must be given with a "
+                + "network (the width of its output), found none");
+        ModelBuilder tribuo = funnel().inputs(Inputs.image("img", 1, 28, 28).network(new Object()).dimension(64))
+                .backend("tribuo");
+        assertThatThrownBy(() -> tribuo.build(rt)).hasMessageContaining("MTL/Unsupported: inputs[2].network = memory:img#")
+                .hasMessageContaining("(backend \"tribuo\" lacks INPUT_NETWORK, needed by input \"img\")");
+        var spec = funnel().inputs(Inputs.image("img", 1, 28, 28).network("net.zip").output("pool2").dimension(64).fineTuned(0.1))
+                .backend("dl4j").build(rt);
+        assertThat(spec.inputs().get(2)).isEqualTo(new org.mtl4j.api.spec.ImageInput("img", null, 1, 28, 28, null, 3,
+                "net.zip", org.mtl4j.api.spec.ImageInput.NetworkMode.FINE_TUNED, "pool2", 64, 0.1));
+    }
+
     @Test
     void pretrainedTextNamesAKnownEmbedderAndVectorsNeedABackendThatTakesThem() {
         ModelBuilder b = funnel().inputs(Inputs.text("review").pretrained("all-minilm-l7"), Inputs.vector("audio", 8))

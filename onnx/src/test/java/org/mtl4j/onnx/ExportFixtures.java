@@ -32,6 +32,7 @@ import org.mtl4j.api.spec.TextInput;
 import org.mtl4j.api.spec.Topology;
 import org.mtl4j.api.spec.TrainingSpec;
 import org.mtl4j.api.spec.TransformerSpec;
+import org.mtl4j.api.spec.VectorInput;
 import org.mtl4j.api.spec.VocabularySpec;
 
 /**
@@ -61,9 +62,12 @@ final class ExportFixtures {
                 new Topology.Ple(2, 1, 1, List.of(5), List.of(List.of("ctr", "ctcvr", "genre"), List.of("rating"))));
     }
 
-    /** Encoder sets: ids (dense + embeddings + bags), sequence (Transformer), text (bag-of-words + token Transformer), image. */
+    /**
+     * Encoder sets: ids (dense + embeddings + bags), sequence (Transformer), text (bag-of-words + token Transformer), image,
+     * vector (precomputed vectors: whitened + adapter, raw + adapter, whitened pass-through).
+     */
     static List<String> encoderSets() {
-        return List.of("ids", "sequence", "text", "image");
+        return List.of("ids", "sequence", "text", "image", "vector");
     }
 
     static List<InputSpec> inputs(String set) {
@@ -89,6 +93,11 @@ final class ExportFixtures {
                         new TransformerSpec(1, 2, 4, 8, 0.0, TransformerSpec.SequencePooling.LAST)));
             }
             case "image" -> in.add(new ImageInput("photo", "photo", 2, 8, 6, List.of(3, 4), 3));
+            case "vector" -> {
+                in.add(new VectorInput("audio", "audio", 5, null, null, new VectorInput.Adapter(4, true)));
+                in.add(new VectorInput("photo", "photo_id", 3, "photo.npy", VectorInput.Missing.ZERO, new VectorInput.Adapter(3, false)));
+                in.add(new VectorInput("review", "review", 2, null, null, new VectorInput.Adapter(0, true)));
+            }
             default -> throw new IllegalArgumentException(set);
         }
         return in;
@@ -131,7 +140,9 @@ final class ExportFixtures {
     }
 
     static Map<String, Dataset.DenseStats> stats() {
-        return Map.of("x", new Dataset.DenseStats(new double[] {0.5, -1, 0, 2}, new double[] {2, 0.5, 1, 3}));
+        return Map.of("x", new Dataset.DenseStats(new double[] {0.5, -1, 0, 2}, new double[] {2, 0.5, 1, 3}),
+                "audio", new Dataset.DenseStats(new double[] {0.1, -0.2, 0.3, 1, -1}, new double[] {1.5, 0.5, 2, 0, 0.25}),
+                "review", new Dataset.DenseStats(new double[] {0.4, -0.6}, new double[] {0.8, 3}));
     }
 
     private static int rows(String input) {
@@ -157,6 +168,12 @@ final class ExportFixtures {
                     x[i] = (float) (rng.nextGaussian() * 2 + 0.5);
                 }
                 f.put(in.name(), new Feature.Dense(d.dimension(), x));
+            } else if (in instanceof VectorInput v) {
+                float[] x = new float[n * v.dimension()];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) (rng.nextGaussian() * 1.5 - 0.3);
+                }
+                f.put(in.name(), new Feature.Dense(v.dimension(), x));
             } else if (in instanceof CategoricalInput) {
                 int[] ids = new int[n];
                 for (int r = 0; r < n; r++) {

@@ -202,6 +202,28 @@ class OnnxExportTest {
         assertThat(OnnxExport.sideFile(out)).doesNotExist();
     }
 
+    /** An image encoded by a user's DL4J network is not mapped to ONNX layers: the export names the input. */
+    @Test
+    void anInputEncodedByADl4jNetworkIsRefusedNamingIt() throws Exception {
+        org.deeplearning4j.nn.multilayer.MultiLayerNetwork net = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(
+                new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().seed(1).list()
+                        .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nOut(3).build())
+                        .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.feedForward(2 * 8 * 6)).build());
+        net.init();
+        String ref = org.mtl4j.api.spec.EncoderNetworks.register("photo", net);
+        List<org.mtl4j.api.spec.InputSpec> inputs = new ArrayList<>(ExportFixtures.inputs("ids"));
+        inputs.add(new org.mtl4j.api.spec.ImageInput("photo", "photo", 2, 8, 6, ref, null, null, 3));
+        ModelSpec base = ExportFixtures.spec(new Topology.SharedBottom(List.of(4)), "ids");
+        ModelSpec spec = new ModelSpec(base.name(), inputs, base.tasks(), base.topology(), null, null, null, base.optimizer(),
+                base.training(), "dl4j");
+        TrainableModel model = new Dl4jBackend().compile(spec, ExportFixtures.vocabularies(), ExportFixtures.stats());
+        Path out = dir.resolve("network.onnx");
+        assertThatThrownBy(() -> OnnxExport.export(model, out)).isInstanceOf(OnnxExportException.class)
+                .hasMessageContaining("input 'photo' is encoded by a DL4J network (" + ref + "), which the exporter does not "
+                        + "map to ONNX layers; export the network's features as a vector input instead");
+        assertThat(out).doesNotExist();
+    }
+
     /** A model of a third-party backend ("acme") that mtl4j-onnx knows nothing about; it predicts through another model. */
     private record ThirdPartyModel(TrainedModel inner) implements TrainedModel {
         @Override

@@ -40,6 +40,11 @@ public enum Capability {
      * adapter.
      */
     INPUT_VECTOR,
+    /**
+     * An input encoded by a user's pretrained network (an image input with {@code network}), frozen or
+     * fine-tuned.
+     */
+    INPUT_NETWORK,
     /** Per-task gradients of the shared parameters (needed by gradient aggregators and some clippers). */
     PER_TASK_GRADIENTS,
     OPTIMIZER_ADAM,
@@ -130,11 +135,13 @@ public enum Capability {
                     : in instanceof CategoricalInput ? INPUT_CATEGORICAL
                     : in instanceof MultiHotInput ? INPUT_MULTI_HOT
                     : in instanceof SequenceInput ? INPUT_SEQUENCE
+                    : in instanceof ImageInput img && img.hasNetwork() ? INPUT_NETWORK
                     : in instanceof ImageInput ? INPUT_IMAGE
                     : in instanceof VectorInput ? INPUT_VECTOR
                     : in instanceof TextInput t && t.isPretrained() ? INPUT_VECTOR
                     : INPUT_TEXT;
-            req.putIfAbsent(c, "inputs[" + i + "] (" + in.name() + ") kind = " + in.kind());
+            req.putIfAbsent(c, "inputs[" + i + "] (" + in.name() + ")" + (c == INPUT_NETWORK
+                    ? ".network = " + ((ImageInput) in).network() : " kind = " + in.kind()));
         }
         if (spec.hasGradientAggregation()) {
             req.putIfAbsent(PER_TASK_GRADIENTS, "gradientAggregation = " + spec.gradientAggregation().name());

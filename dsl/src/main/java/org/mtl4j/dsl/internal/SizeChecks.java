@@ -61,7 +61,11 @@ final class SizeChecks {
                 bound(p + ".channels", im.channels(), 4_096, out);
                 bound(p + ".height", im.height(), 8_192, out);
                 bound(p + ".width", im.width(), 8_192, out);
-                widths(p + ".convChannels", im.convChannels(), out);
+                if (im.hasNetwork()) {
+                    bound(p + ".dimension", im.dimension(), MAX_WIDTH, out);
+                } else {
+                    widths(p + ".convChannels", im.convChannels(), out);
+                }
             }
         }
         for (int i = 0; i < d.tasks().size(); i++) {

@@ -25,6 +25,7 @@ import org.mtl4j.api.spec.TaskSpec;
 import org.mtl4j.api.spec.TextInput;
 import org.mtl4j.api.spec.Topology;
 import org.mtl4j.api.spec.TransformerSpec;
+import org.mtl4j.api.spec.VectorInput;
 import org.mtl4j.backend.dl4j.internal.model.Dl4jModel;
 import org.mtl4j.onnx.OnnxExportException;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -171,19 +172,27 @@ public final class Dl4jGraphMapper {
             return g.input(m.name(), l, -1, -1);
         } else if (in instanceof SequenceInput s) {
             return g.input(s.name(), l, -1, s.maxLength());
+        } else if (in instanceof ImageInput img && img.hasNetwork()) {
+            throw new OnnxExportException("cannot export model '" + spec.name() + "': input '" + in.name() + "' is encoded by a "
+                    + "DL4J network (" + img.network() + "), which the exporter does not map to ONNX layers; export the "
+                    + "network's features as a vector input instead (exportable kinds: dense, categorical, multi-hot, sequence, "
+                    + "image without 'network', text without 'pretrained', vector)");
         } else if (in instanceof ImageInput img) {
             return g.input(img.name(), f, -1, img.channels(), img.height(), img.width());
+        } else if (in instanceof VectorInput v) {
+            return g.input(v.name(), f, -1, v.dimension());
         } else if (in instanceof TextInput t && !t.isPretrained()) {
             return t.encoding() == TextInput.Encoding.SEQUENCE ? g.input(t.name(), l, -1, t.maxTokens()) : g.input(t.name(), l, -1, -1);
         }
         if (in instanceof TextInput t) {
             throw new OnnxExportException("cannot export model '" + spec.name() + "': input '" + in.name() + "' is pretrained "
                     + "text (" + t.pretrained() + "), whose sentence encoder is not part of the model; it has no ONNX mapping "
-                    + "(exportable kinds: dense, categorical, multi-hot, sequence, image, text without 'pretrained')");
+                    + "(feed its sentence vectors through a vector input instead; exportable kinds: dense, categorical, "
+                    + "multi-hot, sequence, image without 'network', text without 'pretrained', vector)");
         }
         throw new OnnxExportException("cannot export model '" + spec.name() + "': input '" + in.name() + "' of kind '" + in.kind()
-                + "' has no ONNX mapping (exportable kinds: dense, categorical, multi-hot, sequence, image, text without "
-                + "'pretrained')");
+                + "' has no ONNX mapping (exportable kinds: dense, categorical, multi-hot, sequence, image without "
+                + "'network', text without 'pretrained', vector)");
     }
 
     /** Maps ids outside [0, rows) to the OOV row, as the backend's lookups do. */
@@ -235,6 +244,14 @@ public final class Dl4jGraphMapper {
                     s.encoder());
         } else if (in instanceof ImageInput img) {
             return conv(p, "image:" + img.name() + suffix, x, img);
+        } else if (in instanceof VectorInput v) {
+            // as the backend's VectorEncoder: z-scored with the training statistics when whitened, then W z + b
+            ONNXRef<?> z = v.adapter().whiten() ? zScore(v.name(), v.dimension(), x, p) : x;
+            if (v.adapter().width() == 0) {
+                return z;
+            }
+            String a = "vector:" + v.name() + suffix;
+            return g.gemm(p + "_adapter", z, param(a + ".W"), param(a + ".b"));
         } else if (in instanceof TextInput t) {
             INDArray table = table(t.name(), suffix, in);
             if (t.encoding() == TextInput.Encoding.SEQUENCE) {
@@ -264,13 +281,20 @@ public final class Dl4jGraphMapper {
 
     /** (x - mean) * (1 / std) with the backend's float statistics, or x when not standardised. */
     private ONNXRef<?> dense(DenseInput d, ONNXRef<?> x, String p) {
-        Dataset.DenseStats stats = model.denseStats().get(d.name());
-        if (!d.standardize() || stats == null) {
+        return d.standardize() ? zScore(d.name(), d.dimension(), x, p) : x;
+    }
+
+    /**
+     * (x - mean) * (1 / std) in float with the statistics of {@code input} (a standard deviation of zero or
+     * less than 1e-12 divides by 1), as the backend's {@code DenseEncoder.zScore}; x when it has none.
+     */
+    private ONNXRef<?> zScore(String input, int n, ONNXRef<?> x, String p) {
+        Dataset.DenseStats stats = model.denseStats().get(input);
+        if (stats == null) {
             return x;
         }
-        int n = d.dimension();
         if (stats.mean().length != n || stats.std().length != n) {
-            throw new OnnxExportException("cannot export model '" + spec.name() + "': dense input '" + d.name() + "' has statistics for "
+            throw new OnnxExportException("cannot export model '" + spec.name() + "': input '" + input + "' has statistics for "
                     + stats.mean().length + " features, expected " + n);
         }
         float[] mean = new float[n];

@@ -10,6 +10,7 @@ import org.mtl4j.api.data.Vocabulary;
 import org.mtl4j.api.spec.CategoricalInput;
 import org.mtl4j.api.spec.DenseInput;
 import org.mtl4j.api.spec.ImageInput;
+import org.mtl4j.api.spec.VectorInput;
 import org.mtl4j.api.spec.InputSpec;
 import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.api.spec.MultiHotInput;
@@ -67,6 +68,14 @@ public final class SideFile {
             m.put("shape", List.of("batch", d.dimension()));
             m.put("columns", d.columns());
             m.put("standardize", d.standardize() ? "in the graph: feed raw values" : "no");
+            return m;
+        }
+        if (in instanceof VectorInput v) {
+            m.put("dtype", "float32");
+            m.put("shape", List.of("batch", v.dimension()));
+            m.put("layout", v.file() == null ? "the vector of each row (the numbers of its cell)"
+                    : "the vector of each row's id from " + v.file() + " (a missing id: " + v.missing().id() + ")");
+            m.put("standardize", v.adapter().whiten() ? "in the graph: feed raw vectors" : "no");
             return m;
         }
         if (in instanceof ImageInput img) {

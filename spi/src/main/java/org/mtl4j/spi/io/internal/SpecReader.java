@@ -173,7 +173,7 @@ public final class SpecReader {
             }
             case "image": {
                 Fields f = Fields.of(problems, source, n, path, "kind", "name", "column", "channels", "height", "width",
-                        "convChannels", "kernel");
+                        "convChannels", "kernel", "network", "mode", "output", "dimension", "networkLearningRate");
                 String name = f.requiredString("name");
                 String column = f.string("column");
                 int channels = f.integer("channels", Defaults.IMAGE_CHANNELS);
@@ -181,7 +181,13 @@ public final class SpecReader {
                 int width = f.requiredInteger("width");
                 List<Integer> conv = f.integers("convChannels");
                 int kernel = f.integer("kernel", Defaults.IMAGE_KERNEL);
-                return f.construct(() -> new ImageInput(name, column, channels, height, width, conv, kernel));
+                String network = f.string("network");
+                ImageInput.NetworkMode mode = f.enumValue("mode", ImageInput.NetworkMode.class, null);
+                String output = f.string("output");
+                Integer dimension = f.has("dimension") ? f.requiredInteger("dimension") : null;
+                Double rate = f.has("networkLearningRate") ? f.decimal("networkLearningRate", 1.0) : null;
+                return f.construct(() -> new ImageInput(name, column, channels, height, width, conv, kernel, network, mode,
+                        output, dimension, rate));
             }
             case "vector": {
                 Fields f = Fields.of(problems, source, n, path, "kind", "name", "column", "dimension", "file", "missing", "adapter");

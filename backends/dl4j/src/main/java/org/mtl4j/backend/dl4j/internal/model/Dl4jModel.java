@@ -35,6 +35,7 @@ import org.mtl4j.backend.dl4j.internal.nn.Param;
 import org.mtl4j.backend.dl4j.internal.nn.ParamStore;
 import org.mtl4j.backend.dl4j.internal.nn.RowBlock;
 import org.mtl4j.spi.io.ModelArchive;
+import org.mtl4j.backend.dl4j.internal.encoders.NetworkSources;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -58,6 +59,7 @@ public final class Dl4jModel implements TrainableModel {
     private final Map<String, Dataset.DenseStats> denseStats;
     private final String version;
     private final ParamStore store = new ParamStore();
+    private final NetworkSources networks;
     private final Trunk trunk;
     private final Mlp[] towers;
     private final TaskHeads heads;
@@ -90,7 +92,13 @@ public final class Dl4jModel implements TrainableModel {
     private List<List<GradientVector>> shardTaskBuffers;
 
     public Dl4jModel(ModelSpec spec, Map<String, Vocabulary> vocabularies, Map<String, Dataset.DenseStats> denseStats, String version) {
-        this(spec, vocabularies, denseStats, version, null, false);
+        this(spec, vocabularies, denseStats, version, NetworkSources.resolve(spec));
+    }
+
+    /** A model whose network-encoded inputs use {@code networks} (read from a model archive, or resolved from the spec). */
+    Dl4jModel(ModelSpec spec, Map<String, Vocabulary> vocabularies, Map<String, Dataset.DenseStats> denseStats, String version,
+            NetworkSources networks) {
+        this(spec, vocabularies, denseStats, version, networks, null, false);
     }
 
     /**
@@ -100,8 +108,9 @@ public final class Dl4jModel implements TrainableModel {
      * its own activation buffers only).
      */
     private Dl4jModel(ModelSpec spec, Map<String, Vocabulary> vocabularies, Map<String, Dataset.DenseStats> denseStats, String version,
-            Dl4jModel source, boolean worker) {
+            NetworkSources networks, Dl4jModel source, boolean worker) {
         this.spec = spec;
+        this.networks = networks;
         this.replica = source != null && !worker;
         this.vocabularies = Map.copyOf(vocabularies == null ? Map.of() : vocabularies);
         this.denseStats = Map.copyOf(denseStats == null ? Map.of() : denseStats);
@@ -114,11 +123,12 @@ public final class Dl4jModel implements TrainableModel {
         List<String> names = spec.taskNames();
         Topology topo = spec.topology();
         if (topo instanceof Topology.Independent ind) {
-            trunk = new IndependentTrunk(store, spec, this.vocabularies, this.denseStats, ind.layers(), seed);
+            trunk = new IndependentTrunk(store, spec, this.vocabularies, this.denseStats, networks, ind.layers(), seed);
         } else if (topo instanceof Topology.TaskGroups groups && groups.grouped()) {
-            trunk = new GroupedTrunk(store, spec, this.vocabularies, this.denseStats, topo, seed);
+            trunk = new GroupedTrunk(store, spec, this.vocabularies, this.denseStats, networks, topo, seed);
         } else {
-            InputBlock in = new InputBlock(spec, this.vocabularies, this.denseStats, new EmbeddingTables(store), Param.SHARED, seed);
+            InputBlock in = new InputBlock(spec, this.vocabularies, this.denseStats, new EmbeddingTables(store), networks, Param.SHARED,
+                    seed);
             if (topo instanceof Topology.SharedBottom sb) {
                 trunk = new SharedBottomTrunk(store, in, sb.layers(), t);
             } else if (topo instanceof Topology.Mmoe mmoe) {
@@ -180,6 +190,11 @@ public final class Dl4jModel implements TrainableModel {
         return flat.get(NDArrayIndex.interval(from, to));
     }
 
+    /** The networks encoding inputs (tests, diagnostics). */
+    public NetworkSources networks() {
+        return networks;
+    }
+
     /** The parameter store (tests, diagnostics). */
     public ParamStore store() {
         return store;
@@ -239,7 +254,7 @@ public final class Dl4jModel implements TrainableModel {
      */
     @Override
     public Dl4jModel predictionReplica() {
-        return new Dl4jModel(spec, vocabularies, denseStats, version, this, false);
+        return new Dl4jModel(spec, vocabularies, denseStats, version, networks, this, false);
     }
 
     /** Whether this is a {@link #predictionReplica()}. */
@@ -493,7 +508,7 @@ public final class Dl4jModel implements TrainableModel {
         }
         for (int s = 0; s < n; s++) {
             if (replicas[s] == null) {
-                replicas[s] = new Dl4jModel(spec, vocabularies, denseStats, version, this, true);
+                replicas[s] = new Dl4jModel(spec, vocabularies, denseStats, version, networks, this, true);
             }
         }
         if (pool == null && workers > 1) {
@@ -815,12 +830,21 @@ public final class Dl4jModel implements TrainableModel {
         Map<String, Param> before = new LinkedHashMap<>();
         old.store.params().forEach(p -> before.put(p.name(), p));
         List<String> missing = new ArrayList<>();
+        int fromNetworks = 0;
         for (Param p : store.params()) {
             if (!before.containsKey(p.name())) {
-                missing.add(p.name());
+                // a network fine-tuned here that the saved model used frozen starts from the network's own
+                // weights: the saved model's head over frozen features initialises the fine-tuned model
+                // (LP-FT, Kumar et al. ICLR 2022, "Fine-Tuning can Distort Pretrained Features and Underperform
+                // Out-of-Distribution": linear probing first, then fine-tuning)
+                if (p.name().startsWith("network:")) {
+                    fromNetworks++;
+                } else {
+                    missing.add(p.name());
+                }
             }
         }
-        if (!missing.isEmpty() || before.size() != store.params().size()) {
+        if (!missing.isEmpty() || before.size() != store.params().size() - fromNetworks) {
             List<String> extra = new ArrayList<>(before.keySet());
             store.params().forEach(p -> extra.remove(p.name()));
             throw new MtlException("--init-from: the saved model '" + old.spec.name() + "' does not have the parameters of this spec"
@@ -828,6 +852,9 @@ public final class Dl4jModel implements TrainableModel {
         }
         for (Param p : store.params()) {
             Param o = before.get(p.name());
+            if (o == null) {
+                continue; // a network's parameter: keeps the network's weights
+            }
             long[] ns = p.shape();
             long[] os = o.shape();
             long n;
@@ -901,6 +928,7 @@ public final class Dl4jModel implements TrainableModel {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         entries.put(STATE_ENTRY, state.toByteArray());
         entries.put(STATS_ENTRY, encodeStats(denseStats));
+        entries.putAll(networks.entries());
         Provenance p = provenance;
         ModelArchive.write(file, spec, vocabularies, p, entries);
     }
@@ -912,7 +940,15 @@ public final class Dl4jModel implements TrainableModel {
             throw new MtlException(file + ": model was saved by backend '" + a.backend() + "', not '" + BACKEND + "'");
         }
         Map<String, Dataset.DenseStats> stats = decodeStats(file, a.entry(STATS_ENTRY));
-        Dl4jModel m = new Dl4jModel(a.spec(), a.vocabularies(), stats, version);
+        NetworkSources networks;
+        try {
+            networks = NetworkSources.fromArchive(a.spec(), a::entry);
+        } catch (org.mtl4j.spi.io.ModelFileException e) {
+            throw e;
+        } catch (MtlException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+        Dl4jModel m = new Dl4jModel(a.spec(), a.vocabularies(), stats, version, networks);
         try (InputStream in = new ByteArrayInputStream(a.entry(STATE_ENTRY))) {
             m.readState(in);
         } catch (IOException e) {

@@ -41,7 +41,7 @@ final class GroupedTrunk implements Trunk {
     private final Mat[][] dGroup;
 
     GroupedTrunk(ParamStore store, ModelSpec spec, Map<String, Vocabulary> vocabularies, Map<String, Dataset.DenseStats> stats,
-            Topology topology, long seed) {
+            org.mtl4j.backend.dl4j.internal.encoders.NetworkSources networks, Topology topology, long seed) {
         List<List<String>> groups = Topology.TaskGroups.of(topology);
         List<String> names = spec.taskNames();
         groupOf = new int[names.size()];
@@ -84,7 +84,7 @@ final class GroupedTrunk implements Trunk {
             List<String> group = groups.get(i);
             String owner = group.size() > 1 ? Param.groupOwner(group) : group.get(0);
             String joined = String.join("+", group);
-            inputs[i] = new InputBlock(spec, vocabularies, stats, tables, owner, seed + 31L * (i + 1));
+            inputs[i] = new InputBlock(spec, vocabularies, stats, tables, networks, owner, seed + 31L * (i + 1));
             if (topology instanceof Topology.Grouped sb) {
                 trunks[i] = new SharedBottomTrunk(store, inputs[i], "bottom@" + joined, sb.layers(), group.size(), owner);
             } else if (topology instanceof Topology.Mmoe mmoe) {

@@ -20,6 +20,7 @@ final class IndependentTrunk implements Trunk {
     private final Mlp[] bottoms;
 
     IndependentTrunk(ParamStore store, ModelSpec spec, Map<String, Vocabulary> vocabularies, Map<String, Dataset.DenseStats> stats,
+            org.mtl4j.backend.dl4j.internal.encoders.NetworkSources networks,
             List<Integer> layers, long seed) {
         int t = spec.tasks().size();
         inputs = new InputBlock[t];
@@ -27,7 +28,7 @@ final class IndependentTrunk implements Trunk {
         EmbeddingTables tables = new EmbeddingTables(store);
         for (int k = 0; k < t; k++) {
             String owner = spec.tasks().get(k).name();
-            inputs[k] = new InputBlock(spec, vocabularies, stats, tables, owner, seed + k);
+            inputs[k] = new InputBlock(spec, vocabularies, stats, tables, networks, owner, seed + k);
             bottoms[k] = new Mlp(store, "bottom@" + owner, inputs[k].width(), layers, 0, true, owner, false);
         }
     }

@@ -9,6 +9,7 @@ import org.mtl4j.api.data.TextEmbedders;
 import org.mtl4j.api.data.Vocabulary;
 import org.mtl4j.api.spec.CategoricalInput;
 import org.mtl4j.api.spec.DenseInput;
+import org.mtl4j.api.spec.ImageInput;
 import org.mtl4j.api.spec.InputSpec;
 import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.api.spec.MultiHotInput;
@@ -18,10 +19,12 @@ import org.mtl4j.backend.dl4j.internal.encoders.DenseEncoder;
 import org.mtl4j.backend.dl4j.internal.encoders.EmbeddingEncoder;
 import org.mtl4j.backend.dl4j.internal.encoders.ExtraEncoders;
 import org.mtl4j.backend.dl4j.internal.encoders.MatEncoder;
+import org.mtl4j.backend.dl4j.internal.encoders.NetworkSources;
 import org.mtl4j.backend.dl4j.internal.encoders.VectorEncoder;
 import org.mtl4j.backend.dl4j.internal.nn.EmbeddingTables;
 import org.mtl4j.backend.dl4j.internal.nn.Encoder;
 import org.mtl4j.backend.dl4j.internal.nn.Mat;
+import org.mtl4j.backend.dl4j.internal.nn.Param;
 
 /**
  * Every input encoder of the spec, concatenated into one fused [batch, width] input: branches of
@@ -41,7 +44,7 @@ final class InputBlock {
     private float[] heap = new float[0];
 
     InputBlock(ModelSpec spec, Map<String, Vocabulary> vocabularies, Map<String, Dataset.DenseStats> stats, EmbeddingTables tables,
-            String owner, long seed) {
+            NetworkSources networks, String owner, long seed) {
         offsets = new int[spec.inputs().size() + 1];
         int w = 0;
         boolean anyParams = false;
@@ -57,6 +60,9 @@ final class InputBlock {
                         owner);
             } else if (in instanceof VectorInput v) {
                 e = VectorEncoder.of(v, stats.get(v.name()), tables.store(), owner);
+            } else if (in instanceof ImageInput img && img.hasNetwork()) {
+                e = networks.encoder(img, tables.store(), "network:" + img.name() + (Param.SHARED.equals(owner) ? "" : "@" + owner),
+                        owner);
             } else if (in instanceof TextInput t && t.isPretrained()) {
                 e = VectorEncoder.of(t, TextEmbedders.named(t.pretrained()).dimension(), stats.get(t.name()), tables.store(),
                         owner);

@@ -76,7 +76,8 @@ final class Optimizer {
         long to = -1;
         double runRate = Double.NaN;
         for (Param p : store.params()) {
-            double lr = p.shared() ? spec.learningRate() : rate.getOrDefault(p.owner(), spec.learningRate());
+            double lr = (p.shared() ? spec.learningRate() : rate.getOrDefault(p.owner(), spec.learningRate()))
+                    * p.learningRateScale();
             if (p.table()) {
                 if (from >= 0) {
                     add(store, from, gradFrom, to, runRate);

@@ -29,6 +29,7 @@ public final class Param {
     private final int units;
     private final boolean lastShared;
     private final boolean table;
+    private double learningRateScale = 1;
     long offset = -1;
     long gradOffset = -1;
     INDArray value;
@@ -77,6 +78,17 @@ public final class Param {
     /** Output units (rows of a [out, in] matrix), for unit-wise clipping. */
     public int units() {
         return units;
+    }
+
+    /** The multiplier of the optimiser's learning rate for this parameter (1 unless a layer says otherwise). */
+    public double learningRateScale() {
+        return learningRateScale;
+    }
+
+    /** Sets {@link #learningRateScale()}; before the optimiser is built. */
+    public Param learningRateScale(double scale) {
+        this.learningRateScale = scale;
+        return this;
     }
 
     /** Part of the last shared layer (GradNorm's scope). */

@@ -25,6 +25,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 public final class ParamStore {
     private final List<Param> params = new ArrayList<>();
     private final List<Param> tables = new ArrayList<>();
+    private final List<java.util.function.Consumer<Boolean>> onAllocate = new ArrayList<>();
     private INDArray values;
     private INDArray grads;
     private long sharedLength;
@@ -144,6 +145,9 @@ public final class ParamStore {
         }
         params.clear();
         params.addAll(order);
+        for (java.util.function.Consumer<Boolean> r : onAllocate) {
+            r.accept(rng != null);
+        }
     }
 
     private static long length(List<Param> order) {
@@ -193,6 +197,19 @@ public final class ParamStore {
         }
         gradLength = gradTotal;
         return order;
+    }
+
+    /**
+     * Runs {@code r} at the end of {@link #allocate} (with {@code true}: the values are initialised, a
+     * layer may start them from values of its own, e.g. a pretrained network) and at the end of
+     * {@link #share}/{@link #allocateSharing} (with {@code false}: the values are another store's, only
+     * bind to the views; {@link #grads()} is null for a prediction replica).
+     */
+    public void afterAllocate(java.util.function.Consumer<Boolean> r) {
+        if (values != null) {
+            throw new IllegalStateException("ParamStore already allocated");
+        }
+        onAllocate.add(r);
     }
 
     private static INDArray view(INDArray flat, long offset, Param p) {
