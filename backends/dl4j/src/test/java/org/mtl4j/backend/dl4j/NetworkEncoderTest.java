@@ -129,6 +129,46 @@ class NetworkEncoderTest {
         }
     }
 
+    /**
+     * Data-parallel workers (issue 15) and prediction replicas (issue 16) build their own network over
+     * the model's parameter views: two workers train a fine-tuned or a frozen branch as one worker does,
+     * and a replica predicts what the model predicts.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(ImageInput.NetworkMode.class)
+    void workersAndReplicasShareTheNetworkBranch(ImageInput.NetworkMode mode) {
+        Dl4jBackend.initNd4j();
+        float[][] trained = new float[2][];
+        Dl4jModel last = null;
+        for (int w = 1; w <= 2; w++) {
+            ModelSpec base = spec(new Topology.Mmoe(2, List.of(6), List.of()), EncoderNetworks.register("img", graph(7)), mode,
+                    "features", 4);
+            ModelSpec spec = base.withTraining(new org.mtl4j.api.spec.TrainingSpec(1, 96, 7L, 0, null, 0, 1000, w));
+            Dl4jModel model = (Dl4jModel) Fixtures.compile(spec);
+            for (int i = 0; i < 3; i++) {
+                var step = model.step(Fixtures.batch(spec, 96, 60 + i, 0));
+                step.backward(new double[] {1, 1, 1, 1});
+                model.applyUpdate();
+            }
+            trained[w - 1] = model.parameters().toFloatVector();
+            last = model;
+        }
+        double diff = 0;
+        double scale = 0;
+        for (int i = 0; i < trained[0].length; i++) {
+            diff = Math.max(diff, Math.abs((double) trained[0][i] - trained[1][i]));
+            scale = Math.max(scale, Math.abs(trained[0][i]));
+        }
+        assertThat(diff / scale).as("2 workers vs 1, " + mode).isLessThan(1e-5);
+        Dl4jModel replica = last.predictionReplica();
+        Batch probe = Fixtures.batch(last.spec(), 40, 98, 0);
+        Map<String, float[]> a = last.predict(probe).outputs();
+        Map<String, float[]> b = replica.predict(probe).outputs();
+        for (String k : a.keySet()) {
+            assertThat(b.get(k)).as(k).containsExactly(a.get(k));
+        }
+    }
+
     @Test
     void frozenNetworkIsCachedNotTrainedAndRoundTripsFromAFile(@TempDir Path dir) throws Exception {
         Dl4jBackend.initNd4j();
