@@ -40,9 +40,9 @@ import org.mtl4j.training.Trainer;
  * and {@code funnel} (issue 13's funnel recipe: embeddings 16/16/8 + 8 dense, shared-bottom [128, 64],
  * towers [32], Adam 1e-3). Appends {@code workload mode batch workers rows seconds rows_per_s input_read_s|cpu_s
  * input_wait_s ctr_loss load1} lines to {@code out}; preloaded rows give the process CPU seconds of the epoch in the
- * input-read column and, in the input-wait column, the epoch's estimated wall time on idle cores: the process CPU
- * outside the worker sections (serial: reduction, optimiser, balancers, loop; GC and JIT threads too) plus, per
- * section, the CPU time of its slowest worker ({@link Dl4jModel#workerCpuNanos()}). On a machine shared with other
+ * input-read column and, in the input-wait column, the epoch's estimated wall time on idle cores: the training
+ * thread's CPU outside the worker sections (serial: reduction, optimiser, balancers, loop) plus, per section, the
+ * CPU time of its slowest worker ({@link Dl4jModel#workerCpuNanos()}); GC and JIT threads are not in it. On a machine shared with other
  * jobs that estimate is the figure that does not depend on how the scheduler shared the cores.
  */
 final class WorkersBench {
@@ -77,12 +77,15 @@ final class WorkersBench {
             Dl4jModel dm = (Dl4jModel) model;
             cpu.add(processCpuNanos());
             section.add(dm.workerCpuNanos());
+            List<Long> mainCpu = new ArrayList<>();
+            mainCpu.add(THREADS.getCurrentThreadCpuTime());
             Trainer.builder().prefetch(0).listener(new TrainingListener() {
                 @Override
                 public void onEpochEnd(EpochSummary e) {
                     done.add(e);
                     cpu.add(processCpuNanos());
                     section.add(dm.workerCpuNanos());
+                    mainCpu.add(THREADS.getCurrentThreadCpuTime()); // listeners run on the training thread
                 }
             }).build().fit(model, pre, null);
             int bestEpoch = Math.min(1, done.size() - 1);
@@ -93,8 +96,10 @@ final class WorkersBench {
             double cpuSeconds = (cpu.get(bestEpoch + 1) - cpu.get(bestEpoch)) / 1e9;
             long[] a = section.get(bestEpoch);
             long[] b = section.get(bestEpoch + 1);
-            // idle-core estimate: the serial CPU (process CPU outside worker sections) plus each section's slowest worker
-            double idle = cpuSeconds - (b[0] - a[0]) / 1e9 + (b[1] - a[1]) / 1e9;
+            // idle-core estimate: the training thread's CPU outside worker sections (serial) plus each section's slowest
+            // worker; GC and JIT threads are left out (they run beside the training thread)
+            double serial = (mainCpu.get(bestEpoch + 1) - mainCpu.get(bestEpoch) - (b[2] - a[2])) / 1e9;
+            double idle = serial + (b[1] - a[1]) / 1e9;
             write(out, workload, "preloaded", batch, w, n, done.get(bestEpoch).seconds(), cpuSeconds, idle, loss);
         }
         // input: one epoch streamed from the CSV, at the largest worker count, per prefetch depth
@@ -118,6 +123,8 @@ final class WorkersBench {
         System.out.print(line);
         Files.writeString(out, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
+
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
     /** CPU time of the whole process (every thread, GC and JIT included). */
     private static long processCpuNanos() {
@@ -188,6 +195,11 @@ final class WorkersBench {
                     r[5], rps, base == null ? "" : String.format(Locale.ROOT, "%.2fx", rps / base), r[7], idle,
                     baseIdle == null ? "" : String.format(Locale.ROOT, "%.2fx", baseIdle / idle), r[9], r[10]));
         }
+        md.append("\n`est. s/epoch on idle cores` does not depend on the load: the training thread's CPU time outside the "
+                + "worker sections (the serial part: reduction, loss weighting, optimiser, loop) plus, for each parallel section, "
+                + "the CPU time of its slowest worker (`Dl4jModel.workerCpuNanos`); GC and JIT threads are left out. With one worker "
+                + "it is the training thread's CPU time. Wall-clock speed-up on a machine whose load exceeds its cores measures the "
+                + "scheduler, not the code.\n");
         List<String[]> peer = read(dir.resolve("peer-workers.tsv"));
         if (!peer.isEmpty()) {
             md.append("\nPyTorch peer (`shared/peer/mtl_peer.py`, same CSV and rows, `--threads` 1 vs 2, OPENBLAS_NUM_THREADS=1; "

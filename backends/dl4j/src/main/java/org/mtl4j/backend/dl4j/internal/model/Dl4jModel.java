@@ -476,12 +476,14 @@ public final class Dl4jModel implements TrainableModel {
                 max = Math.max(max, c);
             }
             criticalCpuNanos += max;
+            callerCpuNanos += cpu[0];
         }
     }
 
     private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
     private long workerCpuNanos;
     private long criticalCpuNanos;
+    private long callerCpuNanos;
 
     private static void timed(java.util.function.IntConsumer task, int shard, long[] cpu) {
         long t0 = THREADS.getCurrentThreadCpuTime();
@@ -494,12 +496,13 @@ public final class Dl4jModel implements TrainableModel {
 
     /**
      * CPU time spent in data-parallel sections so far: {@code [0]} summed over every worker, {@code [1]} summed
-     * over sections of the slowest worker's time in each (the critical path). With the process's CPU time T
-     * for the same steps, {@code T - [0] + [1]} estimates the wall time on idle cores, the serial part being
-     * {@code T - [0]} (benchmarks; free of the machine's load, unlike wall time).
+     * over sections of the slowest worker's time in each (the critical path), {@code [2]} the calling thread's
+     * own share (shard 0). With the calling thread's CPU time C over the same steps, {@code C - [2]} is the serial
+     * part of the steps (reduction, balancers, optimiser, loop) and {@code C - [2] + [1]} estimates the wall time on
+     * idle cores (benchmarks; free of the machine's load, unlike wall time).
      */
     public long[] workerCpuNanos() {
-        return new long[] {workerCpuNanos, criticalCpuNanos};
+        return new long[] {workerCpuNanos, criticalCpuNanos, callerCpuNanos};
     }
 
     private void ensureWorkers(int n) {
