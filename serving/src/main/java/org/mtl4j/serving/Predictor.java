@@ -175,13 +175,25 @@ public final class Predictor implements AutoCloseable {
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot load another replica of " + modelFile + ": " + e.getMessage(), e);
                 }
-            }, first, buckets, options.concurrency(), maxReplicas);
+            }, firstReplica(first), buckets, options.concurrency(), maxReplicas);
             return new Predictor(first.spec(), first.backendName(), version, copy, binder, pool, options.maxCandidates(),
                     first.vocabularies());
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(copy);
             throw e;
         }
+    }
+
+    /**
+     * The pool's first replica: a prediction replica of the loaded model where the backend makes one
+     * (it runs each request on the calling thread: the loaded model keeps its spec's data-parallel
+     * {@code training.workers}, which a model trained by {@code mtl4j train} sets to the cores, and would
+     * split every request of 64+ rows over that many threads, oversubscribing the cores under
+     * concurrency), otherwise the loaded model itself.
+     */
+    private static TrainedModel firstReplica(TrainedModel first) {
+        TrainedModel r = first.predictionReplica();
+        return r != null ? r : first;
     }
 
     /** The first 16 hex digits of the SHA-256 of the file: equal files, equal versions. */
