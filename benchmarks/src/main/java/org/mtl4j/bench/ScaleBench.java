@@ -49,11 +49,15 @@ final class ScaleBench {
         }
         List<InputSpec> inputs = List.of(new CategoricalInput("user", "user_id", 16, VocabularySpec.built(Math.max(users, 1), 1), null),
                 new CategoricalInput("item", "item_id", 16, VocabularySpec.built(Math.max(items, 1), 1), null),
-                new CategoricalInput("category", "category", 8, null, null), new DenseInput("dense", dense, true));
+                // the Tribuo FM has one factor width (it refuses unequal dims; it used the widest, 16, before)
+                new CategoricalInput("category", "category", "tribuo".equals(backend) ? 16 : 8, null, null),
+                new DenseInput("dense", dense, true));
         List<TaskSpec> tasks = List.of(TaskSpec.binary("ctr", "click").withTower(List.of(32)),
                 TaskSpec.binary("ctcvr", "conversion").withTower(List.of(32)));
-        return new ModelSpec("funnel-scale", inputs, tasks, new Topology.SharedBottom(List.of(128, 64)), null, null, null,
+        ModelSpec spec = new ModelSpec("funnel-scale", inputs, tasks, new Topology.SharedBottom(List.of(128, 64)), null, null, null,
                 OptimizerSpec.adam(1e-3), new TrainingSpec(1, 512, seed, 0.0, null, 0, 100_000), backend);
+        // the FM has no hidden layers and refuses them (it ignored them before: the same model)
+        return "tribuo".equals(backend) ? spec.withoutHiddenLayers() : spec;
     }
 
     /** Writes a funnel world's train and test CSVs (row seeds 2 x seed + 1 and + 2, as {@code mtl4j generate}). */

@@ -65,7 +65,8 @@ class ExportCommandTest {
     @Test
     void exportsATribuoFactorizationMachine() throws Exception {
         Path model = dir.resolve("fm.mtl");
-        try (TrainableModel m = new TribuoBackend().compile(spec("tribuo", new Topology.SharedBottom(List.of(4))), VOCABS, STATS)) {
+        try (TrainableModel m = new TribuoBackend().compile(spec("tribuo", new Topology.SharedBottom(List.of())).withoutHiddenLayers(),
+                VOCABS, STATS)) {
             m.save(model);
         }
         Path out = dir.resolve("fm.onnx");

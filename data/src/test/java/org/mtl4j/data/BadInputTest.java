@@ -49,6 +49,20 @@ class BadInputTest {
     }
 
     @Test
+    void aLabelColumnEmptyOnEveryRowIsCountedAndRefusedByRequireLabels() throws Exception {
+        Path p = file("x,y,k\n1,1,\n2,0,\n3,1,\n");
+        CsvDataset d = CsvDataset.builder(p, SPEC).build();
+        assertThat(d.labelledRows()).containsExactly(java.util.Map.entry("y", 3L), java.util.Map.entry("k", 0L));
+        assertThatThrownBy(d::requireLabels).isInstanceOf(DataException.class)
+                .hasMessage(p + ": column 'k': task 'k' has no labelled row in 3 rows (the label is empty on every row, so the"
+                        + " task would train nothing): fill the column, or remove the task from the spec")
+                .extracting(e -> ((DataException) e).reason()).isEqualTo(DataException.Reason.NO_LABELS);
+        CsvDataset some = CsvDataset.builder(file("x,y,k\n1,1,\n2,0,2\n"), SPEC).build();
+        some.requireLabels();
+        assertThat(some.labelledRows()).containsEntry("k", 1L);
+    }
+
+    @Test
     void wrongColumnCount() throws Exception {
         Path p = file("x,y,k\n1,1,0\n2,0\n");
         DataException e = fail(p);

@@ -168,6 +168,17 @@ class ValidationTest {
     }
 
     @Test
+    void pleWithoutExpertLayersNeedsABackendWithoutHiddenLayers() {
+        ModelSpec ok = funnel().build(rt);
+        // layers may be empty since a backend without hidden layers (the Tribuo FM) writes them so; one that
+        // builds MLP experts needs at least one
+        assertThat(rt.validate(ok.withTopology(new org.mtl4j.api.spec.Topology.Ple(1, 1, 1, List.of()))))
+                .extracting(Problem::toString).containsExactly("MTL/BadTopology: topology.expertLayers = [] (ple on backend"
+                        + " \"dl4j\" needs at least one expert layer (its experts are MLPs))");
+        assertThat(rt.validate(ok.withTopology(new org.mtl4j.api.spec.Topology.SharedBottom(List.of())))).isEmpty();
+    }
+
+    @Test
     void moreGraphProblems() {
         assertThat(problems(Mtl.model("m")
                 .inputs(Inputs.dense("ctx", "d0", "click"), Inputs.categorical("item").table("t").hashed(100),

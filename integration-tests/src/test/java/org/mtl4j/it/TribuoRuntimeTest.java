@@ -51,6 +51,32 @@ class TribuoRuntimeTest {
                 .contains("MTL/Unsupported: inputs[3].kind = image (backend \"tribuo\" lacks INPUT_IMAGE, needed by input \"photo\")");
     }
 
+    @Test
+    void hiddenLayersAndWhatTheFmWouldIgnoreAreRefusedAtBuildOnePerField() {
+        MtlRuntime rt = Mtl.runtimeBuilder().discover(true).build();
+        List<InputSpec> inputs = List.of(new CategoricalInput("user", "user_id", 4, null, null),
+                new CategoricalInput("item", "item_id", 8, null, null), new DenseInput("ctx", List.of("d0", "d1"), false));
+        ModelSpec spec = new ModelSpec("fm", inputs, List.of(TaskSpec.binary("ctr", "click"),
+                TaskSpec.binary("cvr", "buy").withTower(List.of(16, 8))), new Topology.SharedBottom(List.of(32)), null, null,
+                null, OptimizerSpec.adagrad(0.05), new TrainingSpec(1, 8, 7L, 0, null, 0, 1000), "tribuo");
+        assertThat(rt.validate(spec)).extracting(Problem::toString).containsExactly(
+                "MTL/Unsupported: topology.layers = [32] (backend \"tribuo\" lacks HIDDEN_LAYERS; it builds no hidden layers,"
+                        + " so it would ignore them: write [] (see the backend's README))",
+                "MTL/Unsupported: tasks[0].tower = [8] (backend \"tribuo\" lacks HIDDEN_LAYERS, needed by task \"ctr\"; it builds"
+                        + " no hidden layers, so it would ignore them: write [] (see the backend's README))",
+                "MTL/Unsupported: tasks[1].tower = [16, 8] (backend \"tribuo\" lacks HIDDEN_LAYERS, needed by task \"cvr\"; it"
+                        + " builds no hidden layers, so it would ignore them: write [] (see the backend's README))",
+                "MTL/Unsupported: inputs[0].embeddingDim = 4 (backend \"tribuo\": input 'user': every id feature of the"
+                        + " factorization machine has factors of one width, k = 8 (the widest, input 'item'), so this dimension"
+                        + " would be ignored: give every id input embeddingDim 8)");
+        // the same model on dl4j is fine; without layers and towers, and with one width, the FM takes it
+        assertThat(rt.validate(spec.withBackend("dl4j"))).isEmpty();
+        List<InputSpec> same = List.of(inputs.get(0), new CategoricalInput("item", "item_id", 4, null, null), inputs.get(2));
+        ModelSpec fm = new ModelSpec("fm", same, spec.tasks(), spec.topology(), null, null, null, spec.optimizer(), spec.training(),
+                "tribuo").withoutHiddenLayers();
+        assertThat(rt.validate(fm)).isEmpty();
+    }
+
     private static ModelSpec withInput(InputSpec extra, Topology topo) {
         List<InputSpec> inputs = new java.util.ArrayList<>(List.of(
                 new CategoricalInput("user", "user_id", 4, null, null),

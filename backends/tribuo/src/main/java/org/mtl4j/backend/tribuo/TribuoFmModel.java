@@ -58,7 +58,7 @@ import org.mtl4j.tasks.TaskKinds;
  *       own block of taskExperts x k columns (each "expert" is a width-k factor block);</li>
  *   <li>{@code mmoe}, {@code cross-stitch}: refused (an FM has no expert networks to gate or stitch).</li>
  * </ul>
- * Multi-layer towers and bottom layer sizes do not apply to an FM and are ignored; a task's
+ * Towers and bottom layer sizes have no counterpart in an FM: the backend refuses them ({@code HIDDEN_LAYERS}); a task's
  * {@code towerLearningRate} scales the learning rate of its own tensors.
  *
  * <p>ESMM chains (Ma et al., SIGIR 2018, eq. 1-3): a task chained after a parent outputs
