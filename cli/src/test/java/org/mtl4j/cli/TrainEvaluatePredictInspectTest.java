@@ -240,7 +240,7 @@ class TrainEvaluatePredictInspectTest {
     void inspectShowsProvenanceParametersVocabulariesAndSpec() throws Exception {
         Cli.Result r = Cli.run("inspect", "--model", run.resolve("model.mtl"));
         assertThat(r.code()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("model:    funnel-esmm (" + run.resolve("model.mtl") + ", format 1)")
+        assertThat(r.out()).contains("model:    funnel-esmm (" + run.resolve("model.mtl") + ", format 2)")
                 .contains("backend:  dl4j").contains("provenance:").contains("training data").contains(train.toString())
                 .contains("parameters:").contains("total").contains("vocabularies:").contains("spec:")
                 .contains("  chainedAfter: ctr");
