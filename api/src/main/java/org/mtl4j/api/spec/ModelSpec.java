@@ -95,7 +95,7 @@ public record ModelSpec(String name, List<InputSpec> inputs, List<TaskSpec> task
     public ModelSpec withoutHiddenLayers() {
         Topology t = topology instanceof Topology.Independent ? new Topology.Independent(List.of())
                 : topology instanceof Topology.SharedBottom ? new Topology.SharedBottom(List.of())
-                : topology instanceof Topology.Ple p ? new Topology.Ple(p.levels(), p.sharedExperts(), p.taskExperts(), List.of())
+                : topology instanceof Topology.Ple p ? new Topology.Ple(p.levels(), p.sharedExperts(), p.taskExperts(), List.of(), p.groups())
                 : topology;
         List<TaskSpec> bare = tasks.stream().map(k -> k.withTower(List.of())).toList();
         return new ModelSpec(name, inputs, bare, t, lossWeighting, gradientAggregation, clipping, optimizer, training, backend);
