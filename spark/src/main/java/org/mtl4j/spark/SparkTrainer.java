@@ -62,8 +62,10 @@ import scala.Tuple2;
  * balancers, clippers, optimiser and model file of local training.
  *
  * <p><b>Synchronous mode</b> (the default). The global batch of step s is the union of every partition's
- * s-th shard of B / P rows. Each step the driver broadcasts its model state ({@code writeState}); each
- * partition reads it into its own model, runs the backend's training step on its shard and computes
+ * s-th shard of B / P rows. The driver broadcasts its model state ({@code writeState}: parameters and
+ * optimiser) every {@code stateEvery} steps and, each step, the final gradient it applied (dense part and
+ * touched rows); each partition's model reads the state once and then applies those gradients with its
+ * own copy of the optimiser (the same arithmetic, so the same floats as the driver's), runs the backend's training step on its shard and computes
  * the per-task gradients {@code taskGradients} (T backward passes), multiplied by its labelled-row
  * counts n_k; {@code treeAggregate} sums them (embedding gradients as touched rows); the driver divides
  * by the global counts N_k, which gives exactly the per-task gradients of the whole batch's masked mean
@@ -109,6 +111,7 @@ public final class SparkTrainer {
     private final Map<String, Vocabulary> vocabularies;
     private final Map<String, DenseStats> denseStats;
     private final long failOnceAtStep;
+    private final int stateEvery;
 
     private SparkTrainer(Builder b) {
         this.runtime = b.runtime != null ? b.runtime : MtlRuntime.builder().build();
@@ -125,6 +128,7 @@ public final class SparkTrainer {
         this.vocabularies = b.vocabularies;
         this.denseStats = b.denseStats;
         this.failOnceAtStep = b.failOnceAtStep;
+        this.stateEvery = b.stateEvery;
     }
 
     public static Builder builder() {
@@ -147,6 +151,20 @@ public final class SparkTrainer {
         private Map<String, Vocabulary> vocabularies;
         private Map<String, DenseStats> denseStats;
         private long failOnceAtStep = -1;
+        private int stateEvery = 100;
+
+        /**
+         * Synchronous mode: the driver broadcasts its whole state (parameters and optimiser) every {@code n}
+         * steps and, in between, only each step's final gradient (touched rows), which the executors apply
+         * with the same optimiser. Default 100; 1 ships the whole state every step.
+         */
+        public Builder stateEvery(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("stateEvery must be >= 1, found " + n);
+            }
+            this.stateEvery = n;
+            return this;
+        }
 
         /** The plugins (backends, balancers) to resolve names with; default: those on the class path. */
         public Builder runtime(MtlRuntime r) {
@@ -304,6 +322,9 @@ public final class SparkTrainer {
         }
         List<GradientVector> buffers = null;
         StepTimings timings = StepTimings.NONE;
+        Broadcast<byte[]> anchor = null;
+        long anchorVersion = -1;
+        List<Broadcast<byte[]>> updates = new ArrayList<>();
         int k = mode == Mode.AVERAGING ? localSteps : 1;
         try {
             while (epoch < ts.epochs()) {
@@ -313,24 +334,30 @@ public final class SparkTrainer {
                 boolean shuffle = ts.shuffleBuffer() > 1;
                 while (stepInEpoch < stepsPerEpoch) {
                     long wall0 = System.nanoTime();
-                    byte[] state = EarlyStopper.snapshot(model);
-                    Broadcast<byte[]> bc = jsc.broadcast(state);
+                    long broadcastBytes = 0;
+                    if (anchor == null || mode == Mode.AVERAGING || globalStep - anchorVersion >= stateEvery) {
+                        destroy(anchor, updates);
+                        byte[] state = EarlyStopper.snapshot(model);
+                        anchor = jsc.broadcast(state);
+                        anchorVersion = globalStep;
+                        broadcastBytes += (long) state.length * p;
+                    }
                     long stateNanos = System.nanoTime() - wall0;
                     int steps = (int) Math.min(k, stepsPerEpoch - stepInEpoch);
                     ShardResult sum;
                     try {
-                        sum = bound.rows().mapPartitionsWithIndex(new StepTask(bound.setup(), bc, epochSeed, shuffle, stepInEpoch,
-                                perShard, mode == Mode.AVERAGING ? steps : 0, globalStep, failOnceAtStep), true)
+                        sum = bound.rows().mapPartitionsWithIndex(new StepTask(bound.setup(), anchor, anchorVersion,
+                                List.copyOf(updates), epochSeed, shuffle, stepInEpoch, perShard,
+                                mode == Mode.AVERAGING ? steps : 0, globalStep, failOnceAtStep), true)
                                 .treeAggregate(ShardResult.empty(tasks.size()), ShardResult::merge, ShardResult::merge, 2);
                     } catch (Exception e) { // SparkException is checked in Java terms
                         throw DataFrameBinding.unwrap(e);
-                    } finally {
-                        bc.destroy();
                     }
                     long d0 = System.nanoTime();
                     long step = globalStep;
                     TaskLosses losses;
                     double[] weights;
+                    long updateNanos = 0;
                     if (mode == Mode.SYNCHRONOUS) {
                         TrainingStep local = model.step(probe);
                         if (buffers == null) {
@@ -347,6 +374,13 @@ public final class SparkTrainer {
                                 l.onDiagnostics(o.diagnostics());
                             }
                         }
+                        // the final gradient, as the optimiser is about to apply it, goes to the executors (touched rows only)
+                        long u0 = System.nanoTime();
+                        byte[] update = EncodedGradient.of(local.gradient(), 1.0).toBytes();
+                        updates.add(jsc.broadcast(update));
+                        broadcastBytes += (long) update.length * p;
+                        updateNanos = System.nanoTime() - u0;
+                        stateNanos += updateNanos;
                         model.applyUpdate();
                         losses = o.losses();
                         weights = o.weights();
@@ -355,7 +389,7 @@ public final class SparkTrainer {
                         weights = new double[tasks.size()];
                         java.util.Arrays.fill(weights, 1.0);
                     }
-                    long driverNanos = System.nanoTime() - d0;
+                    long driverNanos = System.nanoTime() - d0 - updateNanos;
                     globalStep += steps;
                     stepInEpoch += steps;
                     int rows = (int) Math.min(Integer.MAX_VALUE, sum.rows());
@@ -364,7 +398,7 @@ public final class SparkTrainer {
                         l.onStep(step, epoch, rows, losses, weights.clone());
                     }
                     timings = timings.plus(System.nanoTime() - wall0, stateNanos, sum.computeNanos(), sum.encodeNanos(),
-                            sum.decodeNanos(), driverNanos, (long) state.length * p, sum.bytes());
+                            sum.decodeNanos(), driverNanos, broadcastBytes, sum.bytes());
                     if (store != null && checkpointEvery > 0 && globalStep % checkpointEvery == 0) {
                         sums = sums.withSeconds(secondsBefore + (System.nanoTime() - t0) / 1e9);
                         store.writeStep(checkpoint(tasks, epoch, stepInEpoch, globalStep, sums, recorder, pipeline, model),
@@ -383,6 +417,8 @@ public final class SparkTrainer {
         } catch (RuntimeException e) {
             model.close();
             throw e;
+        } finally {
+            destroy(anchor, updates);
         }
         recorder.stopReason("completed " + ts.epochs() + " epochs");
         TrainingHistory history = recorder.history();
@@ -393,6 +429,16 @@ public final class SparkTrainer {
         LOG.info("spark run of '{}' on {} partitions ({} mode): {}", spec.name(), p, mode, timings.perStep());
         return new SparkRun(new TrainingResult(model, history, null), bound.vocabularies(), bound.denseStats(), timings,
                 bound.rowCount(), bound.skipped());
+    }
+
+    private static void destroy(Broadcast<byte[]> anchor, List<Broadcast<byte[]>> updates) {
+        if (anchor != null) {
+            anchor.destroy();
+        }
+        for (Broadcast<byte[]> u : updates) {
+            u.destroy();
+        }
+        updates.clear();
     }
 
     /** Averaging: parameters = sum_p rows_p * w_p / rows; returns the round's mean losses. */
@@ -501,7 +547,9 @@ public final class SparkTrainer {
     static final class StepTask implements Function2<Integer, Iterator<Tuple2<Long, String[]>>, Iterator<ShardResult>> {
         private static final long serialVersionUID = 1L;
         private final RunSetup setup;
-        private final Broadcast<byte[]> state;
+        private final Broadcast<byte[]> anchor;
+        private final long anchorVersion;
+        private final List<Broadcast<byte[]>> updates;
         private final long epochSeed;
         private final boolean shuffle;
         private final long step;
@@ -510,10 +558,12 @@ public final class SparkTrainer {
         private final long globalStep;
         private final long failAt;
 
-        StepTask(RunSetup setup, Broadcast<byte[]> state, long epochSeed, boolean shuffle, long step, int perShard,
-                int localSteps, long globalStep, long failAt) {
+        StepTask(RunSetup setup, Broadcast<byte[]> anchor, long anchorVersion, List<Broadcast<byte[]>> updates, long epochSeed,
+                boolean shuffle, long step, int perShard, int localSteps, long globalStep, long failAt) {
             this.setup = setup;
-            this.state = state;
+            this.anchor = anchor;
+            this.anchorVersion = anchorVersion;
+            this.updates = updates;
             this.epochSeed = epochSeed;
             this.shuffle = shuffle;
             this.step = step;
@@ -526,8 +576,25 @@ public final class SparkTrainer {
         @Override
         public Iterator<ShardResult> call(Integer partition, Iterator<Tuple2<Long, String[]>> rows) {
             PartitionWorker w = PartitionWorker.get(setup, partition, rows);
-            ShardResult r = localSteps > 0 ? w.localSteps(state.value(), epochSeed, shuffle, step, localSteps, perShard)
-                    : w.gradients(state.value(), epochSeed, shuffle, step, perShard);
+            ShardResult r;
+            if (localSteps > 0) {
+                r = w.localSteps(anchor.value(), epochSeed, shuffle, step, localSteps, perShard);
+            } else {
+                long t0 = System.nanoTime();
+                // only the broadcasts this worker lacks are fetched
+                w.sync(anchor.value(), anchorVersion, new java.util.AbstractList<byte[]>() {
+                    @Override
+                    public byte[] get(int i) {
+                        return updates.get(i).value();
+                    }
+
+                    @Override
+                    public int size() {
+                        return updates.size();
+                    }
+                }, globalStep);
+                r = w.gradients(epochSeed, shuffle, step, perShard, System.nanoTime() - t0);
+            }
             TaskContext tc = TaskContext.get();
             if (globalStep == failAt && partition == 0 && tc != null && tc.attemptNumber() == 0) {
                 throw new IllegalStateException("fault drill: partition 0 fails its first attempt at step " + globalStep);

@@ -184,7 +184,7 @@ class SparkTrainerTest {
     void synchronousTrainingEqualsOneMachineWithTheSameGlobalBatch() {
         ModelSpec spec = spec("uncertainty", null, 2);
         List<Map<String, String>> rows = rows(1);
-        SparkRun run = train(spec, frame(rows), SparkTrainer.builder());
+        SparkRun run = train(spec, frame(rows), SparkTrainer.builder().stateEvery(7));
         assertThat(run.rows()).isEqualTo(ROWS);
         assertThat(run.result().model().updates()).isEqualTo(2L * ROWS / 40);
         assertThat(run.vocabularies().get("user").size()).isGreaterThan(5);
@@ -201,7 +201,7 @@ class SparkTrainerTest {
     void gradNormWithPcGradNeedsPerTaskGradientsAndStillEqualsOneMachine() {
         ModelSpec spec = spec("gradnorm", "pcgrad", 1);
         List<Map<String, String>> rows = rows(2);
-        SparkRun run = train(spec, frame(rows), SparkTrainer.builder());
+        SparkRun run = train(spec, frame(rows), SparkTrainer.builder().stateEvery(1));
         assertSameParameters(local(spec, rows, run), run.result().model(), probe(spec, rows, run), 1e-5);
         assertThat(run.result().history().epochs().get(0).weights().get("click")).isNotEqualTo(1.0);
     }

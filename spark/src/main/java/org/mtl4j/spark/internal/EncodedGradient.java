@@ -175,6 +175,26 @@ public final class EncodedGradient {
         return n;
     }
 
+    /** This gradient as bytes (the driver's final gradient of a step, broadcast to the executors). */
+    public byte[] toBytes() {
+        java.io.ByteArrayOutputStream bo = new java.io.ByteArrayOutputStream();
+        try (DataOutputStream d = new DataOutputStream(bo)) {
+            write(d);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bo.toByteArray();
+    }
+
+    /** Reads what {@link #toBytes()} wrote. */
+    public static EncodedGradient read(byte[] bytes) {
+        try (DataInputStream d = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            return read(d);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     void write(DataOutputStream out) throws IOException {
         out.writeBoolean(floats);
         out.writeInt(dense.length);

@@ -43,6 +43,9 @@ public final class PartitionWorker {
     private final TrainableModel model;
     private final int tasks;
     private List<GradientVector> buffers;
+    /** The global step whose parameters the model holds; -1: unknown (read the anchor state). */
+    private long version = -1;
+    private Batch probe;
     private int[] order;
     private long orderSeed;
 
@@ -141,15 +144,36 @@ public final class PartitionWorker {
         }
     }
 
+    /**
+     * Brings the model to the driver's parameters of global step {@code target}: from the state it
+     * holds when that is between the anchor and the target, else from the anchor state (the driver's
+     * full state at step {@code anchorVersion}); then the driver's final gradients of the steps since,
+     * through the model's own optimiser (the same arithmetic as the driver's, so the same floats).
+     */
+    public void sync(byte[] anchor, long anchorVersion, List<byte[]> updates, long target) {
+        if (version < anchorVersion || version > target) {
+            readState(anchor);
+            version = anchorVersion;
+        }
+        while (version < target) {
+            if (probe == null) {
+                probe = binder.assemble(List.of(rows.get(0)));
+            }
+            TrainingStep ts = model.step(probe);
+            EncodedGradient.read(updates.get((int) (version - anchorVersion))).decodeInto(ts.gradient());
+            model.applyUpdate();
+            version++;
+        }
+    }
+
     /** The summed per-task gradients (n_k * g_k) of this partition's shard of the global batch {@code step}. */
-    public ShardResult gradients(byte[] state, long epochSeed, boolean shuffle, long step, int perShard) {
-        long t0 = System.nanoTime();
+    public ShardResult gradients(long epochSeed, boolean shuffle, long step, int perShard, long syncNanos) {
+        long t0 = System.nanoTime() - syncNanos;
         List<ParsedRow> shard = slice(epochSeed, shuffle, step, perShard);
         if (shard.isEmpty()) {
             return ShardResult.shard(0, new int[tasks], new double[tasks], new EncodedGradient[tasks], System.nanoTime() - t0);
         }
         Batch batch = binder.assemble(shard);
-        readState(state);
         TrainingStep ts = model.step(batch);
         TaskLosses tl = ts.losses();
         if (buffers == null) {
@@ -176,6 +200,7 @@ public final class PartitionWorker {
     public ShardResult localSteps(byte[] state, long epochSeed, boolean shuffle, long firstStep, int k, int perShard) {
         long t0 = System.nanoTime();
         readState(state);
+        version = -1; // local steps leave the driver's parameters: the next step reads its state
         double[] lossSum = new double[tasks];
         long[] labelled = new long[tasks];
         long seen = 0;
