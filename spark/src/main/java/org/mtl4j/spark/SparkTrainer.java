@@ -324,6 +324,8 @@ public final class SparkTrainer {
         StepTimings timings = StepTimings.NONE;
         Broadcast<byte[]> anchor = null;
         long anchorVersion = -1;
+        // the spec and vocabularies (megabytes at a million ids) once per run, not in every task's closure
+        Broadcast<RunSetup> setup = jsc.broadcast(bound.setup());
         List<Broadcast<byte[]>> updates = new ArrayList<>();
         int k = mode == Mode.AVERAGING ? localSteps : 1;
         try {
@@ -346,7 +348,7 @@ public final class SparkTrainer {
                     int steps = (int) Math.min(k, stepsPerEpoch - stepInEpoch);
                     ShardResult sum;
                     try {
-                        sum = bound.rows().mapPartitionsWithIndex(new StepTask(bound.setup(), anchor, anchorVersion,
+                        sum = bound.rows().mapPartitionsWithIndex(new StepTask(bound.setup().runId(), setup, anchor, anchorVersion,
                                 List.copyOf(updates), epochSeed, shuffle, stepInEpoch, perShard,
                                 mode == Mode.AVERAGING ? steps : 0, globalStep, failOnceAtStep), true)
                                 .treeAggregate(ShardResult.empty(tasks.size()), ShardResult::merge, ShardResult::merge, 2);
@@ -419,6 +421,7 @@ public final class SparkTrainer {
             throw e;
         } finally {
             destroy(anchor, updates);
+            setup.destroy();
         }
         recorder.stopReason("completed " + ts.epochs() + " epochs");
         TrainingHistory history = recorder.history();
@@ -546,7 +549,8 @@ public final class SparkTrainer {
     /** The work of one partition for one step (or one averaging round). */
     static final class StepTask implements Function2<Integer, Iterator<Tuple2<Long, String[]>>, Iterator<ShardResult>> {
         private static final long serialVersionUID = 1L;
-        private final RunSetup setup;
+        private final String runId;
+        private final Broadcast<RunSetup> setup;
         private final Broadcast<byte[]> anchor;
         private final long anchorVersion;
         private final List<Broadcast<byte[]>> updates;
@@ -558,8 +562,9 @@ public final class SparkTrainer {
         private final long globalStep;
         private final long failAt;
 
-        StepTask(RunSetup setup, Broadcast<byte[]> anchor, long anchorVersion, List<Broadcast<byte[]>> updates, long epochSeed,
+        StepTask(String runId, Broadcast<RunSetup> setup, Broadcast<byte[]> anchor, long anchorVersion, List<Broadcast<byte[]>> updates, long epochSeed,
                 boolean shuffle, long step, int perShard, int localSteps, long globalStep, long failAt) {
+            this.runId = runId;
             this.setup = setup;
             this.anchor = anchor;
             this.anchorVersion = anchorVersion;
@@ -575,7 +580,7 @@ public final class SparkTrainer {
 
         @Override
         public Iterator<ShardResult> call(Integer partition, Iterator<Tuple2<Long, String[]>> rows) {
-            PartitionWorker w = PartitionWorker.get(setup, partition, rows);
+            PartitionWorker w = PartitionWorker.get(runId, setup::value, partition, rows);
             ShardResult r;
             if (localSteps > 0) {
                 r = w.localSteps(anchor.value(), epochSeed, shuffle, step, localSteps, perShard);

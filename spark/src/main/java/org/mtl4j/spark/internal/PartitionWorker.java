@@ -88,8 +88,9 @@ public final class PartitionWorker {
     }
 
     /** The worker of (run, partition) in this JVM, parsing {@code rows} the first time. */
-    public static PartitionWorker get(RunSetup s, int partition, Iterator<Tuple2<Long, String[]>> rows) {
-        return WORKERS.computeIfAbsent(s.runId() + "/" + partition, k -> new PartitionWorker(s, partition, rows));
+    public static PartitionWorker get(String runId, java.util.function.Supplier<RunSetup> s, int partition,
+            Iterator<Tuple2<Long, String[]>> rows) {
+        return WORKERS.computeIfAbsent(runId + "/" + partition, k -> new PartitionWorker(s.get(), partition, rows));
     }
 
     /** Drops (and closes) the workers of a run held by this JVM. */
