@@ -23,8 +23,6 @@ import org.mtl4j.api.backend.TrainableModel;
 import org.mtl4j.api.backend.TrainingStep;
 import org.mtl4j.api.balance.BalancerContext;
 import org.mtl4j.api.balance.Clipper;
-import org.mtl4j.api.balance.GradientAggregator;
-import org.mtl4j.api.balance.LossWeighting;
 import org.mtl4j.api.data.Batch;
 import org.mtl4j.api.data.Dataset.DenseStats;
 import org.mtl4j.api.data.Vocabulary;

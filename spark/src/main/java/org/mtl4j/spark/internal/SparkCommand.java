@@ -54,7 +54,10 @@ public final class SparkCommand implements ClusterTrainer {
                         .config("spark.ui.enabled", "false");
             }
         }
-        return b.getOrCreate();
+        SparkSession s = b.getOrCreate();
+        // Spark's INFO lines (every stage and task) would bury the progress and the results
+        s.sparkContext().setLogLevel(System.getenv().getOrDefault("MTL4J_SPARK_LOG_LEVEL", "WARN"));
+        return s;
     }
 
     @Override
