@@ -274,6 +274,26 @@ class SparkTrainerTest {
     }
 
     @Test
+    void typedColumnsBindLikeTheirStringForms() {
+        ModelSpec spec = spec("equal", null, 1);
+        List<Map<String, String>> rows = rows(10);
+        Dataset<Row> typed = frame(rows).selectExpr("user", "item", "cast(x1 as double) as x1", "cast(x2 as float) as x2",
+                "cast(click as int) = 1 as click", "cast(buy as int) as buy", "cast(dwell as double) as dwell");
+        org.mtl4j.spark.internal.DataFrameBinding b = org.mtl4j.spark.internal.DataFrameBinding.bind(spark, "typed-test", spec,
+                typed, "dataframe 'typed'", org.mtl4j.data.BadRowPolicy.FAIL, 2, null, null, true);
+        try {
+            InMemoryDataset local = InMemoryDataset.fromRows(spec, rows);
+            assertThat(b.vocabularies()).isEqualTo(local.vocabularies());
+            var expected = org.mtl4j.tasks.LabelScaling.withLabelStats(spec, local, local.denseStats());
+            assertThat(b.denseStats().get("label:dwell").mean()).containsExactly(expected.get("label:dwell").mean(),
+                    org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(b.denseStats().get("x").mean()).containsExactly(expected.get("x").mean(), org.assertj.core.data.Offset.offset(1e-6));
+        } finally {
+            b.release();
+        }
+    }
+
+    @Test
     void aBadRowFailsNamingTheDataFrameRowColumnAndValue() {
         List<Map<String, String>> rows = rows(6);
         rows.get(16).put("x1", "12,5");

@@ -17,13 +17,14 @@ public final class Rows {
 
     /**
      * The cells of a row: null as the empty cell (an absent label: the task is masked on this row),
-     * everything else as its string form (numbers as Java prints them, which the parser reads back).
+     * booleans as 1 and 0 (binary labels, flags), everything else as its string form (numbers as Java
+     * prints them, which the parser reads back).
      */
     public static String[] cells(Row r) {
         String[] c = new String[r.length()];
         for (int i = 0; i < c.length; i++) {
             Object v = r.get(i);
-            c[i] = v == null ? "" : v.toString();
+            c[i] = v == null ? "" : v instanceof Boolean b ? (b ? "1" : "0") : v.toString();
         }
         return c;
     }
