@@ -87,8 +87,28 @@ public final class TrainCommand implements Callable<Integer> {
             + "report each task metric's mean +- sd over the seeds (also in <out>/seeds.json).")
     List<Long> seeds = new ArrayList<>();
 
+    @Option(names = "--spark", paramLabel = "MASTER", description = "Train on Apache Spark: a master URL (local[2], "
+            + "spark://host:7077, yarn) or 'submit' (the master spark-submit set). Needs the mtl4j-spark module on the class path "
+            + "(./mtl4j adds it for --spark); the same run directory files. See spark/README.md.")
+    String spark;
+
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "0",
+            description = "With --spark: data-parallel shards (default: the cluster's default parallelism); must divide the batch size.")
+    int partitions;
+
+    @Option(names = "--local-steps", paramLabel = "K", defaultValue = "1",
+            description = "With --spark: 1 (default) sums every step's per-task gradients (the result of one machine with the same "
+                    + "global batch); K > 1 runs K local steps per partition, then averages the parameters (less traffic, another result).")
+    int localSteps;
+
     @Override
     public Integer call() throws Exception {
+        if (spark != null) {
+            return cluster();
+        }
+        if (partitions != 0 || localSteps != 1) {
+            throw new picocli.CommandLine.ParameterException(command.commandLine(), "--partitions and --local-steps need --spark");
+        }
         if (checkpointEvery < 0) {
             throw new picocli.CommandLine.ParameterException(command.commandLine(),
                     "--checkpoint-every must be >= 0, found " + checkpointEvery);
@@ -163,6 +183,38 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (java.io.IOException | RuntimeException e) {
             return false; // SpecFiles.load reports an unreadable file with its own message
         }
+    }
+
+    /** {@code --spark}: the cluster trainer named "spark", found through ServiceLoader. */
+    private int cluster() throws Exception {
+        if (!seeds.isEmpty() || initFrom != null || keepCheckpoints != 0) {
+            throw new picocli.CommandLine.ParameterException(command.commandLine(),
+                    "--spark does not take --seeds, --init-from or --keep-checkpoints (yet)");
+        }
+        if (localSteps < 1 || partitions < 0) {
+            throw new picocli.CommandLine.ParameterException(command.commandLine(), "--local-steps must be >= 1 and --partitions >= 0");
+        }
+        org.mtl4j.cli.internal.OutputPaths.runDirectory("--out", out);
+        List<String> overrides = new ArrayList<>(sets);
+        if (seed != null) {
+            overrides.add("training.seed=" + seed);
+        }
+        if (epochs != null) {
+            overrides.add("training.epochs=" + epochs);
+        }
+        org.mtl4j.cli.ClusterTrainer trainer = null;
+        for (org.mtl4j.cli.ClusterTrainer t : java.util.ServiceLoader.load(org.mtl4j.cli.ClusterTrainer.class)) {
+            if (t.name().equals("spark")) {
+                trainer = t;
+            }
+        }
+        if (trainer == null) {
+            throw new org.mtl4j.cli.internal.CliException(ExitCodes.USAGE, "--spark: the Spark trainer (module mtl4j-spark) is not on "
+                    + "the class path: run ./mtl4j, which adds it for --spark, or spark-submit the mtl4j-spark jar (spark/README.md)");
+        }
+        return trainer.train(new org.mtl4j.cli.ClusterTrainer.Request(spark, spec, overrides, data, valid, out, resume, checkpointEvery,
+                rawLabels, badRows.name(), !noProgress, partitions, localSteps, command.commandLine().getOut(),
+                command.commandLine().getErr()));
     }
 
     /** One run per seed into {@code <out>/seed-<s>}, then the mean +- sd of every task metric. */
