@@ -262,7 +262,7 @@ public final class DataFrameBinding {
         StatsPass(RunSetup setup, ModelSpec spec, boolean labelStats) {
             this.setup = setup;
             this.labelStats = labelStats;
-            this.labelTasks = labelStats ? spec.tasks().stream().filter(t -> t.kind() == TaskKind.REGRESSION)
+            this.labelTasks = labelStats ? spec.tasks().stream().filter(t -> t.kind() == TaskKind.REGRESSION || t.kind() == TaskKind.BINARY)
                     .map(TaskSpec::name).toList() : List.of();
         }
 
