@@ -19,6 +19,15 @@ public interface TextEmbedder {
     /** The vector length. */
     int dimension();
 
+    /**
+     * Names the vectors this embedder makes, for caches of them (e.g. the text-vector file kept per
+     * machine): change it whenever the same text would get a different vector (a new model, a new
+     * pooling), so that vectors cached by an older version are never reused. Defaults to {@link #name()}.
+     */
+    default String cacheKey() {
+        return name();
+    }
+
     /** One vector per text, in order; an empty text gets a vector too. */
     List<float[]> embed(List<String> texts);
 }

@@ -30,9 +30,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Vectors of a pretrained text embedder, one per distinct text, keyed by the first 128 bits of the
+ * Vectors of a pretrained text embedder (one cache per {@link TextEmbedder#cacheKey()}), one per distinct text, keyed by the first 128 bits of the
  * text's SHA-256: each text is encoded once per JVM (every epoch, dataset and run reuses it) and,
- * when a cache folder is set, once per machine ({@code <folder>/<embedder>.vec}, written atomically,
+ * when a cache folder is set, once per machine ({@code <folder>/<cacheKey>.vec}, written atomically,
  * read back on the next run; a damaged file is ignored with a warning, it is only a cache).
  *
  * <p>The folder is the system property {@code mtl4j.textCache}, else the environment variable
@@ -62,7 +62,7 @@ public final class TextVectorCache {
 
     /** The JVM-wide cache of {@code embedder}. */
     public static TextVectorCache of(TextEmbedder embedder) {
-        return BY_EMBEDDER.computeIfAbsent(embedder.name(), n -> new TextVectorCache(embedder, folder() == null ? null
+        return BY_EMBEDDER.computeIfAbsent(embedder.cacheKey(), n -> new TextVectorCache(embedder, folder() == null ? null
                 : folder().resolve(n.replaceAll("[^A-Za-z0-9._-]", "_") + ".vec")));
     }
 

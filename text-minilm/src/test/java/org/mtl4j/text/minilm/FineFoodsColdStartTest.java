@@ -35,13 +35,14 @@ import org.mtl4j.dsl.Training;
  * trains with early stopping on a 20 % holdout of the training rows (the epoch is chosen on
  * validation, never on the test rows).
  *
- * <p>Measured here (seed 5): ids 0.500, a bag of words trained from scratch 0.855, the pretrained
- * all-MiniLM-L6-v2 vectors through a 32-wide adapter 0.825 (with the auxiliary task below 0.81-0.83).
- * The issue hoped for pretrained &gt; bag of words; on this data it is not so (a general-purpose
- * sentence encoder is not tuned for sentiment, and 4,000 reviews are enough for the words that
- * carry it), so the test asserts what holds and prints the comparison. It trains the multi-task
- * model with an auxiliary task ({@code long_review}: the review is longer than the training median)
- * and checks that it round-trips through its file. {@code ./run-tests} installs the packages
+ * <p>Measured here (seed 5): ids 0.500, a bag of words trained from scratch 0.853, all-MiniLM-L6-v2
+ * with sentence pooling (the mean of the review's sentence vectors) through a 32-wide adapter 0.871:
+ * pretrained &gt; bag of words &gt; ids, as the issue asks; both inputs fused 0.875 (an extra row). The same model over the whole review in one
+ * pass ({@code all-minilm-l6-v2-whole}) reaches only 0.81: a sentence encoder trained on sentences
+ * dilutes the sentence of opinion in a whole review. The multi-task model (auxiliary task
+ * {@code long_review}: the review is longer than the training median) uses the whole-text vectors,
+ * which keep the length that a mean of sentence vectors discards (long_review AUC 0.97 vs 0.81 with
+ * sentence pooling), and is checked to round-trip through its file. {@code ./run-tests} installs the packages
  * ({@code r-base-core}, {@code r-cran-modeldata}); the CSVs are written by {@code Rscript} here.
  */
 class FineFoodsColdStartTest {
@@ -113,15 +114,30 @@ class FineFoodsColdStartTest {
                 tmp).metric("great", "auc");
         double bow = trainAndEvaluate(runtime, spec(runtime, "bow", Inputs.text("review").maxTokens(200).dim(16),
                 Tasks.binary("great").tower(8)), "bag of words", false, tmp).metric("great", "auc");
-        Evaluation mtl = trainAndEvaluate(runtime, spec(runtime, "minilm-mtl",
-                Inputs.text("review").pretrained(MiniLmTextEmbedder.NAME).adapter(32), Tasks.binary("great").tower(8),
-                Tasks.binary("long_review").auxiliary().tower(8)), "all-MiniLM-L6-v2 + auxiliary long_review", true, tmp);
-        double minilm = mtl.metric("great", "auc");
-        System.out.printf(Locale.ROOT, "fine foods, unseen products: pretrained - bag of words = %+.4f%n", minilm - bow);
+        double minilm = trainAndEvaluate(runtime, spec(runtime, "minilm",
+                Inputs.text("review").pretrained(MiniLmTextEmbedder.NAME).adapter(32), Tasks.binary("great").tower(8)),
+                "all-MiniLM-L6-v2, mean of sentence vectors", false, tmp).metric("great", "auc");
+        double fused = trainAndEvaluate(runtime, Mtl.model("fused").inputs(Inputs.categorical("product").dim(16),
+                Inputs.text("review").maxTokens(200).dim(16),
+                Inputs.text("minilm").column("review").pretrained(MiniLmTextEmbedder.NAME).adapter(32))
+                .tasks(Tasks.binary("great").tower(8)).sharing(Sharing.sharedBottom(32)).optimizer(Optimizers.adam(1e-3))
+                .training(Training.epochs(30).batchSize(64).seed(5).validationFraction(0.2).earlyStopping("great", "auc", 3))
+                .backend("dl4j").build(), "bag of words + all-MiniLM-L6-v2 (fused)", false, tmp).metric("great", "auc");
+        Evaluation mtl = trainAndEvaluate(runtime, spec(runtime, "minilm-whole-mtl",
+                Inputs.text("review").pretrained(MiniLmTextEmbedder.Whole.NAME).adapter(32), Tasks.binary("great").tower(8),
+                Tasks.binary("long_review").auxiliary().tower(8)), "all-MiniLM-L6-v2 whole text + auxiliary long_review", true,
+                tmp);
+        double whole = mtl.metric("great", "auc");
+        System.out.printf(Locale.ROOT, "fine foods, unseen products: pretrained - bag of words = %+.4f, sentence pooling - whole"
+                + " text = %+.4f%n", minilm - bow, minilm - whole);
 
         assertThat(ids).as("ids only: every test product is out of vocabulary").isBetween(0.45, 0.55);
         assertThat(bow).as("bag of words on unseen products").isGreaterThan(ids + 0.2);
-        assertThat(minilm).as("pretrained sentence vectors on unseen products").isGreaterThan(ids + 0.2);
-        assertThat(mtl.metric("long_review", "auc")).as("auxiliary long_review from the sentence vectors").isGreaterThan(0.85);
+        assertThat(whole).as("pretrained whole-text vectors on unseen products").isGreaterThan(ids + 0.2);
+        assertThat(mtl.metric("long_review", "auc")).as("auxiliary long_review from the whole-text vectors").isGreaterThan(0.85);
+        // the issue's ordering (measured 0.871 > 0.853 > 0.500), and what sentence pooling adds (0.871 vs 0.81)
+        assertThat(minilm).as("pretrained sentence-pooled vectors on unseen products").isGreaterThan(0.86).isGreaterThan(bow);
+        assertThat(minilm).as("sentence pooling vs the whole text in one pass").isGreaterThan(whole + 0.03);
+        assertThat(fused).as("bag of words and sentence-pooled vectors fused").isGreaterThan(bow);
     }
 }
