@@ -149,6 +149,9 @@ public final class ModelArchive {
         }
         String src = file.getFileName() + "!";
         ModelSpec spec = SpecCodec.fromJson(utf8(required(file, all, SPEC_ENTRY)), src + SPEC_ENTRY);
+        if (version == 1) {
+            spec = wholeTextMiniLm(spec);
+        }
         Map<String, Vocabulary> vocabularies = version == 1
                 ? SpecCodec.vocabulariesFromJson(utf8(required(file, all, VOCABULARIES_ENTRY)), src + VOCABULARIES_ENTRY)
                 : VocabularyEntry.read(file, required(file, all, VOCABULARIES_BIN_ENTRY));
@@ -162,6 +165,27 @@ public final class ModelArchive {
             }
         });
         return new ModelArchive(file, version, backend, spec, vocabularies, provenance, entries);
+    }
+
+    /**
+     * A format 1 archive predates sentence pooling in {@code all-minilm-l6-v2} (which now averages the
+     * vectors of a text's sentences): its adapter was trained on whole-text vectors, which the embedder
+     * now calls {@code all-minilm-l6-v2-whole}, so its text inputs are read under that name and the
+     * model predicts what it predicted when it was saved.
+     */
+    static ModelSpec wholeTextMiniLm(ModelSpec spec) {
+        boolean changed = false;
+        java.util.List<org.mtl4j.api.spec.InputSpec> inputs = new java.util.ArrayList<>();
+        for (org.mtl4j.api.spec.InputSpec in : spec.inputs()) {
+            if (in instanceof org.mtl4j.api.spec.TextInput t && "all-minilm-l6-v2".equals(t.pretrained())) {
+                in = new org.mtl4j.api.spec.TextInput(t.name(), t.column(), t.encoding(), t.maxTokens(), t.embeddingDim(),
+                        t.vocabulary(), t.encoder(), "all-minilm-l6-v2-whole", t.adapter());
+                changed = true;
+            }
+            inputs.add(in);
+        }
+        return !changed ? spec : new ModelSpec(spec.name(), java.util.List.copyOf(inputs), spec.tasks(), spec.topology(),
+                spec.lossWeighting(), spec.gradientAggregation(), spec.clipping(), spec.optimizer(), spec.training(), spec.backend());
     }
 
     /**

@@ -40,6 +40,25 @@ class ModelArchiveTest {
         return m;
     }
 
+    /** A format 1 model predates sentence pooling: its MiniLM text inputs read as the whole-text embedder it was trained on. */
+    @Test
+    void formatOneMiniLmTextInputsReadAsTheWholeTextEmbedder() {
+        List<org.mtl4j.api.spec.InputSpec> inputs = new java.util.ArrayList<>(spec.inputs());
+        inputs.add(new org.mtl4j.api.spec.TextInput("title", "title", null, 64, 8,
+                null, null, "all-minilm-l6-v2", null));
+        inputs.add(new org.mtl4j.api.spec.TextInput("body", "body", null, 64, 8,
+                null, null, "char-ngrams", null));
+        ModelSpec old = new ModelSpec(spec.name(), inputs, spec.tasks(), spec.topology(), spec.lossWeighting(),
+                spec.gradientAggregation(), spec.clipping(), spec.optimizer(), spec.training(), spec.backend());
+        ModelSpec read = ModelArchive.wholeTextMiniLm(old);
+        List<String> pretrained = read.inputs().stream().filter(i -> i instanceof org.mtl4j.api.spec.TextInput)
+                .map(i -> ((org.mtl4j.api.spec.TextInput) i).pretrained()).toList();
+        assertThat(pretrained).doesNotContain("all-minilm-l6-v2").endsWith("all-minilm-l6-v2-whole", "char-ngrams");
+        assertThat(read.inputs()).hasSameSizeAs(old.inputs());
+        ModelSpec none = ModelArchive.wholeTextMiniLm(read);
+        assertThat(none).isSameAs(read);
+    }
+
     @Test
     void writeThenReadGivesBackEverything() throws IOException {
         Path f = dir.resolve("model.mtl");
