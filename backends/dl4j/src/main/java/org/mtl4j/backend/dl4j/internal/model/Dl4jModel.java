@@ -373,7 +373,9 @@ public final class Dl4jModel implements TrainableModel {
         for (int s = 0; s < n; s++) {
             g.add(replicas[s].whole);
         }
+        long t0 = THREADS.getCurrentThreadCpuTime();
         org.mtl4j.api.backend.ShardReduction.sum(g, whole);
+        reductionCpuNanos += THREADS.getCurrentThreadCpuTime() - t0;
     }
 
     /** T backward passes on every shard into the worker's buffers, then the count-weighted reduction into {@code out}. */
@@ -402,7 +404,9 @@ public final class Dl4jModel implements TrainableModel {
             r.whole.zero();
         });
         backwardPasses += t;
+        long t0 = THREADS.getCurrentThreadCpuTime();
         org.mtl4j.api.backend.ShardReduction.taskGradients(shardTaskBuffers.subList(0, n), coefficients, out);
+        reductionCpuNanos += THREADS.getCurrentThreadCpuTime() - t0;
         whole.zero();
     }
 
@@ -428,6 +432,16 @@ public final class Dl4jModel implements TrainableModel {
      */
     private void parallel(int n, java.util.function.IntConsumer task) {
         ensureWorkers(n);
+        run(n, task);
+    }
+
+    /** As {@link #parallel} for work on this model's own buffers (no replicas needed): the optimiser's parts. */
+    private void fork(int n, java.util.function.IntConsumer task) {
+        ensurePool();
+        run(n, task);
+    }
+
+    private void run(int n, java.util.function.IntConsumer task) {
         org.mtl4j.backend.dl4j.internal.nn.NativeThreads.beginParallel();
         long[] cpu = new long[n];
         try {
@@ -514,6 +528,10 @@ public final class Dl4jModel implements TrainableModel {
                 replicas[s] = new Dl4jModel(spec, vocabularies, denseStats, version, networks, this, true);
             }
         }
+        ensurePool();
+    }
+
+    private void ensurePool() {
         if (pool == null && workers > 1) {
             java.util.concurrent.atomic.AtomicInteger ids = new java.util.concurrent.atomic.AtomicInteger(1);
             String name = spec.name();
@@ -538,7 +556,36 @@ public final class Dl4jModel implements TrainableModel {
         if (optimizer == null) {
             throw new IllegalStateException("a data-parallel worker of model '" + spec.name() + "' has no optimiser");
         }
-        optimizer.apply();
+        long t0 = THREADS.getCurrentThreadCpuTime();
+        if (workers > 1 && !serialUpdate) {
+            optimizer.apply(workers, this::fork);
+        } else {
+            optimizer.apply();
+        }
+        updateCpuNanos += THREADS.getCurrentThreadCpuTime() - t0;
+    }
+
+    private boolean serialUpdate;
+    private long updateCpuNanos;
+    private long reductionCpuNanos;
+
+    /**
+     * With {@code true} the optimiser step runs on the calling thread even with several workers (the step
+     * before issue 15's follow-up; for tests that compare both, and benchmarks that profile the serial part).
+     * The result is bit-identical either way.
+     */
+    public void serialUpdate(boolean serial) {
+        this.serialUpdate = serial;
+    }
+
+    /**
+     * Profile of the training thread's CPU time so far: {@code [0]} in the shard-gradient reductions,
+     * {@code [1]} in optimiser steps (waiting for parallel parts included), {@code [2]} and {@code [3]} the
+     * dense and table-row parts of the steps that ran serially. Benchmarks only.
+     */
+    public long[] serialCpuNanos() {
+        long[] o = optimizer == null ? new long[2] : optimizer.serialCpuNanos();
+        return new long[] {reductionCpuNanos, updateCpuNanos, o[0], o[1]};
     }
 
     @Override

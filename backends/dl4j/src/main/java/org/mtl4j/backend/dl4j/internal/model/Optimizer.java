@@ -119,40 +119,148 @@ final class Optimizer {
         return t;
     }
 
+    /** Runs {@code task(s)} for s in [0, n) and waits for all (the model's worker pool, or a plain loop). */
+    @FunctionalInterface
+    interface Fork {
+        void run(int n, java.util.function.IntConsumer task);
+
+        /** Every part on the calling thread, in order. */
+        Fork SERIAL = (n, task) -> {
+            for (int s = 0; s < n; s++) {
+                task.accept(s);
+            }
+        };
+    }
+
+    /** Dense ranges cut into parts of about equal length (cached for the last part count). */
+    private List<List<Range>> parts;
+
+    /** Dense elements per part are cut at multiples of this (whole cache lines, SIMD-friendly starts). */
+    private static final long ALIGN = 64;
+
+    /** Below this many dense elements per part a hand-off costs more than the update. */
+    static final long MIN_PART = 1 << 14;
+
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+    private long serialDenseNanos;
+    private long serialTableNanos;
+
+    /** Thread CPU time of the serial steps so far: {@code [0]} the dense update, {@code [1]} the table rows (profiling). */
+    long[] serialCpuNanos() {
+        return new long[] {serialDenseNanos, serialTableNanos};
+    }
+
+    /** One step on the calling thread. */
     void apply() {
+        apply(1, Fork.SERIAL);
+    }
+
+    /**
+     * One step in {@code n} parts run by {@code fork}: part s updates its contiguous slice of the dense
+     * buffers and its share of every table's touched rows. Each element is updated by the same elementwise
+     * formula as in the serial step, so the result is bit-identical for every n (OptimizerPartsTest).
+     */
+    void apply(int n, Fork fork) {
         t++;
+        if (n <= 1) {
+            long t0 = THREADS.getCurrentThreadCpuTime();
+            for (Range r : ranges) {
+                dense(r);
+            }
+            long t1 = THREADS.getCurrentThreadCpuTime();
+            for (TableRange r : tables) {
+                applyLazy(r, 0, r.table.rowGradient().count());
+            }
+            serialDenseNanos += t1 - t0;
+            serialTableNanos += THREADS.getCurrentThreadCpuTime() - t1;
+            return;
+        }
+        List<List<Range>> split = parts(n);
+        int k = split.size();
+        fork.run(k, s -> {
+            for (Range r : split.get(s)) {
+                dense(r);
+            }
+            for (TableRange r : tables) {
+                int count = r.table.rowGradient().count();
+                applyLazy(r, (int) ((long) count * s / k), (int) ((long) count * (s + 1) / k));
+            }
+        });
+    }
+
+    private List<List<Range>> parts(int n) {
+        if (parts != null && parts.size() == n) {
+            return parts;
+        }
+        long total = 0;
         for (Range r : ranges) {
-            switch (spec.name()) {
-                case "adam", "adamw" -> {
-                    if ("adamw".equals(spec.name()) && spec.weightDecay() > 0) {
-                        Blas.scal((float) (1 - r.lr * spec.weightDecay()), r.pm);
-                    }
-                    Nd4j.exec(new AdamUpdater(r.g, r.v, r.m, r.lr, spec.beta1(), spec.beta2(), spec.epsilon(), (int) (t - 1)));
-                    r.p.subi(r.g);
+            total += r.p.length();
+        }
+        long per = Math.max(MIN_PART, (total / n + ALIGN - 1) / ALIGN * ALIGN);
+        List<List<Range>> out = new ArrayList<>();
+        List<Range> cur = new ArrayList<>();
+        long room = per;
+        for (Range r : ranges) {
+            long len = r.p.length();
+            long at = 0;
+            while (at < len) {
+                long take = Math.min(room, len - at);
+                cur.add(at == 0 && take == len ? r : slice(r, at, at + take));
+                at += take;
+                room -= take;
+                if (room == 0 && out.size() < n - 1) {
+                    out.add(cur);
+                    cur = new ArrayList<>();
+                    room = per;
+                } else if (room == 0) {
+                    room = Long.MAX_VALUE; // the last part takes the rest
                 }
-                case "sgd" -> {
-                    if (spec.momentum() > 0) {
-                        Blas.scal((float) spec.momentum(), r.mm);
-                        Blas.axpy(1f, r.gm, r.mm);
-                        Blas.axpy((float) -r.lr, r.mm, r.pm);
-                    } else {
-                        Blas.axpy((float) -r.lr, r.gm, r.pm);
-                    }
-                }
-                case "adagrad" -> {
-                    Nd4j.exec(new AdaGradUpdater(r.g, r.m, r.lr, spec.epsilon()));
-                    r.p.subi(r.g);
-                }
-                default -> throw new IllegalStateException("unknown optimizer " + spec.name());
             }
         }
-        for (TableRange r : tables) {
-            applyLazy(r);
+        out.add(cur);
+        while (out.size() < n) {
+            out.add(List.of()); // table rows still split n ways
+        }
+        parts = out;
+        return out;
+    }
+
+    private static Range slice(Range r, long from, long to) {
+        INDArray p = r.p.get(NDArrayIndex.interval(from, to));
+        INDArray g = r.g.get(NDArrayIndex.interval(from, to));
+        INDArray mm = r.m.get(NDArrayIndex.interval(from, to));
+        INDArray vv = r.v.get(NDArrayIndex.interval(from, to));
+        return new Range(p, g, mm, vv, Mat.of(p), Mat.of(g), Mat.of(mm), r.lr);
+    }
+
+    private void dense(Range r) {
+        switch (spec.name()) {
+            case "adam", "adamw" -> {
+                if ("adamw".equals(spec.name()) && spec.weightDecay() > 0) {
+                    Blas.scal((float) (1 - r.lr * spec.weightDecay()), r.pm);
+                }
+                Nd4j.exec(new AdamUpdater(r.g, r.v, r.m, r.lr, spec.beta1(), spec.beta2(), spec.epsilon(), (int) (t - 1)));
+                r.p.subi(r.g);
+            }
+            case "sgd" -> {
+                if (spec.momentum() > 0) {
+                    Blas.scal((float) spec.momentum(), r.mm);
+                    Blas.axpy(1f, r.gm, r.mm);
+                    Blas.axpy((float) -r.lr, r.mm, r.pm);
+                } else {
+                    Blas.axpy((float) -r.lr, r.gm, r.pm);
+                }
+            }
+            case "adagrad" -> {
+                Nd4j.exec(new AdaGradUpdater(r.g, r.m, r.lr, spec.epsilon()));
+                r.p.subi(r.g);
+            }
+            default -> throw new IllegalStateException("unknown optimizer " + spec.name());
         }
     }
 
-    /** The update of one table over the rows its gradient touched (see the class comment). */
-    private void applyLazy(TableRange r) {
+    /** The update of one table over its touched rows {@code [from, to)} (see the class comment; row ids are distinct). */
+    private void applyLazy(TableRange r, int from, int to) {
         RowBlock rows = r.table.rowGradient();
         int dim = rows.dim();
         int[] ids = rows.ids();
@@ -174,7 +282,7 @@ final class Optimizer {
                 float fb2 = (float) b2;
                 float fa = (float) alpha;
                 float eps = (float) spec.epsilon();
-                for (int i = 0; i < rows.count(); i++) {
+                for (int i = from; i < to; i++) {
                     int base = ids[i] * dim;
                     for (int j = 0; j < dim; j++) {
                         int at = base + j;
@@ -190,7 +298,7 @@ final class Optimizer {
             case "sgd" -> {
                 float lr = (float) r.lr;
                 float mu = (float) spec.momentum();
-                for (int i = 0; i < rows.count(); i++) {
+                for (int i = from; i < to; i++) {
                     int base = ids[i] * dim;
                     for (int j = 0; j < dim; j++) {
                         int at = base + j;
@@ -206,7 +314,7 @@ final class Optimizer {
             case "adagrad" -> {
                 float lr = (float) r.lr;
                 float eps = (float) spec.epsilon();
-                for (int i = 0; i < rows.count(); i++) {
+                for (int i = from; i < to; i++) {
                     int base = ids[i] * dim;
                     for (int j = 0; j < dim; j++) {
                         int at = base + j;
