@@ -75,6 +75,10 @@ final class WorkersBench {
             List<Long> cpu = new ArrayList<>();
             List<long[]> section = new ArrayList<>();
             Dl4jModel dm = (Dl4jModel) model;
+            // BENCH_WORKERS_SERIAL_UPDATE=1: the optimiser step on the training thread (the step before it was split)
+            dm.serialUpdate("1".equals(System.getenv("BENCH_WORKERS_SERIAL_UPDATE")));
+            List<long[]> profile = new ArrayList<>();
+            profile.add(dm.serialCpuNanos());
             cpu.add(processCpuNanos());
             section.add(dm.workerCpuNanos());
             List<Long> mainCpu = new ArrayList<>();
@@ -85,6 +89,7 @@ final class WorkersBench {
                     done.add(e);
                     cpu.add(processCpuNanos());
                     section.add(dm.workerCpuNanos());
+                    profile.add(dm.serialCpuNanos());
                     mainCpu.add(THREADS.getCurrentThreadCpuTime()); // listeners run on the training thread
                 }
             }).build().fit(model, pre, null);
@@ -101,6 +106,18 @@ final class WorkersBench {
             double serial = (mainCpu.get(bestEpoch + 1) - mainCpu.get(bestEpoch) - (b[2] - a[2])) / 1e9;
             double idle = serial + (b[1] - a[1]) / 1e9;
             write(out, workload, "preloaded", batch, w, n, done.get(bestEpoch).seconds(), cpuSeconds, idle, loss);
+            long[] pa = profile.get(bestEpoch);
+            long[] pb = profile.get(bestEpoch + 1);
+            // the training thread's serial CPU split: shard-gradient reduction, optimiser step (dense / table rows when
+            // serial; with a parallel step, the caller's part of it is in the worker sections), the rest (balancers, loop)
+            double reduction = (pb[0] - pa[0]) / 1e9;
+            double update = (pb[1] - pa[1]) / 1e9;
+            String line = String.format(Locale.ROOT, "%s\t%d\t%s\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%s%n", workload, w,
+                    dm.workers() > 1 && !"1".equals(System.getenv("BENCH_WORKERS_SERIAL_UPDATE")) ? "parallel-update" : "serial-update",
+                    idle, (b[1] - a[1]) / 1e9, serial, reduction, update, (pb[2] - pa[2]) / 1e9, (pb[3] - pa[3]) / 1e9, load1());
+            System.out.print("profile " + line);
+            Files.writeString(out.resolveSibling("workers-profile.tsv"), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         }
         // input: one epoch streamed from the CSV, at the largest worker count, per prefetch depth
         int w = workers.get(workers.size() - 1);
