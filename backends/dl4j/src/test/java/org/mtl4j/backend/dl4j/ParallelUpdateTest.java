@@ -14,14 +14,15 @@ import org.mtl4j.backend.dl4j.internal.model.Dl4jModel;
 
 /**
  * The optimiser step split over the workers (dense buffers in contiguous slices, each table's touched
- * rows in row ranges) is bit-identical to the serial step: 3 workers, a trunk large enough (~70k dense
- * parameters) that every worker gets a slice cut inside a parameter, two embedding tables, every optimiser.
+ * rows in row ranges) and the shard-gradient sum split over them (dense slices, tables round-robin) are
+ * bit-identical to the serial ones ({@code serialUpdate(true)}): 3 workers, a trunk large enough (~70k
+ * dense parameters) that every worker gets a slice cut inside a parameter, two embedding tables, every optimiser.
  */
 class ParallelUpdateTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"adam", "adamw", "sgd", "adagrad"})
-    void parallelStepEqualsSerialStep(String which) {
+    void parallelStepAndSumEqualSerialOnes(String which) {
         OptimizerSpec opt = switch (which) {
             case "adam" -> OptimizerSpec.adam(1e-2);
             case "adamw" -> new OptimizerSpec("adamw", 0.01, 0.8, 0.95, 1e-6, 0, 0.1);

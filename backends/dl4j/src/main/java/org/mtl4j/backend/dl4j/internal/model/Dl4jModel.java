@@ -28,6 +28,7 @@ import org.mtl4j.api.data.Vocabulary;
 import org.mtl4j.api.spec.ModelSpec;
 import org.mtl4j.api.spec.TaskSpec;
 import org.mtl4j.api.spec.Topology;
+import org.mtl4j.backend.dl4j.internal.nn.Blas;
 import org.mtl4j.backend.dl4j.internal.nn.EmbeddingTables;
 import org.mtl4j.backend.dl4j.internal.nn.Mat;
 import org.mtl4j.backend.dl4j.internal.nn.Mlp;
@@ -369,13 +370,62 @@ public final class Dl4jModel implements TrainableModel {
         backwardPasses++;
         int n = shards;
         parallel(n, s -> replicas[s].backwardPass(org.mtl4j.api.backend.ShardReduction.shardWeights(weights, coefficients, s)));
-        List<GradientVector> g = new ArrayList<>(n);
-        for (int s = 0; s < n; s++) {
-            g.add(replicas[s].whole);
-        }
         long t0 = THREADS.getCurrentThreadCpuTime();
-        org.mtl4j.api.backend.ShardReduction.sum(g, whole);
+        if (serialUpdate) {
+            List<GradientVector> g = new ArrayList<>(n);
+            for (int s = 0; s < n; s++) {
+                g.add(replicas[s].whole);
+            }
+            org.mtl4j.api.backend.ShardReduction.sum(g, whole);
+        } else {
+            parallelSum(n);
+        }
         reductionCpuNanos += THREADS.getCurrentThreadCpuTime() - t0;
+    }
+
+    /** Dense gradient elements per reduction part are cut at multiples of this (as the optimiser's parts). */
+    private static final long SUM_ALIGN = 64;
+    /** [part][0: whole, 1 + s: replica s] views of the dense gradient slices the parallel reduction sums. */
+    private Mat[][] sumSlices;
+
+    /**
+     * {@link org.mtl4j.api.backend.ShardReduction#sum} of the n shards' gradients into {@code whole}, split over
+     * the workers: part p sums its contiguous slice of the dense block and the tables i with i mod parts = p,
+     * each element and each table in shard order exactly as the serial sum does (bit-identical: axpy is elementwise).
+     */
+    private void parallelSum(int n) {
+        int parts = workers;
+        if (sumSlices == null || sumSlices[0].length != n + 1) {
+            INDArray dense = whole.dense().array();
+            long len = dense.length();
+            long per = (len / parts + SUM_ALIGN - 1) / SUM_ALIGN * SUM_ALIGN;
+            sumSlices = new Mat[parts][n + 1];
+            for (int p = 0; p < parts; p++) {
+                long from = Math.min(len, p * per);
+                long to = p == parts - 1 ? len : Math.min(len, from + per);
+                for (int s = 0; s <= n; s++) {
+                    INDArray a = s == 0 ? dense : replicas[s - 1].whole.dense().array();
+                    sumSlices[p][s] = to > from ? Mat.of(a.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to))) : null;
+                }
+            }
+        }
+        Mat[][] slices = sumSlices;
+        fork(parts, p -> {
+            Mat[] sl = slices[p];
+            if (sl[0] != null) {
+                sl[0].zero();
+                for (int s = 1; s <= n; s++) {
+                    Blas.axpy(1f, sl[s], sl[0]);
+                }
+            }
+            for (int i = p; i < whole.tableCount(); i += parts) {
+                RowBlock out = whole.table(i);
+                out.clear();
+                for (int s = 0; s < n; s++) {
+                    out.axpy(1f, replicas[s].whole.table(i));
+                }
+            }
+        });
     }
 
     /** T backward passes on every shard into the worker's buffers, then the count-weighted reduction into {@code out}. */
@@ -570,9 +620,9 @@ public final class Dl4jModel implements TrainableModel {
     private long reductionCpuNanos;
 
     /**
-     * With {@code true} the optimiser step runs on the calling thread even with several workers (the step
-     * before issue 15's follow-up; for tests that compare both, and benchmarks that profile the serial part).
-     * The result is bit-identical either way.
+     * With {@code true} the optimiser step and the sum of the shards' gradients of a weighted backward pass run
+     * on the calling thread even with several workers, as before they were split over the workers (for tests
+     * that compare both, and benchmarks that profile the serial part). The result is bit-identical either way.
      */
     public void serialUpdate(boolean serial) {
         this.serialUpdate = serial;
