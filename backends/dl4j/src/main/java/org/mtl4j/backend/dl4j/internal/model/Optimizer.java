@@ -162,7 +162,7 @@ final class Optimizer {
      */
     void apply(int n, Fork fork) {
         t++;
-        if (n <= 1) {
+        if (n <= 1 || tables.isEmpty() && parts(n).get(1).isEmpty()) { // one slice and no tables: no hand-off
             long t0 = THREADS.getCurrentThreadCpuTime();
             for (Range r : ranges) {
                 dense(r);
