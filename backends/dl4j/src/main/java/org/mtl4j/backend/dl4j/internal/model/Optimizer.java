@@ -158,7 +158,7 @@ final class Optimizer {
     /**
      * One step in {@code n} parts run by {@code fork}: part s updates its contiguous slice of the dense
      * buffers and its share of every table's touched rows. Each element is updated by the same elementwise
-     * formula as in the serial step, so the result is bit-identical for every n (OptimizerPartsTest).
+     * formula as in the serial step, so the result is bit-identical for every n (ParallelUpdateTest).
      */
     void apply(int n, Fork fork) {
         t++;
