@@ -54,11 +54,30 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * 0.80 accuracy on both tasks on 2,000 held-out test images; each saved model predicts exactly what the
  * trained one does.
  *
- * <p>Issue 17 asks for fine-tuned >= frozen. Measured (label / group accuracy): frozen 0.8400 / 0.9595;
- * fine-tuned from a random head (5 epochs, network learning rate x1, x0.3; 1,000 and 2,000 test images)
- * 1-2.5 points below frozen on the label; LP-FT at x0.3 0.8350 / 0.9650, at x1 0.8375 / 0.9655. So
- * fine-tuning wins on the coarse groups but not on the 10 classes, where it stays within one point (5
- * images): that is what is asserted, and the shortfall is reported, not hidden.
+ * <p>Issue 17 asks for fine-tuned >= frozen. Measured on a 2-core machine shared with other builds (label / group
+ * accuracy on the 2,000 test images, one standard error about 0.8 points on the label; "LP" = the frozen model
+ * after 5 epochs, every later row trained 2 more epochs from it through {@code initFrom} with its optimiser state,
+ * except "frozen 7", trained from scratch for the same 7 epochs as LP + FT; "xM" = {@code networkLearningRate} M):
+ * <pre>
+ * cut                    pre-training   frozen 5 (LP)   frozen 5+2      frozen 7        LP-FT x1        LP-FT x0.1      LP-FT x0.03
+ * pool2 (16x7x7, convs)  3 epochs       0.8400/0.9595   0.8395/0.9640   0.8555/0.9700   0.8375/0.9655   0.8360/0.9645   0.8365/0.9635
+ * pool2 (16x7x7, convs)  6 epochs       0.8320/0.9585   0.8340/0.9625   0.8470/0.9690   0.8315/0.9625   0.8405/0.9645   -
+ * features (dense 64)    3 epochs       0.7555/0.9345   0.7775/0.9335   0.7665/0.9440   0.8350/0.9645   0.8135/0.9565   -
+ * </pre>
+ * At the {@code pool2} cut the frozen conv features are generic enough for all 10 classes and fine-tuning the two
+ * conv layers does not beat them on the label with the test's 3-epoch pre-training, whether at x1 or at the smaller
+ * network learning rates of discriminative fine-tuning (Howard &amp; Ruder ACL 2018). With 6 epochs of pre-training,
+ * LP-FT at x0.1 does beat its LP (0.8405 vs 0.8320, 17 images, about one standard error) but x1 does not; one
+ * passing cell of five is not a finding, so the test keeps the 3-epoch net and asserts what holds there. With equal
+ * compute (frozen 7 epochs from scratch) frozen leads every fine-tuned run by 0.6-1.8 points. Fine-tuning wins on the
+ * coarse group against the LP it starts from in every row.
+ * At the {@code features} cut (the dense layer trained to separate classes 0-4 only) the frozen features are too
+ * specific to the source classes (frozen below 0.80) and fine-tuning the whole network recovers 6-8 points on the
+ * label and 2-3 on the group: the case where fine-tuning is worth it (Yosinski et al. NeurIPS 2014 on the
+ * transferability of late layers). Both cuts are asserted: at {@code pool2} both reach 0.80 and fine-tuned is within
+ * one point of frozen on the label (not above it), at {@code features} fine-tuned beats frozen (5 and 7 epochs) on
+ * both tasks. Fine-tuning only some layers of the network is not offered by the spec (the whole network below the
+ * cut is trained), so it was not measured.
  */
 class Dl4jNetworkBranchTest {
     private static final int TRAIN = 6_000;
@@ -80,19 +99,42 @@ class Dl4jNetworkBranchTest {
         ModelSpec tuned = runtime.check(spec("fashion_tuned", 2, Inputs.image("image", 1, 28, 28).network(net)
                 .output("pool2").dimension(16 * 7 * 7).fineTuned(1.0)).build());
         TrainedModel[] frozenModel = new TrainedModel[1];
-        double[] f = trainAndEvaluate(runtime, frozen, data, dir, "frozen", null, frozenModel);
+        double[] f = trainAndEvaluate(runtime, frozen, data, dir, "frozen", null, frozenModel, true);
         // LP-FT: the fine-tuned model starts from the frozen one's head (its network from the DL4J weights)
-        double[] t = trainAndEvaluate(runtime, tuned, data, dir, "fine-tuned", frozenModel[0], null);
-        System.out.printf("fashion-mnist via a DL4J branch (net trained on classes 0-4): frozen label %.4f group %.4f;"
+        double[] t = trainAndEvaluate(runtime, tuned, data, dir, "fine-tuned", frozenModel[0], null, true);
+        System.out.printf("fashion-mnist via a DL4J branch (net trained on classes 0-4), pool2: frozen label %.4f group %.4f;"
                 + " fine-tuned label %.4f group %.4f%n", f[0], f[1], t[0], t[1]);
         assertThat(f[0]).as("frozen 10-class accuracy").isGreaterThanOrEqualTo(0.80);
         assertThat(t[0]).as("fine-tuned 10-class accuracy").isGreaterThanOrEqualTo(0.80);
         assertThat(f[1]).as("frozen group accuracy").isGreaterThanOrEqualTo(0.80);
         assertThat(t[1]).as("fine-tuned group accuracy").isGreaterThanOrEqualTo(0.80);
-        // measured: fine-tuning does NOT beat the frozen features on the 10 classes here (0.8375 vs 0.8400, 5 of
+        // measured: fine-tuning does NOT beat the frozen pool2 features on the 10 classes here (0.8375 vs 0.8400, 5 of
         // 2,000 images, under one standard error of 0.8 points); it does on the coarse groups (0.9655 vs 0.9595)
         assertThat(t[1]).as("fine-tuned vs frozen group accuracy").isGreaterThanOrEqualTo(f[1]);
         assertThat(t[0]).as("fine-tuned vs frozen 10-class accuracy, within one point").isGreaterThanOrEqualTo(f[0] - 0.01);
+
+        // the "features" cut (dense 64, trained to separate classes 0-4 only): frozen features too specific to the
+        // source classes, where fine-tuning the network is what recovers the other five
+        ModelSpec frozenLate = runtime.check(spec("fashion_frozen_late", 5, Inputs.image("image", 1, 28, 28).network(net)
+                .output("features").dimension(64).frozen()).build());
+        ModelSpec frozenLate7 = runtime.check(spec("fashion_frozen_late7", 7, Inputs.image("image", 1, 28, 28).network(net)
+                .output("features").dimension(64).frozen()).build());
+        ModelSpec tunedLate = runtime.check(spec("fashion_tuned_late", 2, Inputs.image("image", 1, 28, 28).network(net)
+                .output("features").dimension(64).fineTuned(1.0)).build());
+        TrainedModel[] frozenLateModel = new TrainedModel[1];
+        double[] fl = trainAndEvaluate(runtime, frozenLate, data, dir, "frozen-late", null, frozenLateModel, false);
+        double[] fl7 = trainAndEvaluate(runtime, frozenLate7, data, dir, "frozen-late-7", null, null, false);
+        double[] tl = trainAndEvaluate(runtime, tunedLate, data, dir, "fine-tuned-late", frozenLateModel[0], null, false);
+        System.out.printf("features cut: frozen 5 label %.4f group %.4f; frozen 7 label %.4f group %.4f;"
+                + " fine-tuned (LP-FT) label %.4f group %.4f%n", fl[0], fl[1], fl7[0], fl7[1], tl[0], tl[1]);
+        assertThat(tl[0]).as("fine-tuned 10-class accuracy, features cut").isGreaterThanOrEqualTo(0.80);
+        // measured: +8.0 / +6.9 points on the label, +3.0 / +2.1 on the group over frozen 5 / frozen 7
+        for (double[] frozenLateResult : List.of(fl, fl7)) {
+            assertThat(tl[0]).as("fine-tuned vs frozen 10-class accuracy, features cut")
+                    .isGreaterThanOrEqualTo(frozenLateResult[0] + 0.03);
+            assertThat(tl[1]).as("fine-tuned vs frozen group accuracy, features cut")
+                    .isGreaterThanOrEqualTo(frozenLateResult[1] + 0.01);
+        }
     }
 
     private static org.mtl4j.dsl.ModelBuilder spec(String name, int epochs, Inputs.Image image) {
@@ -104,7 +146,7 @@ class Dl4jNetworkBranchTest {
 
     /** Label and group accuracy on the test images; checks that the saved model predicts the same. */
     private static double[] trainAndEvaluate(MtlRuntime runtime, ModelSpec spec, Path data, Path dir, String what,
-            TrainedModel initFrom, TrainedModel[] trained) throws Exception {
+            TrainedModel initFrom, TrainedModel[] trained, boolean checkSaveLoad) throws Exception {
         Dataset train = FashionMnistReader.of(data, FashionMnistReader.Part.TRAIN).limit(TRAIN).dataset(spec);
         Dataset test = FashionMnistReader.of(data, FashionMnistReader.Part.TEST).limit(TEST).dataset(spec, train);
         long t0 = System.nanoTime();
@@ -118,6 +160,9 @@ class Dl4jNetworkBranchTest {
         }
         System.out.printf("%s: trained in %.1f s%n", what, (System.nanoTime() - t0) / 1e9);
         Evaluation eval = runtime.evaluate(model, test);
+        if (!checkSaveLoad) {
+            return new double[] {eval.metric("label", "accuracy"), eval.metric("group", "accuracy")};
+        }
         Path file = dir.resolve(what + ".mtl");
         model.save(file);
         TrainedModel loaded = runtime.load(file);
