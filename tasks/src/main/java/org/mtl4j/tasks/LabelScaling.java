@@ -93,6 +93,32 @@ public final class LabelScaling {
         return s != null && s.mean().length == 1 && s.mean()[0] >= 0 && s.mean()[0] <= 1 ? s.mean()[0] : Double.NaN;
     }
 
+    /**
+     * The initial output bias of binary task {@code t}: the logit of its training base
+     * rate ({@link #baseRate}), for an ESMM-chained task of the conditional rate rate(task) / rate(parent)
+     * (its output is multiplied by the parent's probability; Ma et al., SIGIR 2018), the rate clamped to
+     * [1e-4, 1 - 1e-4]. NaN (leave the bias as it is) for a task that is not binary or has no recorded
+     * rate. Starting a classifier at the base rate instead of p = 0.5: Lin et al., "Focal Loss for Dense
+     * Object Detection", ICCV 2017, section 4.1; He et al., "Practical Lessons from Predicting Clicks on
+     * Ads at Facebook", ADKDD 2014. The Tribuo backend starts its binary outputs here; the dl4j
+     * backend leaves them at 0 (its README says why: a sequence task is learned later).
+     */
+    public static double initialLogit(TaskSpec t, Map<String, DenseStats> stats) {
+        if (t.kind() != TaskKind.BINARY) {
+            return Double.NaN;
+        }
+        double rate = baseRate(t.name(), stats);
+        if (t.chained()) {
+            double parent = baseRate(t.chainedAfter(), stats);
+            rate = parent > 0 ? rate / parent : Double.NaN;
+        }
+        if (!Double.isFinite(rate)) {
+            return Double.NaN;
+        }
+        double p = Math.min(1 - 1e-4, Math.max(1e-4, rate));
+        return Math.log(p / (1 - p));
+    }
+
     /** A prediction in the label's units from the model's standardised output. */
     public double restore(int task, double z) {
         return shift[task] + scale[task] * z;

@@ -33,29 +33,6 @@ public final class Losses {
     public record Value(double loss, int labelled, double[] gradient) {
     }
 
-    /**
-     * The prior logit of a binary task, b = log(pi / (1 - pi)) for the positive rate pi of the labelled
-     * rows (labels above 0.5 count as positive), clamped to [1/(2n), 1 - 1/(2n)] for n labelled rows so that a
-     * batch of one class gives a finite value: the output-bias initialisation of Lin et al. ("Focal Loss
-     * for Dense Object Detection", ICCV 2017, section 4.1), which starts a classifier at the base rate
-     * instead of p = 0.5. NaN when no row is labelled.
-     */
-    public static double priorLogit(float[] labels, float[] mask) {
-        double pos = 0;
-        int n = 0;
-        for (int r = 0; r < labels.length; r++) {
-            if ((mask == null || mask[r] > 0) && Float.isFinite(labels[r])) {
-                pos += labels[r] > 0.5f ? 1 : 0;
-                n++;
-            }
-        }
-        if (n == 0) {
-            return Double.NaN;
-        }
-        double pi = Math.min(Math.max(pos / n, 0.5 / n), 1 - 0.5 / n);
-        return Math.log(pi / (1 - pi));
-    }
-
     /** The loss of a task (its {@link TaskSpec#loss()}) from pre-activations, rows x {@code outputWidth()}. */
     public static Value of(TaskSpec task, double[] preActivation, float[] labels, float[] mask) {
         return of(task.loss(), task.outputWidth(), preActivation, labels, mask);

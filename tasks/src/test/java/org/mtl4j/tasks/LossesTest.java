@@ -84,15 +84,4 @@ class LossesTest {
         assertThat(Losses.rowLoss(LossKind.BCE, 1, new float[] {p}, 0, 1f)).isCloseTo(fromLogit, within(1e-6));
         assertThat(Losses.rowLoss(LossKind.HUBER, 1, new float[] {3f}, 0, 0f)).isCloseTo(2.5, within(1e-12));
     }
-
-    @Test
-    void priorLogitIsTheLogOddsOfTheLabelledRowsClampedForOneClass() {
-        // 1 positive of 4 labelled rows (the masked positive does not count): log(0.25 / 0.75)
-        assertThat(Losses.priorLogit(new float[] {1, 0, 0, 0, 1}, new float[] {1, 1, 1, 1, 0}))
-                .isCloseTo(Math.log(1.0 / 3.0), within(1e-12));
-        assertThat(Losses.priorLogit(new float[] {1, 0}, null)).isEqualTo(0.0);
-        // no positive among 10: pi = 1 / 20
-        assertThat(Losses.priorLogit(new float[10], null)).isCloseTo(Math.log(0.05 / 0.95), within(1e-12));
-        assertThat(Losses.priorLogit(new float[] {1, 1}, new float[] {0, 0})).isNaN();
-    }
 }

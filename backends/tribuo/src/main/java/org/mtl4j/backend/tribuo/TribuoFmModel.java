@@ -136,18 +136,9 @@ public final class TribuoFmModel implements TrainableModel {
      */
     private void initialiseBinaryBiases() {
         for (int t = 0; t < taskNames.size(); t++) {
-            TaskSpec task = spec.tasks().get(t);
-            if (task.kind() != TaskKind.BINARY) {
-                continue;
-            }
-            double rate = LabelScaling.baseRate(task.name(), denseStats);
-            if (task.chained()) {
-                double parent = LabelScaling.baseRate(task.chainedAfter(), denseStats);
-                rate = parent > 0 ? rate / parent : Double.NaN;
-            }
-            if (Double.isFinite(rate)) {
-                double p = Math.min(1 - 1e-4, Math.max(1e-4, rate));
-                net.bias(t)[0] = Math.log(p / (1 - p));
+            double logit = LabelScaling.initialLogit(spec.tasks().get(t), denseStats);
+            if (Double.isFinite(logit)) {
+                net.bias(t)[0] = logit;
             }
         }
     }
