@@ -2,6 +2,8 @@ package org.mtl4j.backend.dl4j;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.mtl4j.api.Mtl4jVersion;
@@ -11,7 +13,9 @@ import org.mtl4j.api.backend.Capability;
 import org.mtl4j.api.backend.TrainableModel;
 import org.mtl4j.api.data.Dataset;
 import org.mtl4j.api.data.Vocabulary;
+import org.mtl4j.api.spec.ImageInput;
 import org.mtl4j.api.spec.ModelSpec;
+import org.mtl4j.backend.dl4j.internal.encoders.NetworkSources;
 import org.mtl4j.backend.dl4j.internal.model.Dl4jModel;
 import org.mtl4j.backend.dl4j.internal.nn.NativeThreads;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -73,6 +77,27 @@ public final class Dl4jBackend implements Backend {
     @Override
     public Set<Capability> capabilities() {
         return Capability.all();
+    }
+
+    /**
+     * The DL4J networks of image inputs that do not fit their declaration (file missing or unreadable,
+     * no such feature layer, a loss layer, an output width other than the declared {@code dimension}):
+     * the network is read and run once on a blank image, so {@code build()} names the input, as
+     * {@link #compile} would.
+     */
+    @Override
+    public List<Map.Entry<String, String>> unsupportedFields(ModelSpec spec) {
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        for (int i = 0; i < spec.inputs().size(); i++) {
+            if (spec.inputs().get(i) instanceof ImageInput img && img.hasNetwork()) {
+                initNd4j();
+                String problem = NetworkSources.problem(img);
+                if (problem != null) {
+                    out.add(Map.entry("inputs[" + i + "].network = " + img.network(), problem));
+                }
+            }
+        }
+        return out;
     }
 
     @Override

@@ -93,6 +93,20 @@ public final class NetworkSources {
         return s;
     }
 
+    /**
+     * What is wrong with the network of {@code img} (not readable, no such layer, a loss layer, an input
+     * it cannot read, an output width other than the declared dimension), or null when it fits: the
+     * check {@link #resolve} makes, run at {@code build()} so that the DSL names the input there.
+     */
+    public static String problem(ImageInput img) {
+        try {
+            prepare(img, open(img));
+            return null;
+        } catch (MtlException e) {
+            return e.getMessage();
+        }
+    }
+
     /** Reads the networks a model archive holds ({@code entry} returns an entry's bytes or throws naming it). */
     public static NetworkSources fromArchive(ModelSpec spec, Function<String, byte[]> entry) {
         NetworkSources s = new NetworkSources();
