@@ -51,62 +51,63 @@ public final class CompactTokens {
         }
     }
 
-    private static final long[] POW10 = new long[19];
-
-    static {
-        POW10[0] = 1;
-        for (int i = 1; i < POW10.length; i++) {
-            POW10[i] = POW10[i - 1] * 10;
-        }
-    }
-
-    /** Characters of {@code Long.toString(v)}. */
-    private static int decimalLength(long v) {
-        int n = v < 0 ? 2 : 1;
-        for (long q = v / 10; q != 0; q /= 10) {
-            n++;
-        }
-        return n;
-    }
-
-    /** The {@code i}-th character of {@code Long.toString(v)}, whose length is {@code len}, without making the string. */
-    private static int decimalChar(long v, int len, int i) {
-        if (v < 0 && i == 0) {
-            return '-';
-        }
-        int digits = v < 0 ? len - 1 : len;
-        int k = v < 0 ? i - 1 : i;
-        long neg = v < 0 ? v : -v; // negative magnitude: Long.MIN_VALUE has no positive one
-        return '0' - (int) ((neg / POW10[digits - 1 - k]) % 10);
-    }
-
-    /** {@code Long.toString(v).hashCode()} without making the string. */
+    /**
+     * {@code Long.toString(v).hashCode()} without making the string: the digits from the least
+     * significant, the k-th from the end weighted by 31^k (int arithmetic wraps as String's does); one
+     * division by 10 per digit, on the negative magnitude (Long.MIN_VALUE has no positive one).
+     */
     public static int decimalHash(long v) {
-        int len = decimalLength(v);
+        long n = v < 0 ? v : -v;
         int h = 0;
-        for (int i = 0; i < len; i++) {
-            h = 31 * h + decimalChar(v, len, i);
+        int pow = 1;
+        do {
+            long q = n / 10;
+            h += ('0' + (int) (q * 10 - n)) * pow;
+            pow *= 31;
+            n = q;
+        } while (n != 0);
+        return v < 0 ? h + '-' * pow : h;
+    }
+
+    /** The length of {@code Long.toString(v)}. */
+    private static int decimalLength(long v) {
+        int len = v < 0 ? 2 : 1;
+        for (long q = v / 10; q != 0; q /= 10) {
+            len++;
         }
-        return h;
+        return len;
+    }
+
+    /** Whether the token at {@code i}, known to be {@code len} bytes long, is {@code Long.toString(v)}: compared from its last digit. */
+    private boolean decimalEquals(int i, long v, int len) {
+        int o = offsets[i];
+        int p = o + len - 1;
+        long n = v < 0 ? v : -v;
+        do {
+            long q = n / 10;
+            if (arena[p--] != '0' + (int) (q * 10 - n)) {
+                return false;
+            }
+            n = q;
+        } while (n != 0);
+        return v >= 0 || arena[o] == '-';
     }
 
     /** Index of the token {@code Long.toString(v)}, or -1: {@link #find(String)} of a numeric id without a string. */
     public int findDecimal(long v) {
-        int len = decimalLength(v);
         int h = decimalHash(v);
+        int len = -1;
         int mask = slots.length - 1;
         for (int p = mix(h) & mask;; p = (p + 1) & mask) {
             int i = slots[p];
             if (i < 0) {
                 return -1;
             }
-            if (hashes[i] == h && offsets[i + 1] - offsets[i] == len) {
-                int o = offsets[i];
-                int c = 0;
-                while (c < len && arena[o + c] == decimalChar(v, len, c)) {
-                    c++;
+            if (hashes[i] == h) {
+                if (len < 0) {
+                    len = decimalLength(v);
                 }
-                if (c == len) {
+                if (offsets[i + 1] - offsets[i] == len && decimalEquals(i, v, len)) {
                     return i;
                 }
             }

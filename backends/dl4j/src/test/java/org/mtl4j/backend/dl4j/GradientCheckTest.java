@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.mtl4j.api.backend.TrainingStep;
 import org.mtl4j.api.data.Batch;
 import org.mtl4j.api.spec.ModelSpec;
@@ -45,6 +46,17 @@ class GradientCheckTest {
     @MethodSource("topologies")
     void backwardMatchesFiniteDifferences(Topology topology) {
         check(Fixtures.spec(topology, Fixtures.mixedTasks(), OptimizerSpec.adam(1e-3)), new double[] {1.0, 0.7, 0.5, 1.3});
+    }
+
+    /**
+     * The gate mixture sums up to four experts per pass over a row (then one by one): 1, 4, 6 and 9
+     * experts cover every path, and a PLE level whose gates see 3 + 2 experts.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 4, 6, 9})
+    void gateMixtureOfAnyNumberOfExperts(int experts) {
+        check(Fixtures.spec(new Topology.Mmoe(experts, List.of(5), List.of()), Fixtures.mixedTasks(), OptimizerSpec.adam(1e-3)),
+                new double[] {1.0, 0.7, 0.5, 1.3});
     }
 
     /**

@@ -159,12 +159,17 @@ final class MoeTrunk implements Trunk {
         float[] mixed = new float[0];
         float[] dMixed = new float[0];
         float[] dProbs = new float[0];
+        /** Scratch of {@code mix}: each expert's output array and its offset for the current row. */
+        final float[][] outs;
+        final int[] offset;
 
         Gate(String name, List<Bank> bankList, List<Integer> expertList, int width, boolean needsGrad) {
             this.name = name;
             this.banks = bankList.toArray(new Bank[0]);
             this.experts = expertList.stream().mapToInt(Integer::intValue).toArray();
             this.output = new Node(width, needsGrad);
+            this.outs = new float[experts.length][];
+            this.offset = new int[experts.length];
         }
 
         int size() {
@@ -430,26 +435,72 @@ final class MoeTrunk implements Trunk {
         float[] probs = g.probs;
         Bank[] banks = g.banks;
         int[] experts = g.experts;
-        // row by row: the row's mixture stays in cache while its experts' outputs stream past. The first
-        // expert writes (0 + p e, as a zeroed sum would), the others add in expert order; each inner loop
-        // reads and writes with one index so the JIT can vectorise it
+        // row by row: the row's mixture stays in cache while its experts' outputs stream past. The sum runs in
+        // expert order from 0 (0 + p0 e0 + p1 e1 + ...), up to four experts per pass over the row so that
+        // the row is stored once per four experts; the grouping leaves the order of the float additions,
+        // and so the result, unchanged. Each inner loop reads and writes with one index so the JIT can
+        // vectorise it
+        int[] offset = g.offset;
+        float[][] outs = g.outs;
+        for (int j = 0; j < m; j++) {
+            outs[j] = banks[j].out;
+        }
         for (int r = 0; r < rows; r++) {
             int fo = r * h;
             int po = r * m;
-            Bank b0 = banks[0];
-            float[] e0 = b0.out;
-            float p0 = probs[po];
-            int d0 = r * b0.n * h + experts[0] * h - fo;
-            for (int c = fo; c < fo + h; c++) {
-                f[c] = 0f + p0 * e0[d0 + c];
+            for (int j = 0; j < m; j++) {
+                offset[j] = r * banks[j].n * h + experts[j] * h - fo;
             }
-            for (int j = 1; j < m; j++) {
-                Bank b = banks[j];
-                float[] e = b.out;
-                float p = probs[po + j];
-                int d = r * b.n * h + experts[j] * h - fo;
+            int j = 0;
+            if (m >= 4) {
+                float[] a = outs[0];
+                float[] b = outs[1];
+                float[] c2 = outs[2];
+                float[] d = outs[3];
+                int oa = offset[0];
+                int ob = offset[1];
+                int oc = offset[2];
+                int od = offset[3];
+                float pa = probs[po];
+                float pb = probs[po + 1];
+                float pc = probs[po + 2];
+                float pd = probs[po + 3];
                 for (int c = fo; c < fo + h; c++) {
-                    f[c] += p * e[d + c];
+                    f[c] = 0f + pa * a[oa + c] + pb * b[ob + c] + pc * c2[oc + c] + pd * d[od + c];
+                }
+                j = 4;
+            } else {
+                float[] a = outs[0];
+                int oa = offset[0];
+                float pa = probs[po];
+                for (int c = fo; c < fo + h; c++) {
+                    f[c] = 0f + pa * a[oa + c];
+                }
+                j = 1;
+            }
+            for (; j + 3 < m; j += 4) {
+                float[] a = outs[j];
+                float[] b = outs[j + 1];
+                float[] c2 = outs[j + 2];
+                float[] d = outs[j + 3];
+                int oa = offset[j];
+                int ob = offset[j + 1];
+                int oc = offset[j + 2];
+                int od = offset[j + 3];
+                float pa = probs[po + j];
+                float pb = probs[po + j + 1];
+                float pc = probs[po + j + 2];
+                float pd = probs[po + j + 3];
+                for (int c = fo; c < fo + h; c++) {
+                    f[c] = f[c] + pa * a[oa + c] + pb * b[ob + c] + pc * c2[oc + c] + pd * d[od + c];
+                }
+            }
+            for (; j < m; j++) {
+                float[] a = outs[j];
+                int oa = offset[j];
+                float pa = probs[po + j];
+                for (int c = fo; c < fo + h; c++) {
+                    f[c] += pa * a[oa + c];
                 }
             }
         }
