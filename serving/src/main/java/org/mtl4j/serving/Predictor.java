@@ -330,7 +330,7 @@ public final class Predictor implements AutoCloseable {
     private Scores predict(Batch batch, int bucket, int n, List<Output> wanted) {
         Predictions p;
         try {
-            p = pool.predict(batch, bucket);
+            p = pool.predict(batch, bucket, n);
         } catch (ReplicaPool.PoolClosedException e) {
             throw new ClosedException(version);
         } catch (InterruptedException e) {

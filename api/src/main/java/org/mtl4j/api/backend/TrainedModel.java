@@ -30,6 +30,28 @@ public interface TrainedModel extends AutoCloseable {
     Predictions predict(Batch batch);
 
     /**
+     * The outputs of the first {@code rows} rows of {@code batch} only: a serving batch padded to a size
+     * whose buffers are reused, where the padding rows' outputs would be copied away at once. The default
+     * predicts the whole batch and cuts each output; a backend may skip the padding rows' copy.
+     */
+    default Predictions predict(Batch batch, int rows) {
+        Predictions all = predict(batch);
+        int n = batch.size();
+        if (rows == n) {
+            return all;
+        }
+        if (rows < 0 || rows > n) {
+            throw new IllegalArgumentException("rows must be in [0, " + n + "], found " + rows);
+        }
+        Map<String, float[]> cut = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, float[]> e : all.outputs().entrySet()) {
+            int width = n == 0 ? 0 : e.getValue().length / n;
+            cut.put(e.getKey(), java.util.Arrays.copyOf(e.getValue(), rows * width));
+        }
+        return new Predictions(rows, cut);
+    }
+
+    /**
      * A model that predicts what this one predicts and shares this model's parameters instead of
      * copying them (only its own activation buffers are new), for predicting on several threads at once
      * (each thread on its own replica: models are not thread-safe) with one copy of the parameters in

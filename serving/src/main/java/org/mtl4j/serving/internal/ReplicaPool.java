@@ -68,11 +68,12 @@ public final class ReplicaPool {
     }
 
     /**
-     * Predicts a batch of {@code rows(bucket)} rows on a replica of this pool.
+     * Predicts a batch of {@code rows(bucket)} rows on a replica of this pool; the outputs hold its first
+     * {@code rows} rows (the request's candidates, without the padding).
      *
      * @throws PoolClosedException when the pool was closed (the caller may retry on a newer model)
      */
-    public Predictions predict(Batch batch, int bucket) throws InterruptedException {
+    public Predictions predict(Batch batch, int bucket, int rows) throws InterruptedException {
         if (closed) {
             throw new PoolClosedException();
         }
@@ -83,7 +84,7 @@ public final class ReplicaPool {
             }
             TrainedModel m = take(bucket);
             try {
-                return m.predict(batch);
+                return m.predict(batch, rows);
             } finally {
                 idle.get(bucket).add(m);
             }

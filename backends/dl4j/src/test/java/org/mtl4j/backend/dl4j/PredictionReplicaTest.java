@@ -65,6 +65,29 @@ class PredictionReplicaTest {
         assertThat(replica.losses(train).losses()).containsExactly(model.losses(train).losses());
     }
 
+    /** A padded serving batch: the outputs of its first rows only, equal to those rows of the whole batch's outputs. */
+    @Test
+    void predictingTheFirstRowsOfAPaddedBatchCopiesOnlyThoseRows() {
+        ModelSpec spec = Fixtures.spec(new Topology.Mmoe(3, List.of(6), List.of()), Fixtures.mixedTasks(), OptimizerSpec.adam(1e-2));
+        Dl4jModel model = (Dl4jModel) Fixtures.compile(spec);
+        Batch padded = Fixtures.batch(spec, 32, 5, 0);
+        Map<String, float[]> whole = model.predict(padded).outputs();
+        for (int rows : new int[] {0, 1, 20, 32}) {
+            for (Dl4jModel m : List.of(model, model.predictionReplica())) {
+                org.mtl4j.api.backend.Predictions first = m.predict(padded, rows);
+                assertThat(first.size()).isEqualTo(rows);
+                assertThat(first.outputs().keySet()).isEqualTo(whole.keySet());
+                for (String k : whole.keySet()) {
+                    int width = whole.get(k).length / 32;
+                    assertThat(first.output(k)).as("%s, %d rows", k, rows)
+                            .containsExactly(java.util.Arrays.copyOf(whole.get(k), rows * width));
+                }
+            }
+        }
+        assertThatThrownBy(() -> model.predict(padded, 33)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("rows must be in [0, 32], found 33");
+    }
+
     @Test
     void replicasPredictConcurrentlyWithTheirModel() throws Exception {
         ModelSpec spec = Fixtures.spec(new Topology.Mmoe(3, List.of(6), List.of()), Fixtures.mixedTasks(), OptimizerSpec.adam(1e-2));

@@ -296,6 +296,22 @@ public final class Dl4jModel implements TrainableModel {
         return shardedLosses(b, bounds, false);
     }
 
+    /** One forward pass; only the first {@code rows} rows' outputs are copied out (a padded serving batch). */
+    @Override
+    public Predictions predict(Batch b, int rows) {
+        if (rows < 0 || rows > b.size()) {
+            throw new IllegalArgumentException("rows must be in [0, " + b.size() + "], found " + rows);
+        }
+        if (rows == b.size() || shardBounds(b) != null) {
+            return TrainableModel.super.predict(b, rows);
+        }
+        forward(b, false);
+        shards = 0;
+        Map<String, float[]> out = new LinkedHashMap<>();
+        heads.outputs(out, rows);
+        return new Predictions(rows, out);
+    }
+
     @Override
     public Predictions predict(Batch b) {
         int[] bounds = shardBounds(b);

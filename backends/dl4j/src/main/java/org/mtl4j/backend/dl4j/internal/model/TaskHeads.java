@@ -293,11 +293,16 @@ final class TaskHeads {
 
     /** Model outputs: each task's probability / probabilities / value, and pCVR for chained tasks. */
     void outputs(Map<String, float[]> out) {
+        outputs(out, rows);
+    }
+
+    /** The outputs of the first {@code first} rows of the last forward pass. */
+    void outputs(Map<String, float[]> out, int first) {
         for (int k = 0; k < t; k++) {
             TaskSpec ts = tasks.get(k);
-            out.put(ts.name(), Arrays.copyOf(prob[k], rows * width[k]));
+            out.put(ts.name(), Arrays.copyOf(prob[k], first * width[k]));
             if (parent[k] >= 0) {
-                out.put(ts.name() + TaskSpec.CONDITIONAL_SUFFIX, Arrays.copyOf(own[k], rows));
+                out.put(ts.name() + TaskSpec.CONDITIONAL_SUFFIX, Arrays.copyOf(own[k], first));
             }
         }
     }
