@@ -35,13 +35,13 @@ public interface TrainedModel extends AutoCloseable {
      * predicts the whole batch and cuts each output; a backend may skip the padding rows' copy.
      */
     default Predictions predict(Batch batch, int rows) {
-        Predictions all = predict(batch);
         int n = batch.size();
-        if (rows == n) {
-            return all;
-        }
         if (rows < 0 || rows > n) {
             throw new IllegalArgumentException("rows must be in [0, " + n + "], found " + rows);
+        }
+        Predictions all = predict(batch);
+        if (rows == n) {
+            return all;
         }
         Map<String, float[]> cut = new java.util.LinkedHashMap<>();
         for (Map.Entry<String, float[]> e : all.outputs().entrySet()) {

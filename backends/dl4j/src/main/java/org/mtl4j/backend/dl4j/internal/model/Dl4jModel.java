@@ -302,9 +302,11 @@ public final class Dl4jModel implements TrainableModel {
         if (rows < 0 || rows > b.size()) {
             throw new IllegalArgumentException("rows must be in [0, " + b.size() + "], found " + rows);
         }
-        if (rows == b.size() || shardBounds(b) != null) {
-            return TrainableModel.super.predict(b, rows);
-        }
+        return shardBounds(b) == null ? predictOnThisThread(b, rows) : TrainableModel.super.predict(b, rows);
+    }
+
+    /** The forward pass on the calling thread; the outputs of the first {@code rows} rows. */
+    private Predictions predictOnThisThread(Batch b, int rows) {
         forward(b, false);
         shards = 0;
         Map<String, float[]> out = new LinkedHashMap<>();
@@ -316,11 +318,7 @@ public final class Dl4jModel implements TrainableModel {
     public Predictions predict(Batch b) {
         int[] bounds = shardBounds(b);
         if (bounds == null) {
-            forward(b, false);
-            shards = 0;
-            Map<String, float[]> out = new LinkedHashMap<>();
-            heads.outputs(out);
-            return new Predictions(b.size(), out);
+            return predictOnThisThread(b, b.size());
         }
         generation++;
         shards = 0; // a prediction leaves no step to continue

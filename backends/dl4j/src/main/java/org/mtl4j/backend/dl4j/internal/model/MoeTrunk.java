@@ -439,7 +439,8 @@ final class MoeTrunk implements Trunk {
         // expert order from 0 (0 + p0 e0 + p1 e1 + ...), up to four experts per pass over the row so that
         // the row is stored once per four experts; the grouping leaves the order of the float additions,
         // and so the result, unchanged. Each inner loop reads and writes with one index so the JIT can
-        // vectorise it
+        // vectorise it. The first pass writes (0 + ...) instead of adding to a zeroed row: zeroing the row
+        // first measured 4 % slower per 500-candidate request
         int[] offset = g.offset;
         float[][] outs = g.outs;
         for (int j = 0; j < m; j++) {

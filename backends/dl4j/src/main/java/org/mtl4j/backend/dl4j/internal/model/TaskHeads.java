@@ -292,10 +292,6 @@ final class TaskHeads {
     }
 
     /** Model outputs: each task's probability / probabilities / value, and pCVR for chained tasks. */
-    void outputs(Map<String, float[]> out) {
-        outputs(out, rows);
-    }
-
     /** The outputs of the first {@code first} rows of the last forward pass. */
     void outputs(Map<String, float[]> out, int first) {
         for (int k = 0; k < t; k++) {
