@@ -76,5 +76,11 @@ class GradientVectorTest {
         v.clampValues(5);
         assertThat(buf.toFloatVector()).containsExactly(9, 2, 4, 5, 9);
         assertThat(buf.dataType()).isEqualTo(DataType.FLOAT);
+        // finiteness looks at the view's own elements only (a plain loop over its memory): NaN neighbours do not count
+        var nan = Nd4j.createFromArray(Float.NaN, 1f, 2f, 3f, Float.NaN);
+        Nd4jGradientVector inner = new Nd4jGradientVector(nan.get(NDArrayIndex.interval(1, 4)));
+        assertThat(inner.isFinite()).isTrue();
+        nan.putScalar(3, Float.NEGATIVE_INFINITY);
+        assertThat(inner.isFinite()).as("-Inf in the view's last element").isFalse();
     }
 }

@@ -84,7 +84,7 @@ public final class Dl4jModel implements TrainableModel {
     private final int workers;
     /** Worker s runs row shard s of every parallel pass (lazily built; they share this model's parameters). */
     private Dl4jModel[] replicas;
-    private java.util.concurrent.ThreadPoolExecutor pool;
+    private WorkerCrew crew;
     /** Shards of the live parallel pass (0: the live pass ran here, serially), their row bounds and losses. */
     private int shards;
     private int[] liveBounds;
@@ -491,7 +491,7 @@ public final class Dl4jModel implements TrainableModel {
     }
 
     /**
-     * Runs {@code task(s)} for s in [0, n): shard 0 on the calling thread, the others on the pool; waits
+     * Runs {@code task(s)} for s in [0, n): shard 0 on the calling thread, the others on the {@link WorkerCrew}; waits
      * for all, then rethrows the first shard's failure (in shard order). Products run single-threaded meanwhile.
      */
     private void parallel(int n, java.util.function.IntConsumer task) {
@@ -501,52 +501,20 @@ public final class Dl4jModel implements TrainableModel {
 
     /** As {@link #parallel} for work on this model's own buffers (no replicas needed): the optimiser's parts. */
     private void fork(int n, java.util.function.IntConsumer task) {
-        ensurePool();
+        ensureCrew();
         run(n, task);
     }
 
     private void run(int n, java.util.function.IntConsumer task) {
         org.mtl4j.backend.dl4j.internal.nn.NativeThreads.beginParallel();
-        long[] cpu = new long[n];
+        long[] cpu = sectionCpu.length == n ? sectionCpu : (sectionCpu = new long[n]);
+        Arrays.fill(cpu, 0);
+        long t0 = THREADS.getCurrentThreadCpuTime();
         try {
-            List<java.util.concurrent.Future<?>> futures = new ArrayList<>(n);
-            for (int s = 1; s < n; s++) {
-                int shard = s;
-                futures.add(pool.submit(() -> timed(task, shard, cpu)));
-            }
-            Throwable first = null;
-            try {
-                timed(task, 0, cpu);
-            } catch (RuntimeException | Error e) {
-                first = e;
-            }
-            boolean interrupted = false;
-            for (java.util.concurrent.Future<?> f : futures) {
-                while (true) {
-                    try {
-                        f.get();
-                        break;
-                    } catch (java.util.concurrent.ExecutionException e) {
-                        first = first == null ? e.getCause() : first;
-                        break;
-                    } catch (InterruptedException e) {
-                        interrupted = true; // the workers use this model's buffers: wait for them anyway
-                    }
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-            if (first instanceof RuntimeException r) {
-                throw r;
-            }
-            if (first instanceof Error e) {
-                throw e;
-            }
-            if (first != null) {
-                throw new MtlException("dl4j worker failed: " + first, first);
-            }
+            crew.run(n, s -> timed(task, s, cpu));
         } finally {
+            // the caller's CPU in the section: its part and its spin waiting for the others (not serial work)
+            callerCpuNanos += THREADS.getCurrentThreadCpuTime() - t0;
             org.mtl4j.backend.dl4j.internal.nn.NativeThreads.endParallel();
             long max = 0;
             for (long c : cpu) {
@@ -554,9 +522,11 @@ public final class Dl4jModel implements TrainableModel {
                 max = Math.max(max, c);
             }
             criticalCpuNanos += max;
-            callerCpuNanos += cpu[0];
         }
     }
+
+    /** Each part's thread CPU time in the section in progress. */
+    private long[] sectionCpu = new long[0];
 
     private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
     private long workerCpuNanos;
@@ -575,9 +545,10 @@ public final class Dl4jModel implements TrainableModel {
     /**
      * CPU time spent in data-parallel sections so far: {@code [0]} summed over every worker, {@code [1]} summed
      * over sections of the slowest worker's time in each (the critical path), {@code [2]} the calling thread's
-     * own share (shard 0). With the calling thread's CPU time C over the same steps, {@code C - [2]} is the serial
-     * part of the steps (reduction, balancers, optimiser, loop) and {@code C - [2] + [1]} estimates the wall time on
-     * idle cores (benchmarks; free of the machine's load, unlike wall time).
+     * CPU time inside the sections (its shard 0 and its spin while it waits for the others). With the calling
+     * thread's CPU time C over the same steps, {@code C - [2]} is the serial part of the steps (reduction,
+     * balancers, optimiser, loop) and {@code C - [2] + [1]} estimates the wall time on idle cores (benchmarks;
+     * free of the machine's load, unlike wall time).
      */
     public long[] workerCpuNanos() {
         return new long[] {workerCpuNanos, criticalCpuNanos, callerCpuNanos};
@@ -592,20 +563,12 @@ public final class Dl4jModel implements TrainableModel {
                 replicas[s] = new Dl4jModel(spec, vocabularies, denseStats, version, networks, this, true);
             }
         }
-        ensurePool();
+        ensureCrew();
     }
 
-    private void ensurePool() {
-        if (pool == null && workers > 1) {
-            java.util.concurrent.atomic.AtomicInteger ids = new java.util.concurrent.atomic.AtomicInteger(1);
-            String name = spec.name();
-            pool = new java.util.concurrent.ThreadPoolExecutor(workers - 1, workers - 1, 30, java.util.concurrent.TimeUnit.SECONDS,
-                    new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
-                        Thread th = new Thread(r, "mtl4j-dl4j-" + name + "-worker-" + ids.getAndIncrement());
-                        th.setDaemon(true);
-                        return th;
-                    });
-            pool.allowCoreThreadTimeOut(true); // idle models hold no threads
+    private void ensureCrew() {
+        if (crew == null && workers > 1) {
+            crew = new WorkerCrew(workers, spec.name());
         }
     }
 

@@ -1,5 +1,6 @@
 package org.mtl4j.backend.dl4j.internal.model;
 
+import java.nio.FloatBuffer;
 import org.mtl4j.api.backend.GradientVector;
 import org.mtl4j.backend.dl4j.internal.nn.Blas;
 import org.mtl4j.backend.dl4j.internal.nn.Mat;
@@ -103,8 +104,25 @@ public final class Nd4jGradientVector implements GradientVector {
 
     @Override
     public boolean isFinite() {
-        return length() == 0 || !(BooleanIndexing.or(array, Conditions.isNan()) || BooleanIndexing.or(array, Conditions.isInfinite()));
+        if (length() == 0) {
+            return true;
+        }
+        if (!mat.contiguous()) {
+            return !(BooleanIndexing.or(array, Conditions.isNan()) || BooleanIndexing.or(array, Conditions.isInfinite()));
+        }
+        // a plain loop over the memory: the training step checks the whole gradient every step, and two ND4J
+        // reductions cost about 0.1 ms of set-up each (a fifth of the serial part of a 2-worker MMoE step, issue 15)
+        FloatBuffer b = buffer == null ? (buffer = mat.buffer()) : buffer;
+        for (int i = 0, n = length(); i < n; i++) {
+            if (!Float.isFinite(b.get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
+
+    /** A direct buffer over the memory, made on the first finiteness check. */
+    private FloatBuffer buffer;
 
     @Override
     public GradientVector copy() {

@@ -135,11 +135,17 @@ final class Optimizer {
     /** Dense ranges cut into parts of about equal length (cached for the last part count). */
     private List<List<Range>> parts;
 
+    /** Touched table rows are dealt to the parts in chunks of this many rows. */
+    static final int ROW_CHUNK = 64;
+
     /** Dense elements per part are cut at multiples of this (whole cache lines, SIMD-friendly starts). */
     private static final long ALIGN = 64;
 
-    /** Below this many dense elements per part a hand-off costs more than the update. */
-    static final long MIN_PART = 1 << 14;
+    /**
+     * Below this many dense elements per part a hand-off costs more than the update (Adam: about 1 ns an element;
+     * a hand-off to a spinning worker of the {@link WorkerCrew} about a microsecond, through a parked one tens).
+     */
+    static final long MIN_PART = 1 << 12;
 
     private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
     private long serialDenseNanos;
@@ -157,8 +163,9 @@ final class Optimizer {
 
     /**
      * One step in {@code n} parts run by {@code fork}: part s updates its contiguous slice of the dense
-     * buffers and its share of every table's touched rows. Each element is updated by the same elementwise
-     * formula as in the serial step, so the result is bit-identical for every n (ParallelUpdateTest).
+     * buffers and its share of every table's touched rows (chunks of {@value #ROW_CHUNK} rows, round-robin).
+     * Each element is updated by the same elementwise formula as in the serial step, so the result is
+     * bit-identical for every n (ParallelUpdateTest).
      */
     void apply(int n, Fork fork) {
         t++;
@@ -182,8 +189,13 @@ final class Optimizer {
                 dense(r);
             }
             for (TableRange r : tables) {
+                // chunks of rows dealt round-robin, not one contiguous range per part: touched ids are sorted and
+                // popular (low) ids stay in cache, so a contiguous split gave the part with the rare ids twice the
+                // cache misses (funnel world: the worker's half of the lazy Adam rows took 2x the caller's)
                 int count = r.table.rowGradient().count();
-                applyLazy(r, (int) ((long) count * s / k), (int) ((long) count * (s + 1) / k));
+                for (int from = s * ROW_CHUNK; from < count; from += k * ROW_CHUNK) {
+                    applyLazy(r, from, Math.min(count, from + ROW_CHUNK));
+                }
             }
         });
     }
