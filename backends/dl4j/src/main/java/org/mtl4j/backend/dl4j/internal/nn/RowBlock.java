@@ -147,22 +147,38 @@ public final class RowBlock {
             return;
         }
         dropSlots();
-        long[] keys = new long[n];
+        if (sortKeys == null || sortKeys.length < n) {
+            sortKeys = new long[ids.length];
+        }
+        long[] keys = sortKeys;
         for (int i = 0; i < n; i++) {
             keys[i] = ((long) ids[i] << 32) | i;
         }
-        Arrays.sort(keys);
-        int[] newIds = new int[ids.length];
-        float[] newVals = new float[vals.length];
+        Arrays.sort(keys, 0, n);
+        // the model's live gradient is sorted every step: the previous arrays are kept for the next sort
+        boolean spare = spareIds != null && spareIds.length >= n;
+        int[] newIds = spare ? spareIds : new int[ids.length];
+        float[] newVals = spare ? spareVals : new float[vals.length];
         for (int i = 0; i < n; i++) {
             int from = (int) keys[i];
             newIds[i] = (int) (keys[i] >>> 32);
             System.arraycopy(vals, from * dim, newVals, i * dim, dim);
         }
+        spareIds = ids;
+        spareVals = vals;
         ids = newIds;
         vals = newVals;
         sorted = true;
     }
+
+    /**
+     * Scratch of {@link #sort} and {@link #axpy}: the sort keys, and the arrays the rows were in before the last
+     * sort or merge (a pair: {@code spareVals.length == spareIds.length * dim}), reused by the next one (the model's
+     * gradients are sorted and summed every step).
+     */
+    private long[] sortKeys;
+    private int[] spareIds;
+    private float[] spareVals;
 
     private void check(RowBlock o) {
         if (o.rows != rows || o.dim != dim) {
@@ -248,8 +264,10 @@ public final class RowBlock {
             return;
         }
         dropSlots();
-        int[] newIds = new int[Math.max(union, 4)];
-        float[] newVals = new float[Math.max(union, 4) * dim];
+        boolean spare = spareIds != null && spareIds.length >= union;
+        int cap = Math.max(Math.max(union, 4), ids.length);
+        int[] newIds = spare ? spareIds : new int[cap];
+        float[] newVals = spare ? spareVals : new float[cap * dim];
         i = 0;
         j = 0;
         int o = 0;
@@ -279,6 +297,8 @@ public final class RowBlock {
             }
             o++;
         }
+        spareIds = ids;
+        spareVals = vals;
         ids = newIds;
         vals = newVals;
         n = union;
