@@ -49,7 +49,9 @@ public final class Dense implements Layer {
         this.act = act;
         this.w = store.declare(name + ".W", new long[] {out, in}, owner, Param.Init.FAN_IN_UNIFORM,
                 out, lastShared);
-        this.b = bias ? store.declare(name + ".b", new long[] {out}, owner, Param.Init.ZERO, out, lastShared) : null;
+        // as PyTorch's nn.Linear: the bias is uniform over the layer's fan-in too, not zero (README, "Initialisation")
+        this.b = bias ? store.declare(name + ".b", new long[] {out}, owner, Param.Init.FAN_IN_UNIFORM, out, lastShared).initFanIn(in)
+                : null;
     }
 
     private void bind(int rows) {
