@@ -177,8 +177,8 @@ public final class Param {
          * and (with the layer's fan-in) its bias. The dense layers use it for both: on the MMoE paper's
          * synthetic data it reached about half the test MSE of {@link #HE} after 5 epochs (the larger He
          * weights slow Adam down at these sizes), matching the PyTorch reference on the same files; zero
-         * biases instead cost the funnel recipe of issue 13 about 0.006 CTR / 0.005 CTCVR AUC after
-         * 200k rows (backends/dl4j/README.md).
+         * biases instead cost the funnel recipe of issue 13 about 0.003 CTR / 0.003 CTCVR AUC (seed
+         * means) after 200k rows (backends/dl4j/README.md).
          */
         FAN_IN_UNIFORM,
         /** Normal(0, 0.05^2)-ish small values for embedding tables. */
