@@ -49,9 +49,7 @@ public final class Dense implements Layer {
         this.act = act;
         this.w = store.declare(name + ".W", new long[] {out, in}, owner, Param.Init.FAN_IN_UNIFORM,
                 out, lastShared);
-        // as PyTorch's nn.Linear: the bias is uniform over the layer's fan-in too, not zero (README, "Initialisation")
-        this.b = bias ? store.declare(name + ".b", new long[] {out}, owner, Param.Init.FAN_IN_UNIFORM, out, lastShared).initFanIn(in)
-                : null;
+        this.b = bias ? store.declare(name + ".b", new long[] {out}, owner, Param.Init.ZERO, out, lastShared) : null;
     }
 
     private void bind(int rows) {

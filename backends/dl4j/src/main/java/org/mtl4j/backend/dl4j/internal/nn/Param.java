@@ -30,7 +30,6 @@ public final class Param {
     private final boolean lastShared;
     private final boolean table;
     private double learningRateScale = 1;
-    private long initFanIn = -1;
     long offset = -1;
     long gradOffset = -1;
     INDArray value;
@@ -89,26 +88,6 @@ public final class Param {
     /** Sets {@link #learningRateScale()}; before the optimiser is built. */
     public Param learningRateScale(double scale) {
         this.learningRateScale = scale;
-        return this;
-    }
-
-    /**
-     * The fan-in {@link Init#FAN_IN_UNIFORM} draws with: the one set by {@link #initFanIn(long)} (a bias
-     * takes its layer's), else the length over the first dimension (the columns of a [out, in] matrix).
-     */
-    public long initFanIn() {
-        if (initFanIn > 0) {
-            return initFanIn;
-        }
-        return shape.length > 1 ? length() / shape[0] : 1;
-    }
-
-    /** Sets {@link #initFanIn()} (a layer's bias: the layer's inputs); before the store is allocated. */
-    public Param initFanIn(long fanIn) {
-        if (fanIn <= 0) {
-            throw new IllegalArgumentException("parameter " + name + ": fan-in must be positive, found " + fanIn);
-        }
-        this.initFanIn = fanIn;
         return this;
     }
 
@@ -172,13 +151,10 @@ public final class Param {
         /** Normal(0, 2/fanIn) (He et al. 2015) for ReLU layers. */
         HE,
         /**
-         * Uniform(-1/sqrt(fanIn), +1/sqrt(fanIn)) with the fan-in of {@link Param#initFanIn()}: He et al.
-         * 2015's uniform init with a = sqrt(5), the default of PyTorch's {@code nn.Linear} for its weight
-         * and (with the layer's fan-in) its bias. The dense layers use it for both: on the MMoE paper's
-         * synthetic data it reached about half the test MSE of {@link #HE} after 5 epochs (the larger He
-         * weights slow Adam down at these sizes), matching the PyTorch reference on the same files; zero
-         * biases instead cost the funnel recipe of issue 13 about 0.003 CTR / 0.003 CTCVR AUC (seed
-         * means) after 200k rows (backends/dl4j/README.md).
+         * Uniform(-1/sqrt(fanIn), +1/sqrt(fanIn)): He et al. 2015's uniform init with a = sqrt(5), the
+         * default of PyTorch's {@code nn.Linear}. The dense layers use it: on the MMoE paper's synthetic
+         * data it reached about half the test MSE of {@link #HE} after 5 epochs (the larger He weights
+         * slow Adam down at these sizes), matching the PyTorch reference on the same files.
          */
         FAN_IN_UNIFORM,
         /** Normal(0, 0.05^2)-ish small values for embedding tables. */

@@ -237,7 +237,7 @@ public final class ParamStore {
                 }
             }
             case FAN_IN_UNIFORM -> {
-                double lim = 1 / Math.sqrt(p.initFanIn());
+                double lim = 1 / Math.sqrt(fanIn);
                 for (int i = 0; i < data.length; i++) {
                     data[i] = (float) ((rng.nextDouble() * 2 - 1) * lim);
                 }
