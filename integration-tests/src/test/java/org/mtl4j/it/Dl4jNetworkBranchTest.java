@@ -80,8 +80,16 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * cut is trained), so it was not measured.
  */
 class Dl4jNetworkBranchTest {
-    private static final int TRAIN = 6_000;
-    private static final int TEST = 2_000;
+    /** The DL4J net is pre-trained on the images of classes 0-4 among the first {@value} training images. */
+    private static final int PRETRAIN = 6_000;
+    /** MTL training images at the {@code pool2} cut (the first ones of Fashion-MNIST's 60,000). */
+    private static final int TRAIN = 20_000;
+    /** MTL training images at the {@code features} cut. */
+    private static final int TRAIN_LATE = 6_000;
+    /** Test images: all of Fashion-MNIST's 10,000 (one standard error about 0.35 points at 0.86). */
+    private static final int TEST = 10_000;
+    /** The MTL model's training seed (the measured table in the class comment covers seeds 4-7). */
+    private static final long SEED = 4;
 
     @RegisterExtension
     static MtlExtension mtl = MtlExtension.withPlugins();
@@ -94,41 +102,47 @@ class Dl4jNetworkBranchTest {
         MultiLayerNetwork net = pretrainOnClasses0To4(data);
         System.out.printf("DL4J net trained on classes 0-4 in %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
-        ModelSpec frozen = runtime.check(spec("fashion_frozen", 5, Inputs.image("image", 1, 28, 28).network(net)
-                .output("pool2").dimension(16 * 7 * 7).frozen()).build());
-        ModelSpec tuned = runtime.check(spec("fashion_tuned", 2, Inputs.image("image", 1, 28, 28).network(net)
+        // LP-FT (Kumar et al. ICLR 2022): 5 epochs with the network frozen (the linear probe, LP), then 2 epochs at a
+        // quarter of the rate from the LP's head and optimiser state, once with the network still frozen (the frozen
+        // model) and once fine-tuned; the two differ only in the network's mode
+        Inputs.Image frozenPool2 = Inputs.image("image", 1, 28, 28).network(net).output("pool2").dimension(16 * 7 * 7).frozen();
+        ModelSpec probe = runtime.check(spec("fashion_probe", 5, 2e-3, frozenPool2).build());
+        ModelSpec frozen = runtime.check(spec("fashion_frozen", 2, 5e-4, frozenPool2).build());
+        ModelSpec tuned = runtime.check(spec("fashion_tuned", 2, 5e-4, Inputs.image("image", 1, 28, 28).network(net)
                 .output("pool2").dimension(16 * 7 * 7).fineTuned(1.0)).build());
-        TrainedModel[] frozenModel = new TrainedModel[1];
-        double[] f = trainAndEvaluate(runtime, frozen, data, dir, "frozen", null, frozenModel, true);
-        // LP-FT: the fine-tuned model starts from the frozen one's head (its network from the DL4J weights)
-        double[] t = trainAndEvaluate(runtime, tuned, data, dir, "fine-tuned", frozenModel[0], null, true);
-        System.out.printf("fashion-mnist via a DL4J branch (net trained on classes 0-4), pool2: frozen label %.4f group %.4f;"
-                + " fine-tuned label %.4f group %.4f%n", f[0], f[1], t[0], t[1]);
+        TrainedModel[] probeModel = new TrainedModel[1];
+        double[] lp = trainAndEvaluate(runtime, probe, data, TRAIN, dir, "probe", null, probeModel, false);
+        double[] f = trainAndEvaluate(runtime, frozen, data, TRAIN, dir, "frozen", probeModel[0], null, true);
+        double[] t = trainAndEvaluate(runtime, tuned, data, TRAIN, dir, "fine-tuned", probeModel[0], null, true);
+        System.out.printf("fashion-mnist via a DL4J branch (net trained on classes 0-4), pool2, %d training images: probe"
+                + " label %.4f group %.4f; frozen label %.4f group %.4f; fine-tuned label %.4f group %.4f%n", TRAIN, lp[0],
+                lp[1], f[0], f[1], t[0], t[1]);
         assertThat(f[0]).as("frozen 10-class accuracy").isGreaterThanOrEqualTo(0.80);
         assertThat(t[0]).as("fine-tuned 10-class accuracy").isGreaterThanOrEqualTo(0.80);
         assertThat(f[1]).as("frozen group accuracy").isGreaterThanOrEqualTo(0.80);
         assertThat(t[1]).as("fine-tuned group accuracy").isGreaterThanOrEqualTo(0.80);
-        // measured: fine-tuning does NOT beat the frozen pool2 features on the 10 classes here (0.8375 vs 0.8400, 5 of
-        // 2,000 images, under one standard error of 0.8 points); it does on the coarse groups (0.9655 vs 0.9595)
+        // measured at seeds 4-7 (class comment): fine-tuned above frozen on both tasks at every seed
+        assertThat(t[0]).as("fine-tuned vs frozen 10-class accuracy").isGreaterThanOrEqualTo(f[0]);
         assertThat(t[1]).as("fine-tuned vs frozen group accuracy").isGreaterThanOrEqualTo(f[1]);
-        assertThat(t[0]).as("fine-tuned vs frozen 10-class accuracy, within one point").isGreaterThanOrEqualTo(f[0] - 0.01);
+        assertThat(t[0]).as("fine-tuned vs the probe it starts from, 10 classes").isGreaterThanOrEqualTo(lp[0]);
+        assertThat(t[1]).as("fine-tuned vs the probe it starts from, group").isGreaterThanOrEqualTo(lp[1]);
 
         // the "features" cut (dense 64, trained to separate classes 0-4 only): frozen features too specific to the
         // source classes, where fine-tuning the network is what recovers the other five
-        ModelSpec frozenLate = runtime.check(spec("fashion_frozen_late", 5, Inputs.image("image", 1, 28, 28).network(net)
+        ModelSpec frozenLate = runtime.check(spec("fashion_frozen_late", 5, 2e-3, Inputs.image("image", 1, 28, 28).network(net)
                 .output("features").dimension(64).frozen()).build());
-        ModelSpec frozenLate7 = runtime.check(spec("fashion_frozen_late7", 7, Inputs.image("image", 1, 28, 28).network(net)
+        ModelSpec frozenLate7 = runtime.check(spec("fashion_frozen_late7", 7, 2e-3, Inputs.image("image", 1, 28, 28).network(net)
                 .output("features").dimension(64).frozen()).build());
-        ModelSpec tunedLate = runtime.check(spec("fashion_tuned_late", 2, Inputs.image("image", 1, 28, 28).network(net)
+        ModelSpec tunedLate = runtime.check(spec("fashion_tuned_late", 2, 2e-3, Inputs.image("image", 1, 28, 28).network(net)
                 .output("features").dimension(64).fineTuned(1.0)).build());
         TrainedModel[] frozenLateModel = new TrainedModel[1];
-        double[] fl = trainAndEvaluate(runtime, frozenLate, data, dir, "frozen-late", null, frozenLateModel, false);
-        double[] fl7 = trainAndEvaluate(runtime, frozenLate7, data, dir, "frozen-late-7", null, null, false);
-        double[] tl = trainAndEvaluate(runtime, tunedLate, data, dir, "fine-tuned-late", frozenLateModel[0], null, false);
-        System.out.printf("features cut: frozen 5 label %.4f group %.4f; frozen 7 label %.4f group %.4f;"
-                + " fine-tuned (LP-FT) label %.4f group %.4f%n", fl[0], fl[1], fl7[0], fl7[1], tl[0], tl[1]);
+        double[] fl = trainAndEvaluate(runtime, frozenLate, data, TRAIN_LATE, dir, "frozen-late", null, frozenLateModel, false);
+        double[] fl7 = trainAndEvaluate(runtime, frozenLate7, data, TRAIN_LATE, dir, "frozen-late-7", null, null, false);
+        double[] tl = trainAndEvaluate(runtime, tunedLate, data, TRAIN_LATE, dir, "fine-tuned-late", frozenLateModel[0], null,
+                false);
+        System.out.printf("features cut, %d training images: frozen 5 label %.4f group %.4f; frozen 7 label %.4f group %.4f;"
+                + " fine-tuned (LP-FT) label %.4f group %.4f%n", TRAIN_LATE, fl[0], fl[1], fl7[0], fl7[1], tl[0], tl[1]);
         assertThat(tl[0]).as("fine-tuned 10-class accuracy, features cut").isGreaterThanOrEqualTo(0.80);
-        // measured: +8.0 / +6.9 points on the label, +3.0 / +2.1 on the group over frozen 5 / frozen 7
         for (double[] frozenLateResult : List.of(fl, fl7)) {
             assertThat(tl[0]).as("fine-tuned vs frozen 10-class accuracy, features cut")
                     .isGreaterThanOrEqualTo(frozenLateResult[0] + 0.03);
@@ -137,17 +151,17 @@ class Dl4jNetworkBranchTest {
         }
     }
 
-    private static org.mtl4j.dsl.ModelBuilder spec(String name, int epochs, Inputs.Image image) {
+    private static org.mtl4j.dsl.ModelBuilder spec(String name, int epochs, double learningRate, Inputs.Image image) {
         return Mtl.model(name).inputs(image)
                 .tasks(Tasks.multiclass("label", 10).metrics("accuracy"), Tasks.multiclass("group", 4).metrics("accuracy"))
-                .sharing(Sharing.sharedBottom(128)).optimizer(Optimizer.adam(2e-3))
-                .training(Training.epochs(epochs).batchSize(64).seed(4));
+                .sharing(Sharing.sharedBottom(128)).optimizer(Optimizer.adam(learningRate))
+                .training(Training.epochs(epochs).batchSize(64).seed(SEED));
     }
 
     /** Label and group accuracy on the test images; checks that the saved model predicts the same. */
-    private static double[] trainAndEvaluate(MtlRuntime runtime, ModelSpec spec, Path data, Path dir, String what,
-            TrainedModel initFrom, TrainedModel[] trained, boolean checkSaveLoad) throws Exception {
-        Dataset train = FashionMnistReader.of(data, FashionMnistReader.Part.TRAIN).limit(TRAIN).dataset(spec);
+    private static double[] trainAndEvaluate(MtlRuntime runtime, ModelSpec spec, Path data, int trainImages, Path dir,
+            String what, TrainedModel initFrom, TrainedModel[] trained, boolean checkSaveLoad) throws Exception {
+        Dataset train = FashionMnistReader.of(data, FashionMnistReader.Part.TRAIN).limit(trainImages).dataset(spec);
         Dataset test = FashionMnistReader.of(data, FashionMnistReader.Part.TEST).limit(TEST).dataset(spec, train);
         long t0 = System.nanoTime();
         TrainedModel model = runtime.train(spec, train, null, b -> {
@@ -166,7 +180,7 @@ class Dl4jNetworkBranchTest {
         Path file = dir.resolve(what + ".mtl");
         model.save(file);
         TrainedModel loaded = runtime.load(file);
-        try (BatchStream s = test.batches(TEST, false, 0)) {
+        try (BatchStream s = test.batches(2_000, false, 0)) {
             Batch b = s.next();
             Map<String, float[]> expected = model.predict(b).outputs();
             Map<String, float[]> actual = loaded.predict(b).outputs();
@@ -180,11 +194,11 @@ class Dl4jNetworkBranchTest {
 
     /**
      * conv 3x3x8 + max-pool, conv 3x3x16 + max-pool ("pool2"), dense 64, softmax over classes 0-4 (same padding); Adam,
-     * 3 epochs of 64-image batches in file order, on the training images among the first {@value #TRAIN}
+     * 3 epochs of 64-image batches in file order, on the training images among the first {@value #PRETRAIN}
      * whose class is 0-4; the pixels come through {@link FashionMnistReader}.
      */
     private static MultiLayerNetwork pretrainOnClasses0To4(Path data) {
-        Dataset rows = FashionMnistReader.of(data, FashionMnistReader.Part.TRAIN).limit(TRAIN)
+        Dataset rows = FashionMnistReader.of(data, FashionMnistReader.Part.TRAIN).limit(PRETRAIN)
                 .dataset(FashionMnistReader.spec());
         List<float[]> images = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
