@@ -46,38 +46,57 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 /**
  * Issue 17, evidence 2: a user's DL4J network as the image branch of an MTL model. A small conv net is
  * trained in DL4J (its own {@code fit}) on Fashion-MNIST classes 0-4 only (T-shirt, trouser, pullover,
- * dress, coat), then its conv features (the second pooling layer, 16 x 7 x 7) encode the image of a
- * model with two tasks over ALL 10 classes: {@code label} (10 classes) and the coarse {@code group} of
- * {@link FashionMnistReader} (tops / bottoms and dresses / shoes / bags). Used frozen (features cached,
- * the net untouched; 5 epochs), then fine-tuned (trained jointly through DL4J's backprop; 2 more epochs)
- * starting from the frozen model's head and optimiser state (LP-FT, Kumar et al. ICLR 2022). Both reach
- * 0.80 accuracy on both tasks on 2,000 held-out test images; each saved model predicts exactly what the
- * trained one does.
+ * dress, coat; the training images of those classes among the first 6,000, 3 epochs), then its conv features (the
+ * second pooling layer, 16 x 7 x 7) encode the image of a model with two tasks over ALL 10 classes: {@code label}
+ * (10 classes) and the coarse {@code group} of {@link FashionMnistReader} (tops / bottoms and dresses / shoes /
+ * bags), trained on the first 20,000 training images and scored on all 10,000 test images. LP-FT (Kumar et al.
+ * ICLR 2022): a linear probe ("LP": the network frozen, 5 epochs, Adam 2e-3), then 2 more epochs from the LP's
+ * head and optimiser state ({@code initFrom}) at a quarter of the rate (5e-4), once with the network still frozen
+ * (the frozen model: features cached, the net untouched) and once fine-tuned (trained jointly through DL4J's
+ * backprop, network rate x1); the two models differ only in the network's mode. Both reach 0.80 on both tasks,
+ * fine-tuned is at least frozen (and the LP) on both, and each saved model predicts exactly what the trained one does.
  *
- * <p>Issue 17 asks for fine-tuned >= frozen. Measured on a 2-core machine shared with other builds (label / group
- * accuracy on the 2,000 test images, one standard error about 0.8 points on the label; "LP" = the frozen model
- * after 5 epochs, every later row trained 2 more epochs from it through {@code initFrom} with its optimiser state,
- * except "frozen 7", trained from scratch for the same 7 epochs as LP + FT; "xM" = {@code networkLearningRate} M):
+ * <p>Measured on a 2-core machine shared with other builds (load average 2.3-5.5, /proc/loadavg), label / group
+ * accuracy on the 10,000 test images (one standard error about 0.35 points on the label, 0.17 on the group);
+ * seed = the MTL model's training seed (the DL4J net is the same in every row); "FT 2e-3" = the 2 epochs of LP-FT
+ * at the LP's own rate (the configuration this test used before), "frozen 7" = 7 epochs frozen from scratch at 2e-3:
  * <pre>
- * cut                    pre-training   frozen 5 (LP)   frozen 5+2      frozen 7        LP-FT x1        LP-FT x0.1      LP-FT x0.03
- * pool2 (16x7x7, convs)  3 epochs       0.8400/0.9595   0.8395/0.9640   0.8555/0.9700   0.8375/0.9655   0.8360/0.9645   0.8365/0.9635
- * pool2 (16x7x7, convs)  6 epochs       0.8320/0.9585   0.8340/0.9625   0.8470/0.9690   0.8315/0.9625   0.8405/0.9645   -
- * features (dense 64)    3 epochs       0.7555/0.9345   0.7775/0.9335   0.7665/0.9440   0.8350/0.9645   0.8135/0.9565   -
+ * pool2, 20,000 train  LP (frozen 5)    frozen (LP+2 5e-4)   fine-tuned (LP+2 5e-4)  frozen 7         FT 2e-3
+ * seed 4 (asserted)    0.8607/0.9717    0.8719/0.9720        0.8747/0.9729           0.8637/0.9571    0.8666/0.9627
+ * seed 5               0.8380/0.9693    0.8642/0.9717        0.8661/0.9730           0.8634/0.9707    0.8575/0.9696
+ * seed 6               0.8600/0.9679    0.8649/0.9716        0.8692/0.9723           0.8522/0.9722    0.8696/0.9703
+ * seed 7               0.8664/0.9687    0.8717/0.9717        0.8756/0.9736           0.8698/0.9701    0.8727/0.9724
  * </pre>
- * At the {@code pool2} cut the frozen conv features are generic enough for all 10 classes and fine-tuning the two
- * conv layers does not beat them on the label with the test's 3-epoch pre-training, whether at x1 or at the smaller
- * network learning rates of discriminative fine-tuning (Howard &amp; Ruder ACL 2018). With 6 epochs of pre-training,
- * LP-FT at x0.1 does beat its LP (0.8405 vs 0.8320, 17 images, about one standard error) but x1 does not; one
- * passing cell of five is not a finding, so the test keeps the 3-epoch net and asserts what holds there. With equal
- * compute (frozen 7 epochs from scratch) frozen leads every fine-tuned run by 0.6-1.8 points. Fine-tuning wins on the
- * coarse group against the LP it starts from in every row.
- * At the {@code features} cut (the dense layer trained to separate classes 0-4 only) the frozen features are too
- * specific to the source classes (frozen below 0.80) and fine-tuning the whole network recovers 6-8 points on the
- * label and 2-3 on the group: the case where fine-tuning is worth it (Yosinski et al. NeurIPS 2014 on the
- * transferability of late layers). Both cuts are asserted: at {@code pool2} both reach 0.80 and fine-tuned is within
- * one point of frozen on the label (not above it), at {@code features} fine-tuned beats frozen (5 and 7 epochs) on
- * both tasks. Fine-tuning only some layers of the network is not offered by the spec (the whole network below the
- * cut is trained), so it was not measured.
+ * Fine-tuned beats frozen at every seed on both tasks, by little: +0.19 to +0.43 points on the label, +0.07 to +0.19
+ * on the group (7 to 19 of 10,000 images; each under one standard error of a single accuracy, but the same sign at
+ * 4 of 4 seeds, paired: same LP, same batches). It beats frozen 7 (equal epochs at a constant rate) at seeds 4-7 too
+ * (at seed 6 by one image on the group).
+ * Two things made the difference, each measured without the other. First, the quarter rate of the second stage, for
+ * BOTH models: at the LP's constant 2e-3 the head's end-of-training noise (the LP itself moves 2.3 points on the
+ * label between seeds 4 and 5; frozen 7 loses 1.5 points of group at seed 4) is larger than what fine-tuning adds:
+ * "FT 2e-3" is below the frozen model on the group at seeds 4-6, above it only at seed 7 (and below the LP it starts
+ * from at seed 4; at seed 5 also below the LP continued 2 epochs frozen at 2e-3, 0.8493/0.9732). Second, the number
+ * of training images: the same schedule on only the first 6,000 (LP / frozen / fine-tuned, 10,000 test images) does
+ * not hold: seed 4 0.8279/0.9571, 0.8332/0.9657, 0.8316/0.9661 (fine-tuned below frozen on the label); seed 5
+ * 0.7959/0.9618, 0.8269/0.9642, 0.8332/0.9640 (below on the group); seed 6 0.7868/0.9582, 0.8101/0.9629,
+ * 0.8172/0.9637. Fine-tuning the conv layers pays once there are enough images of the five new classes (20,000
+ * images hold about 10,000 of them) not to overfit them; hence the 20,000 training images. A wider net (dense 256
+ * instead of 64; seed 4) gave the same picture at pool2 (LP 0.8692/0.9709, frozen 0.8737/0.9712, fine-tuned
+ * 0.8786/0.9721) and at its {@code features} cut a larger gain (frozen 0.8335/0.9675, fine-tuned 0.8566/0.9701).
+ * The earlier runs of this test, on 6,000 training and 2,000 test images at a constant 2e-3 (pre-training 3 epochs:
+ * LP 0.8400/0.9595, LP-FT x1 0.8375/0.9655, x0.1 0.8360/0.9645, x0.03 0.8365/0.9635, frozen 7 0.8555/0.9700;
+ * 6 epochs of pre-training: LP 0.8320/0.9585, x1 0.8315/0.9625, x0.1 0.8405/0.9645), never had fine-tuned >= frozen
+ * on the label.
+ *
+ * <p>The second case is the {@code features} cut (the dense 64 layer, trained to separate classes 0-4 only), on
+ * 6,000 training images at a constant 2e-3: the frozen features are too specific to the source classes (frozen 5
+ * epochs 0.7545/0.9358, 7 epochs 0.7643/0.9456 on the 10,000 test images, seed 4) and fine-tuning the whole network
+ * (LP-FT, 2 epochs) recovers the other five classes (0.8265/0.9577), the case where fine-tuning is worth most
+ * (Yosinski et al. NeurIPS 2014 on the transferability of late layers); asserted: fine-tuned >= 0.80 and above
+ * frozen 5 and frozen 7 by 3 points on the label and 1 on the group. Fine-tuning only some layers of the network
+ * is not offered by the spec (the whole network below the cut is trained), so it was not measured. The test takes
+ * about 155 s (DL4J pre-training 12 s, LP 17 s, frozen 12 s, fine-tuned 57 s, the {@code features} cut 24 s) at
+ * load average 2.7-3.6.
  */
 class Dl4jNetworkBranchTest {
     /** The DL4J net is pre-trained on the images of classes 0-4 among the first {@value} training images. */
