@@ -41,7 +41,8 @@ import org.mtl4j.training.internal.ModelState;
  * state streamed, save built the state in one {@code byte[]} and died with an OutOfMemoryError.
  */
 class LargeStateFileTest {
-    static final int ROWS = 2_000_000;
+    /** Table rows: 2M in the test; {@code -Dmtl4j.largeState.rows=12000000} runs the child at the 10M-user scale by hand. */
+    static final int ROWS = Integer.getInteger("mtl4j.largeState.rows", 2_000_000);
     static final int DIM = 16;
 
     @TempDir
