@@ -64,15 +64,32 @@ class LargeStateFileTest {
         System.out.println(out.lines().filter(l -> l.startsWith("large-state")).reduce("", (a, b) -> a + b + "\n"));
     }
 
+    /**
+     * A state above the 16 MiB that {@code ModelArchive.read} keeps in memory is streamed on load; a byte
+     * flipped in it still fails the load naming the file and the entry (checked as the stream ends).
+     */
+    @Test
+    void aCorruptedStreamedStateFailsTheLoadNamingFileAndEntry() throws Exception {
+        int rows = 400_000; // 25.6 MB of table, 77 MB of state with the Adam moments
+        ModelSpec spec = LargeStateMain.spec();
+        TrainableModel model = new Dl4jBackend().compile(spec, Map.of("user", Vocabulary.hashed("user", rows - 2)), Map.of());
+        Path file = dir.resolve("flipped.mtl");
+        model.save(file);
+        assertThat(org.mtl4j.spi.io.ModelArchive.read(file).entrySize("state.bin")).isGreaterThan(16L << 20);
+        byte[] b = Files.readAllBytes(file);
+        int at = new String(b, StandardCharsets.ISO_8859_1).indexOf("backend/state.bin") + 5_000_000;
+        b[at] ^= 0x55;
+        Files.write(file, b);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Dl4jBackend().load(file))
+                .isInstanceOf(org.mtl4j.spi.io.ModelFileException.class)
+                .hasMessageStartingWith(file + ": corrupt model file: entry 'backend/state.bin' ");
+    }
+
     /** The child: everything in a heap of 128 MB, the ND4J state off-heap. */
     public static final class LargeStateMain {
         public static void main(String[] args) throws Exception {
             Path dir = Path.of(args[0]);
-            ModelSpec spec = new ModelSpec("large", List.of(new DenseInput("x", List.of("x0", "x1"), false),
-                    new CategoricalInput("user", "user", DIM, null, null)),
-                    List.of(Fixtures.task("ctr", TaskKind.BINARY, 1, null, null, List.of(4))),
-                    new Topology.SharedBottom(List.of(8)), null, null, null, OptimizerSpec.adam(1e-2),
-                    new TrainingSpec(1, 64, 7L, 0, null, 0, 1000), "dl4j");
+            ModelSpec spec = spec();
             Map<String, Vocabulary> vocab = Map.of("user", Vocabulary.hashed("user", ROWS - 2));
             Dl4jBackend backend = new Dl4jBackend();
             TrainableModel model = backend.compile(spec, vocab, Map.of());
@@ -116,6 +133,14 @@ class LargeStateFileTest {
                     + "load %.1f s, checkpoint write+read+restore %.1f s; peak heap %.0f MB of %.0f MB%n", ROWS, DIM,
                     back.modelState().size(), Files.size(file), Files.size(ckpt), (t1 - t0) / 1e9, (t2 - t1) / 1e9,
                     (t4 - t3) / 1e9, peak / 1e6, Runtime.getRuntime().maxMemory() / 1e6);
+        }
+
+        static ModelSpec spec() {
+            return new ModelSpec("large", List.of(new DenseInput("x", List.of("x0", "x1"), false),
+                    new CategoricalInput("user", "user", DIM, null, null)),
+                    List.of(Fixtures.task("ctr", TaskKind.BINARY, 1, null, null, List.of(4))),
+                    new Topology.SharedBottom(List.of(8)), null, null, null, OptimizerSpec.adam(1e-2),
+                    new TrainingSpec(1, 64, 7L, 0, null, 0, 1000), "dl4j");
         }
 
         private static void check(float[] expected, float[] actual, String what) {
