@@ -1,7 +1,10 @@
 package org.mtl4j.spi.io;
 
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.mtl4j.api.backend.Provenance;
@@ -31,6 +36,14 @@ import org.mtl4j.api.spec.ModelSpec;
  * forced to disk and moved over the target with {@code ATOMIC_MOVE}, so a reader sees the old file or
  * the new one, never half of one, and a failed write leaves the old file as it was. {@link #read}
  * checks the format version and reports a corrupt or foreign file with a message naming it.
+ *
+ * <p><b>Large entries stream.</b> A backend's state can outgrow a Java array (2^31 bytes: an embedding
+ * table of 10M users x 16 with its two Adam moments is 2.3 GB). {@link #writeStreaming} takes each
+ * backend entry as an {@link EntryWriter} that writes into the zip as it goes (size and CRC-32 counted on
+ * the way for the manifest; {@link ZipOutputStream} switches to ZIP64 above 4 GB by itself). {@link #read}
+ * holds in memory only the metadata entries and backend entries of at most 16 MiB; a larger backend
+ * entry stays in the file and is read through {@link #openEntry}, whose stream checks the declared size
+ * and CRC-32 as its last byte passes (a corrupt entry fails then, with the same messages as a small one).
  */
 public final class ModelArchive {
     /**
@@ -57,9 +70,18 @@ public final class ModelArchive {
     private final Map<String, Vocabulary> vocabularies;
     private final Provenance provenance;
     private final Map<String, byte[]> entries;
+    /** Backend entries left in the file (name without the prefix, declared size and CRC-32), see {@link #openEntry}. */
+    private final Map<String, VerifiedZip.Sum> streamed;
+    private final List<String> names;
+
+    /** Writes one backend entry's bytes into the archive as it goes (it must not close {@code out}; closing is harmless). */
+    @FunctionalInterface
+    public interface EntryWriter {
+        void writeTo(OutputStream out) throws IOException;
+    }
 
     private ModelArchive(Path file, int formatVersion, String backend, ModelSpec spec, Map<String, Vocabulary> vocabularies,
-            Provenance provenance, Map<String, byte[]> entries) {
+            Provenance provenance, Map<String, byte[]> entries, Map<String, VerifiedZip.Sum> streamed, List<String> names) {
         this.file = file;
         this.formatVersion = formatVersion;
         this.backend = backend;
@@ -67,6 +89,8 @@ public final class ModelArchive {
         this.vocabularies = Collections.unmodifiableMap(new LinkedHashMap<>(vocabularies));
         this.provenance = provenance;
         this.entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+        this.streamed = Map.copyOf(streamed);
+        this.names = List.copyOf(names);
     }
 
     /**
@@ -81,15 +105,55 @@ public final class ModelArchive {
         if (spec == null) {
             throw new IllegalArgumentException("model archive " + file + ": spec must not be null");
         }
-        backendEntries = backendEntries == null ? Map.of() : backendEntries;
+        Map<String, EntryWriter> writers = new LinkedHashMap<>();
+        if (backendEntries != null) {
+            for (Map.Entry<String, byte[]> e : backendEntries.entrySet()) {
+                if (e.getValue() == null) {
+                    throw new IllegalArgumentException("model archive " + file + ": backend entry '" + e.getKey()
+                            + "' has no bytes (null)");
+                }
+                byte[] bytes = e.getValue();
+                writers.put(e.getKey(), out -> out.write(bytes));
+            }
+        }
+        write(file, spec, vocabularies, provenance, writers, Deflater.DEFAULT_COMPRESSION);
+    }
+
+    /**
+     * Writes a model archive atomically, each backend entry written by its {@link EntryWriter} straight
+     * into the file (never one array: entries beyond 2 GiB, ZIP64 beyond 4 GiB). Backend entries are
+     * deflated at {@link Deflater#BEST_SPEED} (parameters compress little; a 2.3 GB state is written at
+     * disk speed rather than at the default level's).
+     *
+     * @param backendEntries the backend's own entries by name, written in this order
+     */
+    public static void writeStreaming(Path file, ModelSpec spec, Map<String, Vocabulary> vocabularies, Provenance provenance,
+            Map<String, EntryWriter> backendEntries) throws IOException {
+        if (spec == null) {
+            throw new IllegalArgumentException("model archive " + file + ": spec must not be null");
+        }
+        Map<String, EntryWriter> writers = new LinkedHashMap<>();
+        if (backendEntries != null) {
+            backendEntries.forEach((name, w) -> {
+                if (w == null) {
+                    throw new IllegalArgumentException("model archive " + file + ": backend entry '" + name + "' has no writer (null)");
+                }
+                writers.put(name, w);
+            });
+        }
+        write(file, spec, vocabularies, provenance, writers, Deflater.BEST_SPEED);
+    }
+
+    private static void write(Path file, ModelSpec spec, Map<String, Vocabulary> vocabularies, Provenance provenance,
+            Map<String, EntryWriter> backendEntries, int level) throws IOException {
         for (String name : backendEntries.keySet()) {
             checkEntryName(file, name);
         }
         String backend = provenance != null && provenance.backend() != null ? provenance.backend() : spec.backend();
-        Map<String, byte[]> entries = backendEntries;
+        Map<String, EntryWriter> entries = backendEntries;
         AtomicFiles.write(file, raw -> {
             ZipOutputStream zip = new ZipOutputStream(raw);
-            Map<String, byte[]> written = new LinkedHashMap<>();
+            Map<String, VerifiedZip.Sum> written = new LinkedHashMap<>();
             put(zip, written, FORMAT_ENTRY, (MAGIC + FORMAT_VERSION + "\n").getBytes(StandardCharsets.UTF_8));
             put(zip, written, BACKEND_ENTRY, (backend + "\n").getBytes(StandardCharsets.UTF_8));
             put(zip, written, SPEC_ENTRY, SpecCodec.toJson(spec).getBytes(StandardCharsets.UTF_8));
@@ -97,13 +161,11 @@ public final class ModelArchive {
             if (provenance != null) {
                 put(zip, written, PROVENANCE_ENTRY, SpecCodec.provenanceToJson(provenance).getBytes(StandardCharsets.UTF_8));
             }
-            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                if (e.getValue() == null) {
-                    throw new IllegalArgumentException("model archive " + file + ": backend entry '" + e.getKey()
-                            + "' has no bytes (null)");
-                }
-                put(zip, written, BACKEND_DIR + e.getKey(), e.getValue());
+            zip.setLevel(level);
+            for (Map.Entry<String, EntryWriter> e : entries.entrySet()) {
+                putStreamed(zip, written, BACKEND_DIR + e.getKey(), e.getValue());
             }
+            zip.setLevel(Deflater.DEFAULT_COMPRESSION);
             put(zip, new LinkedHashMap<>(), VerifiedZip.MANIFEST_ENTRY, VerifiedZip.manifest(written));
             zip.finish();
             zip.flush();
@@ -118,8 +180,42 @@ public final class ModelArchive {
         }
     }
 
-    private static void put(ZipOutputStream zip, Map<String, byte[]> written, String name, byte[] bytes) throws IOException {
-        written.put(name, bytes);
+    private static void putStreamed(ZipOutputStream zip, Map<String, VerifiedZip.Sum> written, String name, EntryWriter w)
+            throws IOException {
+        ZipEntry e = new ZipEntry(name);
+        e.setTimeLocal(ENTRY_TIME);
+        zip.putNextEntry(e);
+        CRC32 crc = new CRC32();
+        long[] size = {0};
+        OutputStream counted = new FilterOutputStream(zip) {
+            @Override
+            public void write(int b) throws IOException {
+                crc.update(b);
+                size[0]++;
+                out.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                crc.update(b, off, len);
+                size[0] += len;
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush(); // the zip stays open for the next entry
+            }
+        };
+        BufferedOutputStream buffered = new BufferedOutputStream(counted, 1 << 16);
+        w.writeTo(buffered);
+        buffered.flush();
+        zip.closeEntry();
+        written.put(name, new VerifiedZip.Sum(size[0], crc.getValue()));
+    }
+
+    private static void put(ZipOutputStream zip, Map<String, VerifiedZip.Sum> written, String name, byte[] bytes) throws IOException {
+        written.put(name, VerifiedZip.Sum.of(bytes));
         ZipEntry e = new ZipEntry(name);
         e.setTimeLocal(ENTRY_TIME);
         zip.putNextEntry(e);
@@ -132,7 +228,8 @@ public final class ModelArchive {
         if (!Files.isRegularFile(file)) {
             throw new java.nio.file.NoSuchFileException(file.toString(), null, "no such model file");
         }
-        Map<String, byte[]> all = VerifiedZip.readAll(file, null);
+        Map<String, VerifiedZip.Sum> streamedAll = new LinkedHashMap<>();
+        Map<String, byte[]> all = VerifiedZip.readAll(file, null, streamedAll);
         byte[] format = all.get(FORMAT_ENTRY);
         if (format == null) {
             throw new ModelFileException(file + ": corrupt model file: not an mtl4j model archive (no '" + FORMAT_ENTRY + "' entry; entries: "
@@ -164,7 +261,11 @@ public final class ModelArchive {
                 entries.put(name.substring(BACKEND_DIR.length()), bytes);
             }
         });
-        return new ModelArchive(file, version, backend, spec, vocabularies, provenance, entries);
+        Map<String, VerifiedZip.Sum> streamed = new LinkedHashMap<>();
+        streamedAll.forEach((name, sum) -> streamed.put(name.substring(BACKEND_DIR.length()), sum));
+        List<String> names = new ArrayList<>(entries.keySet());
+        names.addAll(streamed.keySet());
+        return new ModelArchive(file, version, backend, spec, vocabularies, provenance, entries, streamed, names);
     }
 
     /**
@@ -196,7 +297,7 @@ public final class ModelArchive {
         if (!Files.isRegularFile(file)) {
             throw new java.nio.file.NoSuchFileException(file.toString(), null, "no such model file");
         }
-        Map<String, byte[]> all = VerifiedZip.readAll(file, java.util.Set.of(FORMAT_ENTRY, BACKEND_ENTRY));
+        Map<String, byte[]> all = VerifiedZip.readAll(file, java.util.Set.of(FORMAT_ENTRY, BACKEND_ENTRY), new LinkedHashMap<>());
         byte[] format = all.get(FORMAT_ENTRY);
         if (format == null) {
             throw new ModelFileException(file + ": corrupt model file: not an mtl4j model archive (no '" + FORMAT_ENTRY
@@ -263,19 +364,82 @@ public final class ModelArchive {
         return provenance;
     }
 
-    /** The backend's entries by name (without the {@value #BACKEND_DIR} prefix), in written order. */
+    /**
+     * The backend's entries by name (without the {@value #BACKEND_DIR} prefix); an entry above 16 MiB is
+     * read from the file now (prefer {@link #openEntry} for those).
+     */
     public Map<String, byte[]> entries() {
-        return entries;
+        if (streamed.isEmpty()) {
+            return entries;
+        }
+        Map<String, byte[]> all = new LinkedHashMap<>();
+        for (String name : names) {
+            all.put(name, entry(name));
+        }
+        return Collections.unmodifiableMap(all);
     }
 
-    /** One backend entry; a missing one fails naming the file, the entry and the entries present. */
+    /** The names of the backend's entries (without the {@value #BACKEND_DIR} prefix). */
+    public List<String> entryNames() {
+        return names;
+    }
+
+    /**
+     * One backend entry; a missing one fails naming the file, the entry and the entries present. An
+     * entry above 16 MiB is read from the file now, and one beyond what an array holds is refused: read
+     * those with {@link #openEntry}.
+     */
     public byte[] entry(String name) {
         byte[] b = entries.get(name);
-        if (b == null) {
-            List<String> have = new ArrayList<>(entries.keySet());
-            throw new ModelFileException(file + ": corrupt model file: no backend entry '" + name + "' (entries: "
-                    + have + ")");
+        if (b != null) {
+            return b;
         }
-        return b;
+        VerifiedZip.Sum sum = streamed.get(name);
+        if (sum == null) {
+            throw missing(name);
+        }
+        if (sum.size() > VerifiedZip.LARGE_ENTRY_CAP) {
+            throw new ModelFileException(file + ": backend entry '" + name + "' holds " + sum.size()
+                    + " bytes, more than one array holds: read it with openEntry");
+        }
+        try (InputStream in = VerifiedZip.open(file, BACKEND_DIR + name, sum)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(file + ": backend entry '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A stream of one backend entry, however large: a small one from memory, a large one inflated from the
+     * file as it is read, checked against its declared size and CRC-32 (a {@link ModelFileException}
+     * when its last byte is read). Close it.
+     */
+    public InputStream openEntry(String name) throws IOException {
+        byte[] b = entries.get(name);
+        if (b != null) {
+            return new java.io.ByteArrayInputStream(b);
+        }
+        VerifiedZip.Sum sum = streamed.get(name);
+        if (sum == null) {
+            throw missing(name);
+        }
+        return VerifiedZip.open(file, BACKEND_DIR + name, sum);
+    }
+
+    /** The declared (inflated) size of one backend entry in bytes. */
+    public long entrySize(String name) {
+        byte[] b = entries.get(name);
+        if (b != null) {
+            return b.length;
+        }
+        VerifiedZip.Sum sum = streamed.get(name);
+        if (sum == null) {
+            throw missing(name);
+        }
+        return sum.size();
+    }
+
+    private ModelFileException missing(String name) {
+        return new ModelFileException(file + ": corrupt model file: no backend entry '" + name + "' (entries: " + names + ")");
     }
 }

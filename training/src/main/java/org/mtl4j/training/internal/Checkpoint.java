@@ -1,10 +1,11 @@
 package org.mtl4j.training.internal;
 
-import java.io.ByteArrayInputStream;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
+import java.util.zip.CheckedOutputStream;
 import org.mtl4j.api.MtlException;
 import org.mtl4j.api.balance.PlainState;
 import org.mtl4j.api.internal.AtomicFiles;
@@ -27,6 +29,13 @@ import org.mtl4j.api.train.TrainingHistory;
  *
  * <p>File format: the UTF string {@value #MAGIC}, an int version, a long payload length, the
  * payload, and the CRC-32 of the payload (so a truncated or corrupted file is detected and named).
+ * A model-state block (best early-stopping state, current state) has an int length (-1: none); a
+ * state of 2 GiB or more is marked by the length -2 followed by its long length (still format 2: a
+ * file with states below 2 GiB reads in any mtl4j of this format). The file is written and read as a
+ * stream: the model states ({@link ModelState}) go from their snapshot to the file and back without
+ * ever being one array, so a 10M-user model checkpoints in a small heap. Reading makes two passes: the
+ * CRC-32 of the whole payload is checked first (nothing is parsed from a corrupted file), then the
+ * payload is parsed.
  *
  * <p>Format 1 (mtl4j before the plain balancer state) held Java-serialised balancers; it is refused,
  * not read.
@@ -35,10 +44,18 @@ import org.mtl4j.api.train.TrainingHistory;
  *     ({@link PlainState#EMPTY} for an absent or stateless one)
  */
 public record Checkpoint(List<String> tasks, int epoch, long stepInEpoch, long globalStep, EpochState epochState,
-        EarlyStop earlyStop, TrainingHistory history, List<PlainState> balancers, byte[] modelState) {
+        EarlyStop earlyStop, TrainingHistory history, List<PlainState> balancers, ModelState modelState) {
 
     public static final String MAGIC = "mtl4j-checkpoint";
     public static final int VERSION = 2;
+    /** The int length of a state block whose long length follows (a state of 2 GiB or more). */
+    private static final int LONG_BLOCK = -2;
+
+    /** A checkpoint whose model state is the given bytes (the Spark trainer's snapshots). */
+    public Checkpoint(List<String> tasks, int epoch, long stepInEpoch, long globalStep, EpochState epochState,
+            EarlyStop earlyStop, TrainingHistory history, List<PlainState> balancers, byte[] modelState) {
+        this(tasks, epoch, stepInEpoch, globalStep, epochState, earlyStop, history, balancers, ModelState.ofBytes(modelState));
+    }
 
     /** Running sums of the current epoch. */
     public record EpochState(double[] lossSum, long[] labelled, double[] weightSum, long batches, long rows, double seconds) {
@@ -63,7 +80,7 @@ public record Checkpoint(List<String> tasks, int epoch, long stepInEpoch, long g
     }
 
     /** Early-stopping state: the best value so far, its epoch, epochs since, and the best model state (or null). */
-    public record EarlyStop(double best, int bestEpoch, int sinceBest, byte[] bestState) {
+    public record EarlyStop(double best, int bestEpoch, int sinceBest, ModelState bestState) {
         public static final EarlyStop NONE = new EarlyStop(Double.NaN, -1, 0, null);
     }
 
@@ -72,37 +89,60 @@ public record Checkpoint(List<String> tasks, int epoch, long stepInEpoch, long g
      * moved over the target, so a reader never sees a half-written checkpoint.
      */
     public void write(Path first, Path... more) throws IOException {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        try (DataOutputStream d = new DataOutputStream(buf)) {
-            writePayload(d);
+        // the small parts in memory; the two model states stream from their snapshots
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        try (DataOutputStream d = new DataOutputStream(head)) {
+            writeHead(d);
         }
-        byte[] payload = buf.toByteArray();
-        CRC32 crc = new CRC32();
-        crc.update(payload);
+        ByteArrayOutputStream middle = new ByteArrayOutputStream();
+        try (DataOutputStream d = new DataOutputStream(middle)) {
+            writeMiddle(d);
+        }
+        long length = head.size() + blockLength(earlyStop.bestState()) + middle.size() + blockLength(modelState);
         List<Path> files = new ArrayList<>();
         files.add(first);
         files.addAll(List.of(more));
         for (Path file : files) {
-            writeFile(file, payload, crc.getValue());
+            AtomicFiles.write(file, out -> {
+                DataOutputStream d = new DataOutputStream(out);
+                d.writeUTF(MAGIC);
+                d.writeInt(VERSION);
+                d.writeLong(length);
+                CheckedOutputStream c = new CheckedOutputStream(d, new CRC32());
+                DataOutputStream p = new DataOutputStream(c);
+                head.writeTo(p);
+                writeBlock(p, earlyStop.bestState());
+                middle.writeTo(p);
+                writeBlock(p, modelState);
+                p.flush();
+                d.writeLong(c.getChecksum().getValue());
+                d.flush();
+            });
         }
     }
 
-    private static void writeFile(Path file, byte[] payload, long crc) throws IOException {
-        AtomicFiles.write(file, out -> {
-            DataOutputStream d = new DataOutputStream(out);
-            d.writeUTF(MAGIC);
-            d.writeInt(VERSION);
-            d.writeLong(payload.length);
-            d.write(payload);
-            d.writeLong(crc);
-            d.flush();
-        });
+    private static long blockLength(ModelState s) {
+        return s == null ? 4 : s.size() < Integer.MAX_VALUE ? 4 + s.size() : 12 + s.size();
+    }
+
+    private static void writeBlock(DataOutputStream d, ModelState s) throws IOException {
+        if (s == null) {
+            d.writeInt(-1);
+            return;
+        }
+        if (s.size() < Integer.MAX_VALUE) {
+            d.writeInt((int) s.size());
+        } else {
+            d.writeInt(LONG_BLOCK);
+            d.writeLong(s.size());
+        }
+        s.writeTo(d);
     }
 
     /** Reads a checkpoint; a file that is not one, or is truncated or corrupted, fails naming the file. */
     public static Checkpoint read(Path file) throws IOException {
-        byte[] all = Files.readAllBytes(file);
-        try (DataInputStream d = new DataInputStream(new ByteArrayInputStream(all))) {
+        long fileSize = Files.size(file);
+        try (DataInputStream d = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
             String magic;
             try {
                 magic = d.readUTF();
@@ -122,28 +162,90 @@ public record Checkpoint(List<String> tasks, int epoch, long stepInEpoch, long g
                 throw new CheckpointException("checkpoint " + file + " has format version " + version + ", this mtl4j reads version " + VERSION, false, null);
             }
             long len = d.readLong();
-            if (len < 0 || len > all.length) {
+            if (len < 0 || len > fileSize) {
                 throw new CheckpointException("checkpoint " + file + " is truncated or corrupted (payload length " + len + ")", false, null);
             }
-            byte[] payload = new byte[(int) len];
-            d.readFully(payload);
-            long expected = d.readLong();
+            // pass 1: the CRC-32 of the whole payload, streamed, before anything of it is believed
+            int header = 2 + MAGIC.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 4 + 8;
             CRC32 crc = new CRC32();
-            crc.update(payload);
+            byte[] buf = new byte[1 << 16];
+            for (long left = len; left > 0; ) {
+                int n = d.read(buf, 0, (int) Math.min(buf.length, left));
+                if (n < 0) {
+                    throw new java.io.EOFException();
+                }
+                crc.update(buf, 0, n);
+                left -= n;
+            }
+            long expected = d.readLong();
             if (crc.getValue() != expected) {
                 throw new CheckpointException("checkpoint " + file + " is corrupted (CRC-32 mismatch)", false, null);
             }
-            try {
-                return readPayload(new DataInputStream(new ByteArrayInputStream(payload)));
+            // pass 2: parse, the model states streamed into snapshots (a temporary file above 64 MiB)
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+                in.skipNBytes(header);
+                Bounded payload = new Bounded(in, len);
+                return readPayload(new DataInputStream(payload), payload);
             } catch (IllegalArgumentException | java.io.EOFException | java.io.UTFDataFormatException e) {
                 throw new CheckpointException("checkpoint " + file + " is corrupted (" + e.getMessage() + ")", false, e);
             }
         } catch (java.io.EOFException e) {
-            throw new CheckpointException("checkpoint " + file + " is truncated (" + all.length + " bytes)", false, e);
+            throw new CheckpointException("checkpoint " + file + " is truncated (" + fileSize + " bytes)", false, e);
         }
     }
 
-    private void writePayload(DataOutputStream d) throws IOException {
+    /** The payload: reads end at its length, and {@link #available()} tells the bytes left in it (bounds for crafted counts). */
+    private static final class Bounded extends java.io.FilterInputStream {
+        private long left;
+
+        Bounded(InputStream in, long length) {
+            super(in);
+            this.left = length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int b = in.read();
+            if (b >= 0) {
+                left--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int n = in.read(b, off, (int) Math.min(len, left));
+            if (n > 0) {
+                left -= n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long k = in.skip(Math.min(n, left));
+            left -= k;
+            return k;
+        }
+
+        @Override
+        public int available() {
+            return (int) Math.min(left, Integer.MAX_VALUE);
+        }
+
+        /** The bytes left, beyond what an int holds. */
+        long left() {
+            return left;
+        }
+    }
+
+    private void writeHead(DataOutputStream d) throws IOException {
         writeStrings(d, tasks);
         d.writeInt(epoch);
         d.writeLong(stepInEpoch);
@@ -160,16 +262,17 @@ public record Checkpoint(List<String> tasks, int epoch, long stepInEpoch, long g
         d.writeDouble(earlyStop.best());
         d.writeInt(earlyStop.bestEpoch());
         d.writeInt(earlyStop.sinceBest());
-        writeBytes(d, earlyStop.bestState());
+    }
+
+    private void writeMiddle(DataOutputStream d) throws IOException {
         writeHistory(d, history);
         d.writeInt(balancers.size());
         for (PlainState b : balancers) {
             b.write(d);
         }
-        writeBytes(d, modelState);
     }
 
-    private static Checkpoint readPayload(DataInputStream d) throws IOException {
+    private static Checkpoint readPayload(DataInputStream d, Bounded payload) throws IOException {
         List<String> tasks = readStrings(d);
         int epoch = d.readInt();
         long stepInEpoch = d.readLong();
@@ -181,14 +284,14 @@ public record Checkpoint(List<String> tasks, int epoch, long stepInEpoch, long g
         }
         double[] weightSum = readDoubles(d);
         EpochState es = new EpochState(lossSum, labelled, weightSum, d.readLong(), d.readLong(), d.readDouble());
-        EarlyStop stop = new EarlyStop(d.readDouble(), d.readInt(), d.readInt(), readBytes(d));
+        EarlyStop stop = new EarlyStop(d.readDouble(), d.readInt(), d.readInt(), readBlock(d, payload));
         TrainingHistory history = readHistory(d);
         int nb = count(d, 4, "balancer states");
         List<PlainState> balancers = new ArrayList<>();
         for (int i = 0; i < nb; i++) {
             balancers.add(PlainState.read(d));
         }
-        byte[] model = readBytes(d);
+        ModelState model = readBlock(d, payload);
         return new Checkpoint(tasks, epoch, stepInEpoch, globalStep, es, stop, history, balancers, model);
     }
 
@@ -337,26 +440,20 @@ public record Checkpoint(List<String> tasks, int epoch, long stepInEpoch, long g
         return v;
     }
 
-    private static void writeBytes(DataOutputStream d, byte[] b) throws IOException {
-        if (b == null) {
-            d.writeInt(-1);
-        } else {
-            d.writeInt(b.length);
-            d.write(b);
+    /** A model-state block: its int length (-1: none; -2: a long length follows), then the bytes, streamed into a snapshot. */
+    private static ModelState readBlock(DataInputStream d, Bounded payload) throws IOException {
+        long n = d.readInt();
+        if (n == LONG_BLOCK) {
+            n = d.readLong();
         }
-    }
-
-    private static byte[] readBytes(DataInputStream d) throws IOException {
-        int n = d.readInt();
         if (n == -1) {
             return null;
         }
-        if (n < 0 || n > d.available()) {
-            throw new IllegalArgumentException("byte block: length " + n + " in a payload with " + d.available()
-                    + " bytes left");
+        long left = payload.left();
+        if (n < 0 || n > left) {
+            throw new IllegalArgumentException("byte block: length " + n + " in a payload with " + left + " bytes left");
         }
-        byte[] b = new byte[n];
-        d.readFully(b);
-        return b;
+        return ModelState.read(d, n);
     }
+
 }

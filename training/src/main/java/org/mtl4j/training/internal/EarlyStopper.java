@@ -16,8 +16,10 @@ import org.mtl4j.api.spec.ModelSpec;
 /**
  * Early stopping ({@link EarlyStopping}): after each epoch's validation, watches the value of its
  * {@link org.mtl4j.training.EarlyStoppingCriterion} (the mean of the non-auxiliary tasks' loss or
- * metric for task {@code "*"}, one task's, or a weighted list of tasks'); keeps the best model state in memory and stops after {@code patience} epochs
- * without an improvement larger than {@code minDelta}. Its state travels in checkpoints.
+ * metric for task {@code "*"}, one task's, or a weighted list of tasks'); keeps the best model state
+ * ({@link ModelState}: in memory up to 64 MiB (an eighth of the heap if less), beyond that streamed into a temporary file, so a model
+ * whose state outgrows the heap or a Java array still early-stops) and stops after {@code patience}
+ * epochs without an improvement larger than {@code minDelta}. Its state travels in checkpoints.
  */
 public final class EarlyStopper {
     private final EarlyStopping es;
@@ -65,7 +67,7 @@ public final class EarlyStopper {
         boolean improved = !Double.isNaN(value) && (s.bestEpoch() < 0
                 || (higherIsBetter ? value > s.best() + es.minDelta() : value < s.best() - es.minDelta()));
         if (improved) {
-            state = new Checkpoint.EarlyStop(value, epoch, 0, snapshot(model));
+            state = new Checkpoint.EarlyStop(value, epoch, 0, state(model));
             return null;
         }
         state = new Checkpoint.EarlyStop(s.best(), s.bestEpoch(), s.sinceBest() + 1, s.bestState());
@@ -85,7 +87,28 @@ public final class EarlyStopper {
         return true;
     }
 
-    /** The model's state (parameters and optimiser) in memory. */
+    /** The model's state (parameters and optimiser), in memory or, when large, in a temporary file. */
+    public static ModelState state(TrainableModel model) {
+        try {
+            return ModelState.of(model);
+        } catch (IOException e) {
+            throw new MtlException("could not snapshot the state of model '" + model.spec().name() + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Restores a {@link #state}. */
+    public static void restoreSnapshot(TrainableModel model, ModelState state) {
+        try {
+            state.restore(model);
+        } catch (IOException e) {
+            throw new MtlException("could not restore the state of model '" + model.spec().name() + "': " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The model's state (parameters and optimiser) in one array (what the Spark trainer broadcasts);
+     * limited to states below 2 GiB, see {@link #state} for any size.
+     */
     public static byte[] snapshot(TrainableModel model) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         try {

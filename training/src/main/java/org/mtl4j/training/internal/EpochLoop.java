@@ -251,7 +251,7 @@ public final class EpochLoop {
         return new Checkpoint(tasks, epoch, stepInEpoch, globalStep, new Checkpoint.EpochState(e.lossSum().clone(),
                 e.labelled().clone(), e.weightSum().clone(), e.batches(), e.rows(), e.seconds()),
                 stopper == null ? Checkpoint.EarlyStop.NONE : stopper.state(), recorder.history(), pipeline.saveStates(),
-                EarlyStopper.snapshot(model));
+                EarlyStopper.state(model));
     }
 
     private static void updateProvenance(TrainableModel model, TrainingSpec ts, Dataset train, Dataset valid,

@@ -15,7 +15,7 @@ final class TribuoArchive {
     }
 
     static void write(Path file, TribuoFmModel model) throws IOException {
-        ModelArchive.write(file, model.spec(), model.vocabularies(), model.provenance(), model.archiveEntries());
+        ModelArchive.writeStreaming(file, model.spec(), model.vocabularies(), model.provenance(), model.archiveWriters());
     }
 
     static ModelArchive open(Path file) throws IOException {

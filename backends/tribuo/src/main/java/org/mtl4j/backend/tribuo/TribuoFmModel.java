@@ -693,15 +693,25 @@ public final class TribuoFmModel implements TrainableModel {
         }
     }
 
-    /** The backend's archive entries: parameters (exact doubles) and dense statistics. */
-    Map<String, byte[]> archiveEntries() throws IOException {
-        Map<String, byte[]> out = new LinkedHashMap<>();
-        ByteArrayOutputStream p = new ByteArrayOutputStream();
-        DataOutputStream d = new DataOutputStream(p);
-        d.writeInt(STATE_VERSION);
-        writeParameters(d);
-        d.flush();
-        out.put(ENTRY_PARAMETERS, p.toByteArray());
+    /**
+     * The backend's archive entries as writers: parameters (exact doubles) and dense statistics; the
+     * parameters stream into the model file rather than being one array first (issue 13: at 1M users
+     * they are 150 MB of doubles).
+     */
+    Map<String, org.mtl4j.spi.io.ModelArchive.EntryWriter> archiveWriters() throws IOException {
+        Map<String, org.mtl4j.spi.io.ModelArchive.EntryWriter> out = new LinkedHashMap<>();
+        out.put(ENTRY_PARAMETERS, o -> {
+            DataOutputStream d = new DataOutputStream(o);
+            d.writeInt(STATE_VERSION);
+            writeParameters(d);
+            d.flush();
+        });
+        byte[] stats = archiveStats();
+        out.put(ENTRY_DENSE_STATS, o -> o.write(stats));
+        return out;
+    }
+
+    private byte[] archiveStats() throws IOException {
         ByteArrayOutputStream s = new ByteArrayOutputStream();
         DataOutputStream ds = new DataOutputStream(s);
         ds.writeInt(denseStats.size());
@@ -714,14 +724,13 @@ public final class TribuoFmModel implements TrainableModel {
             }
         }
         ds.flush();
-        out.put(ENTRY_DENSE_STATS, s.toByteArray());
-        return out;
+        return s.toByteArray();
     }
 
     static final String ENTRY_PARAMETERS = "tribuo-parameters.bin";
     static final String ENTRY_DENSE_STATS = "tribuo-dense-stats.bin";
 
-    /** Rebuilds a model from what {@link #archiveEntries()} wrote; {@code source} names the file in errors. */
+    /** Rebuilds a model from what {@link #archiveWriters()} wrote; {@code source} names the file in errors. */
     static TribuoFmModel fromArchive(ModelSpec spec, Map<String, Vocabulary> vocabularies, Provenance provenance,
             Map<String, byte[]> entries, String source) throws IOException {
         byte[] stats = entries.get(ENTRY_DENSE_STATS);

@@ -366,7 +366,11 @@ final class Optimizer {
         readArray(in, v);
     }
 
-    /** Floats per chunk when streaming an array: a table of 10M rows is not copied to the heap at once. */
+    /**
+     * Floats per chunk when streaming an array (4 MiB of heap): a table of 10M rows is never copied to the
+     * heap at once, so a model saves, loads and snapshots through {@code Dl4jModel.writeState/readState}
+     * with a heap far smaller than its state.
+     */
     private static final int CHUNK = 1 << 20;
 
     static void writeArray(DataOutputStream out, INDArray a) throws IOException {
@@ -383,10 +387,8 @@ final class Optimizer {
         for (int from = 0; from < n; from += CHUNK) {
             int len = (int) Math.min(CHUNK, n - from);
             bb.clear();
-            java.nio.FloatBuffer fb = bb.asFloatBuffer();
-            for (int i = 0; i < len; i++) {
-                fb.put(src.get(from + i));
-            }
+            // one bulk copy of the chunk from ND4J memory (native order) into the big-endian staging buffer
+            bb.asFloatBuffer().put(src.duplicate().position(from).limit(from + len));
             out.write(bb.array(), 0, len * 4);
         }
     }
@@ -404,10 +406,7 @@ final class Optimizer {
         for (int from = 0; from < n; from += CHUNK) {
             int len = Math.min(CHUNK, n - from);
             in.readFully(b, 0, len * 4);
-            java.nio.FloatBuffer fb = java.nio.ByteBuffer.wrap(b, 0, len * 4).asFloatBuffer();
-            for (int i = 0; i < len; i++) {
-                dst.put(from + i, fb.get(i));
-            }
+            dst.duplicate().position(from).put(java.nio.ByteBuffer.wrap(b, 0, len * 4).asFloatBuffer());
         }
     }
 }

@@ -140,7 +140,7 @@ public final class ParamStore {
                 p.grad = view(grads, p.gradOffset, p);
             }
             if (rng != null) {
-                initialise(p, rng);
+                initialise(p, values, p.offset, rng);
             }
         }
         params.clear();
@@ -217,7 +217,12 @@ public final class ParamStore {
         return slice.reshape('c', p.shape());
     }
 
-    private static void initialise(Param p, Random rng) {
+    /**
+     * Initialises {@code p} (at {@code offset} of the flat {@code values}) chunk by chunk (1M floats of
+     * heap at a time, the same random sequence as one pass): a 10M-row embedding table is never one
+     * Java array, so a model compiles in a heap smaller than its parameters.
+     */
+    private static void initialise(Param p, INDArray values, long offset, Random rng) {
         long[] s = p.shape();
         long fanOut = s.length > 0 ? s[0] : 1;
         long fanIn = s.length > 1 ? p.length() / fanOut : 1;
@@ -225,37 +230,46 @@ public final class ParamStore {
             throw new IllegalArgumentException("parameter " + p.name() + " has " + p.length() + " values, more than "
                     + Integer.MAX_VALUE);
         }
-        float[] data = new float[(int) p.length()];
-        switch (p.init()) {
-            case ZERO -> {
-            }
-            case ONE -> java.util.Arrays.fill(data, 1f);
-            case XAVIER -> {
-                double lim = Math.sqrt(6.0 / (fanIn + fanOut));
-                for (int i = 0; i < data.length; i++) {
-                    data[i] = (float) ((rng.nextDouble() * 2 - 1) * lim);
-                }
-            }
-            case FAN_IN_UNIFORM -> {
-                double lim = 1 / Math.sqrt(fanIn);
-                for (int i = 0; i < data.length; i++) {
-                    data[i] = (float) ((rng.nextDouble() * 2 - 1) * lim);
-                }
-            }
-            case HE -> {
-                double sd = Math.sqrt(2.0 / fanIn);
-                for (int i = 0; i < data.length; i++) {
-                    data[i] = (float) (rng.nextGaussian() * sd);
-                }
-            }
-            case EMBEDDING -> {
-                for (int i = 0; i < data.length; i++) {
-                    data[i] = (float) (rng.nextGaussian() * 0.05);
-                }
-            }
+        long n = p.length();
+        if (n == 0) {
+            return;
         }
-        p.value.assign(Nd4j.createFromArray(data).reshape('c', s));
+        float[] data = new float[(int) Math.min(n, INIT_CHUNK)];
+        for (long from = 0; from < n; from += data.length) {
+            int len = (int) Math.min(data.length, n - from);
+            switch (p.init()) {
+                case ZERO -> java.util.Arrays.fill(data, 0f);
+                case ONE -> java.util.Arrays.fill(data, 1f);
+                case XAVIER -> {
+                    double lim = Math.sqrt(6.0 / (fanIn + fanOut));
+                    for (int i = 0; i < len; i++) {
+                        data[i] = (float) ((rng.nextDouble() * 2 - 1) * lim);
+                    }
+                }
+                case FAN_IN_UNIFORM -> {
+                    double lim = 1 / Math.sqrt(fanIn);
+                    for (int i = 0; i < len; i++) {
+                        data[i] = (float) ((rng.nextDouble() * 2 - 1) * lim);
+                    }
+                }
+                case HE -> {
+                    double sd = Math.sqrt(2.0 / fanIn);
+                    for (int i = 0; i < len; i++) {
+                        data[i] = (float) (rng.nextGaussian() * sd);
+                    }
+                }
+                case EMBEDDING -> {
+                    for (int i = 0; i < len; i++) {
+                        data[i] = (float) (rng.nextGaussian() * 0.05);
+                    }
+                }
+            }
+            INDArray chunk = Nd4j.createFromArray(len == data.length ? data : java.util.Arrays.copyOf(data, len));
+            values.get(NDArrayIndex.interval(offset + from, offset + from + len)).assign(chunk);
+        }
     }
+
+    private static final int INIT_CHUNK = 1 << 20;
 
     public List<Param> params() {
         return Collections.unmodifiableList(params);
