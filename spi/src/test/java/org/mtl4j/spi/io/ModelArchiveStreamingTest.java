@@ -83,7 +83,7 @@ class ModelArchiveStreamingTest {
         Path f = big("flipped.mtl");
         byte[] b = Files.readAllBytes(f);
         // a byte in the middle of the deflated state: the archive's headers and manifest still read
-        int at = indexOf(b, "backend/state.bin") + 200_000;
+        int at = ModelArchiveTest.indexOf(b, "backend/state.bin".getBytes(StandardCharsets.ISO_8859_1)) + 200_000;
         b[at] ^= 0x55;
         Files.write(f, b);
         ModelArchive a = ModelArchive.read(f);
@@ -118,19 +118,5 @@ class ModelArchiveStreamingTest {
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList()).isEmpty();
         }
-    }
-
-    private static int indexOf(byte[] hay, String needle) {
-        byte[] n = needle.getBytes(StandardCharsets.ISO_8859_1);
-        outer:
-        for (int i = 0; i + n.length <= hay.length; i++) {
-            for (int j = 0; j < n.length; j++) {
-                if (hay[i + j] != n[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new AssertionError(needle + " not found");
     }
 }

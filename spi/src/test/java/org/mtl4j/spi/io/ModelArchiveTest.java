@@ -242,7 +242,8 @@ class ModelArchiveTest {
                 .hasMessageStartingWith(f + ": corrupt model file: entry 'backend/params.bin' cannot be read (");
     }
 
-    private static int indexOf(byte[] hay, byte[] needle) {
+    /** Where {@code needle} first stands in {@code hay} (an entry name inside a zip file, for corruption tests). */
+    static int indexOf(byte[] hay, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= hay.length; i++) {
             for (int j = 0; j < needle.length; j++) {
