@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -39,8 +38,8 @@ import org.mtl4j.api.spec.ModelSpec;
  *
  * <p><b>Large entries stream.</b> A backend's state can outgrow a Java array (2^31 bytes: an embedding
  * table of 10M users x 16 with its two Adam moments is 2.3 GB). {@link #writeStreaming} takes each
- * backend entry as an {@link EntryWriter} that writes into the zip as it goes (size and CRC-32 counted on
- * the way for the manifest; {@link ZipOutputStream} switches to ZIP64 above 4 GB by itself). {@link #read}
+ * backend entry as an {@link EntryWriter} that writes into the zip as it goes (the zip stream counts
+ * its size and CRC-32 for the manifest; {@link ZipOutputStream} switches to ZIP64 above 4 GB by itself). {@link #read}
  * holds in memory only the metadata entries and backend entries of at most 16 MiB; a larger backend
  * entry stays in the file and is read through {@link #openEntry}, whose stream checks the declared size
  * and CRC-32 as its last byte passes (a corrupt entry fails then, with the same messages as a small one).
@@ -185,21 +184,10 @@ public final class ModelArchive {
         ZipEntry e = new ZipEntry(name);
         e.setTimeLocal(ENTRY_TIME);
         zip.putNextEntry(e);
-        CRC32 crc = new CRC32();
-        long[] size = {0};
-        OutputStream counted = new FilterOutputStream(zip) {
-            @Override
-            public void write(int b) throws IOException {
-                crc.update(b);
-                size[0]++;
-                out.write(b);
-            }
-
+        OutputStream open = new FilterOutputStream(zip) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
-                crc.update(b, off, len);
-                size[0] += len;
-                out.write(b, off, len);
+                out.write(b, off, len); // FilterOutputStream's own writes byte by byte
             }
 
             @Override
@@ -207,20 +195,16 @@ public final class ModelArchive {
                 flush(); // the zip stays open for the next entry
             }
         };
-        BufferedOutputStream buffered = new BufferedOutputStream(counted, 1 << 16);
+        BufferedOutputStream buffered = new BufferedOutputStream(open, 1 << 16);
         w.writeTo(buffered);
         buffered.flush();
         zip.closeEntry();
-        written.put(name, new VerifiedZip.Sum(size[0], crc.getValue()));
+        // the zip stream counted the entry's size and CRC-32 as it deflated it (set on the entry by closeEntry)
+        written.put(name, new VerifiedZip.Sum(e.getSize(), e.getCrc()));
     }
 
     private static void put(ZipOutputStream zip, Map<String, VerifiedZip.Sum> written, String name, byte[] bytes) throws IOException {
-        written.put(name, VerifiedZip.Sum.of(bytes));
-        ZipEntry e = new ZipEntry(name);
-        e.setTimeLocal(ENTRY_TIME);
-        zip.putNextEntry(e);
-        zip.write(bytes);
-        zip.closeEntry();
+        putStreamed(zip, written, name, out -> out.write(bytes));
     }
 
     /** Reads and checks an archive; a corrupt, truncated or foreign file fails with a {@link ModelFileException} naming it. */

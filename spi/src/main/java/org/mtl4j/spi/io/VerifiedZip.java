@@ -36,7 +36,7 @@ final class VerifiedZip {
      */
     static final long STREAM_ABOVE = 16L << 20;
 
-    /** An entry's size and CR-32, as the manifest lists them. */
+    /** An entry's size and CRC-32, as the manifest lists them. */
     record Sum(long size, long crc) {
         static Sum of(byte[] bytes) {
             CRC32 crc = new CRC32();

@@ -1,6 +1,5 @@
 package org.mtl4j.training.internal;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Locale;
@@ -117,14 +116,5 @@ public final class EarlyStopper {
             throw new MtlException("could not snapshot the state of model '" + model.spec().name() + "': " + e.getMessage(), e);
         }
         return buf.toByteArray();
-    }
-
-    /** Restores a {@link #snapshot}. */
-    public static void restoreSnapshot(TrainableModel model, byte[] state) {
-        try {
-            model.readState(new ByteArrayInputStream(state));
-        } catch (IOException e) {
-            throw new MtlException("could not restore the state of model '" + model.spec().name() + "': " + e.getMessage(), e);
-        }
     }
 }
