@@ -1,6 +1,8 @@
 package org.mtl4j.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,8 +10,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.mtl4j.api.backend.Backend;
 import org.mtl4j.api.backend.TrainableModel;
+import org.mtl4j.api.data.Dataset;
 import org.mtl4j.api.metric.Evaluation;
 import org.mtl4j.api.spec.CategoricalInput;
 import org.mtl4j.api.spec.DenseInput;
@@ -26,6 +30,7 @@ import org.mtl4j.bench.internal.PeakMemory;
 import org.mtl4j.bench.internal.PreloadedDataset;
 import org.mtl4j.data.CsvDataset;
 import org.mtl4j.data.FunnelGenerator;
+import org.mtl4j.tasks.LabelScaling;
 import org.mtl4j.training.Evaluator;
 import org.mtl4j.training.Trainer;
 
@@ -71,26 +76,55 @@ final class ScaleBench {
         g.writeCsv(test, testRows, seed * 2 + 2);
     }
 
-    /** One run; appends {@code backend users items rows rows_per_s peak_rss_mib ctr_auc ctcvr_auc seen_users seen_items} to {@code out}. */
+    /**
+     * One run; appends {@code backend users items rows rows_per_s peak_rss_mib ctr_auc ctcvr_auc seen_users seen_items
+     * state_mib nominal_mib} to {@code out}. {@code state_mib} is what the vocabularies and the compiled model occupy
+     * (Java heap after a full GC, measured around building the datasets and around {@code compile}; the FM only:
+     * ND4J holds dl4j's tensors in native memory, NaN there); {@code nominal_mib} is the issue's yardstick "parameters + optimiser state +
+     * vocabulary": the parameter count times the value size (4 bytes dl4j, 8 the FM's doubles) times 3 (values and
+     * Adam's two moments) plus the measured vocabulary bytes. The peak RSS says more about the collector's sizing
+     * of an 8 GB heap than about what the run needs.
+     */
     static void run(String backendName, int users, int items, long seed, Path train, Path test, Path out) throws IOException {
         ModelSpec spec = spec(users, items, backendName, seed);
+        long heap0 = liveHeap();
         CsvDataset trainDs = CsvDataset.builder(train, spec).build();
         CsvDataset testDs = CsvDataset.builder(test, spec).vocabularies(trainDs.vocabularies()).denseStats(trainDs.denseStats())
                 .build();
+        long vocabBytes = liveHeap() - heap0;
         // the peer holds its data in memory and gathers batches in its loop: preload (one shuffled pass) so
         // that the timed loop is the optimisation, not CSV parsing
         PreloadedDataset pre = PreloadedDataset.load(trainDs, spec.training().batchSize(), seed == 42L ? 7L : seed + 7L, false, 0);
         Backend backend = "tribuo".equals(backendName) ? new TribuoBackend() : new Dl4jBackend();
-        TrainableModel model = backend.compile(spec, trainDs.vocabularies(), trainDs.denseStats());
+        // the runtime's label pass (MtlRuntime.train does it): the Tribuo FM starts its binary biases at the
+        // training base rates recorded here; without it they start at 0 and the FM ranks frequent ids low
+        Map<String, Dataset.DenseStats> stats = LabelScaling.withLabelStats(spec, trainDs, trainDs.denseStats());
+        long heap1 = liveHeap();
+        TrainableModel model = backend.compile(spec, trainDs.vocabularies(), stats);
+        long modelBytes = liveHeap() - heap1;
         long t0 = System.nanoTime();
         Trainer.builder().build().fit(model, pre, null);
         double seconds = (System.nanoTime() - t0) / 1e9;
         Evaluation eval = Evaluator.evaluate(model, testDs);
         double rss = PeakMemory.peakRssMiB();
-        String line = String.format(Locale.ROOT, "%s\t%d\t%d\t%d\t%.1f\t%.1f\t%.4f\t%.4f\t%d\t%d%n", backendName, users, items,
-                trainDs.size(), trainDs.size() / seconds, rss, eval.metric("ctr", "auc"), eval.metric("ctcvr", "auc"),
-                trainDs.vocabularies().get("user").size() - 2, trainDs.vocabularies().get("item").size() - 2);
+        long params = model.parameterCounts().values().stream().mapToLong(Long::longValue).sum();
+        double nominal = (params * ("tribuo".equals(backendName) ? 8.0 : 4.0) * 3 + vocabBytes) / MIB;
+        String line = String.format(Locale.ROOT, "%s\t%d\t%d\t%d\t%.1f\t%.1f\t%.4f\t%.4f\t%d\t%d\t%.1f\t%.1f%n", backendName, users,
+                items, trainDs.size(), trainDs.size() / seconds, rss, eval.metric("ctr", "auc"), eval.metric("ctcvr", "auc"),
+                trainDs.vocabularies().get("user").size() - 2, trainDs.vocabularies().get("item").size() - 2,
+                // ND4J keeps dl4j's tensors in native memory that no Java counter sees: its state is not measured
+                "tribuo".equals(backendName) ? (vocabBytes + modelBytes) / MIB : Double.NaN, nominal);
         System.out.print(line);
         Files.writeString(out, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    private static final double MIB = 1024.0 * 1024.0;
+
+    /** Java heap in use after full collections (twice: finalisable objects of the first go in the second). */
+    private static long liveHeap() {
+        MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
+        mem.gc();
+        mem.gc();
+        return mem.getHeapMemoryUsage().getUsed();
     }
 }

@@ -204,7 +204,7 @@ public final class ResultsReport {
 
     /**
      * Issue 13's scale table from {@code scale.tsv} (system, users, items, training rows, rows/s,
-     * peak RSS MiB, CTR AUC, CTCVR AUC, seen users, seen items), only when that file exists.
+     * peak RSS MiB, CTR AUC, CTCVR AUC, seen users, seen items[, state MiB, nominal MiB]), only when that file exists.
      */
     private static void scale(StringBuilder md, Path dir) {
         List<String[]> rows = read(dir.resolve("scale.tsv"));
@@ -215,9 +215,12 @@ public final class ResultsReport {
         md.append("Funnel recipe: embeddings user 16 / item 16 / category 8 (the peer: 16 for all three), 8 dense,"
                 + " shared-bottom [128, 64], towers [32], batch 512, Adam 1e-3, one epoch, one thread, the same CSVs for every"
                 + " system. rows/s = training rows / wall time of the epoch; RSS = peak resident memory of the process."
-                + " mtl4j's vocabularies hold the ids seen in training; the peer's tables hold max id + 1 rows.\n\n");
-        md.append("| users / items | rows | system | rows/s | peak RSS | CTR AUC | CTCVR AUC | seen users / items |\n"
-                + "|---|---:|---|---:|---:|---:|---:|---|\n");
+                + " mtl4j's vocabularies hold the ids seen in training; the peer's tables hold max id + 1 rows."
+                + " State: the Java heap the vocabularies and the compiled model hold (after full GCs; the FM only, ND4J keeps"
+                + " dl4j's tensors in native memory) against the issue's yardstick, parameters + Adam state + vocabulary"
+                + " (parameters x value size x 3 + the vocabularies' heap; goal for Tribuo: within 2x).\n\n");
+        md.append("| users / items | rows | system | rows/s | peak RSS | CTR AUC | CTCVR AUC | seen users / items | state / yardstick |\n"
+                + "|---|---:|---|---:|---:|---:|---:|---|---:|\n");
         Map<String, Double> rate = new LinkedHashMap<>();
         List<String> worlds = new ArrayList<>();
         for (String[] r : rows) {
@@ -226,9 +229,13 @@ public final class ResultsReport {
                 worlds.add(world);
             }
             rate.put(r[0] + "/" + world, num(r[4]));
-            md.append(String.format(Locale.ROOT, "| %s / %s | %s | %s | %s | %s | %s | %s | %s |%n", count(num(r[1])), count(num(r[2])),
+            double state = col(r, 10);
+            double nominal = col(r, 11);
+            md.append(String.format(Locale.ROOT, "| %s / %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", count(num(r[1])), count(num(r[2])),
                     count(num(r[3])), r[0], count(num(r[4])), mib(num(r[5])), r[6], r[7],
-                    r.length > 9 && !r[8].isEmpty() ? count(num(r[8])) + " / " + count(num(r[9])) : "n/a"));
+                    r.length > 9 && !r[8].isEmpty() ? count(num(r[8])) + " / " + count(num(r[9])) : "n/a",
+                    Double.isFinite(state) && Double.isFinite(nominal)
+                            ? mib(state) + " / " + mib(nominal) + " = " + ratio(state / nominal) + "x" : "n/a"));
         }
         if (!worlds.isEmpty()) {
             String first = worlds.get(0);

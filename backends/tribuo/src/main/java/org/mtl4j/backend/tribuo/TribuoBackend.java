@@ -17,6 +17,9 @@ import org.mtl4j.api.backend.TrainableModel;
 import org.mtl4j.api.data.Dataset;
 import org.mtl4j.api.data.Vocabulary;
 import org.mtl4j.api.spec.ModelSpec;
+import org.mtl4j.api.spec.TaskKind;
+import org.mtl4j.api.spec.TaskSpec;
+import org.mtl4j.tasks.LabelScaling;
 import org.tribuo.Tribuo;
 
 /**
@@ -135,6 +138,16 @@ public final class TribuoBackend implements Backend {
             LOG.info("model '{}': backend 'tribuo' trains, evaluates and predicts on one thread; training.workers = {} is ignored "
                     + "(data-parallel workers are a dl4j feature; see backends/tribuo/README.md, \"Workers\")", spec.name(),
                     spec.training().workers());
+        }
+        List<String> noRate = spec.tasks().stream().filter(t -> t.kind() == TaskKind.BINARY
+                && !Double.isFinite(LabelScaling.initialLogit(t, denseStats))).map(TaskSpec::name).toList();
+        if (!noRate.isEmpty()) {
+            // the trap the scale benchmark fell into (CTCVR AUC 0.611 instead of 0.735 at 1M users): compile
+            // called without the runtime's label pass
+            LOG.warn("model '{}': binary task(s) {} have no recorded base rate, so their biases start at 0 (p = 0.5): the FM then "
+                    + "ranks frequent ids low and loses AUC on large vocabularies. Train through MtlRuntime, or compile with "
+                    + "LabelScaling.withLabelStats(spec, train, stats) (see backends/tribuo/README.md, \"Binary biases\")",
+                    spec.name(), noRate);
         }
         return new TribuoFmModel(spec, vocabularies, denseStats);
     }

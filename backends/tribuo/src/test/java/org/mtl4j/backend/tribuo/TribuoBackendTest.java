@@ -50,7 +50,7 @@ class TribuoBackendTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TribuoBackend().compile(spec, v, null))
                 .isInstanceOf(org.mtl4j.api.MtlException.class)
                 .hasMessage("tribuo backend: model 'fixture' has 1000002 id features (tables: user 999996, genres 6), more than"
-                        + " the backend's limit of 1000000 (its parameters and feature names grow with every id; use backend"
+                        + " the backend's limit of 1000000 (its parameters, gradient and optimiser state grow with every id; use backend"
                         + " 'dl4j', hashed vocabularies or a smaller vocabulary maxSize, or raise -Dmtl4j.tribuo.maxFeatures)");
         // at the limit it compiles
         v.put("user", org.mtl4j.api.data.Vocabulary.hashed("user", 999_992));

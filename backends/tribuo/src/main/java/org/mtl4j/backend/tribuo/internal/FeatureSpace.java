@@ -45,7 +45,6 @@ public final class FeatureSpace {
 
     private final List<Slot> slots = new ArrayList<>();
     private final int size;
-    private final String[] names;
     private final Map<String, Slot> byColumn = new HashMap<>();
     private final Map<String, Integer> denseColumn = new HashMap<>();
     private final int[] stamp;
@@ -74,7 +73,7 @@ public final class FeatureSpace {
             StringBuilder tables = new StringBuilder();
             tableSize.forEach((t, rows) -> tables.append(tables.length() == 0 ? "" : ", ").append(t).append(' ').append(rows));
             throw new MtlException("tribuo backend: model '" + spec.name() + "' has " + n + " id features (tables: " + tables
-                    + "), more than the backend's limit of " + limit + " (its parameters and feature names grow with every id;"
+                    + "), more than the backend's limit of " + limit + " (its parameters, gradient and optimiser state grow with every id;"
                     + " use backend 'dl4j', hashed vocabularies or a smaller vocabulary maxSize, or raise"
                     + " -Dmtl4j.tribuo.maxFeatures)");
         }
@@ -108,21 +107,6 @@ public final class FeatureSpace {
             }
         }
         this.size = n;
-        this.names = new String[n];
-        for (Slot s : slots) {
-            if (s.vocabulary != null) {
-                String col = s.input.sourceColumns().get(0);
-                for (int id = 0; id < s.width; id++) {
-                    if (names[s.offset + id] == null) {
-                        names[s.offset + id] = col + "@" + (id < s.vocabulary.size() ? s.vocabulary.token(id) : "#" + id);
-                    }
-                }
-            } else {
-                for (int j = 0; j < s.width; j++) {
-                    names[s.offset + j] = s.input.sourceColumns().get(j);
-                }
-            }
-        }
         this.stamp = new int[n];
     }
 
@@ -176,9 +160,26 @@ public final class FeatureSpace {
         return size;
     }
 
-    /** Feature names, index order. */
+    /**
+     * Feature names, index order, built on each call (a model of a million ids would otherwise keep a
+     * million strings, some 40 MB, for the Tribuo task-model views that ask for them).
+     */
     public String[] names() {
-        return names.clone();
+        String[] names = new String[size];        for (Slot s : slots) {
+            if (s.vocabulary != null) {
+                String col = s.input.sourceColumns().get(0);
+                for (int id = 0; id < s.width; id++) {
+                    if (names[s.offset + id] == null) {
+                        names[s.offset + id] = col + "@" + (id < s.vocabulary.size() ? s.vocabulary.token(id) : "#" + id);
+                    }
+                }
+            } else {
+                for (int j = 0; j < s.width; j++) {
+                    names[s.offset + j] = s.input.sourceColumns().get(j);
+                }
+            }
+        }
+        return names;
     }
 
     /** Encodes a batch into sparse rows; fails naming the input, row and id for an id out of range. */
@@ -198,7 +199,9 @@ public final class FeatureSpace {
             for (int s = 0; s < slots.size(); s++) {
                 Slot slot = slots.get(s);
                 Feature f = feats[s];
-                int need = f instanceof Feature.Bag b ? b.offsets()[r + 1] - b.offsets()[r] : slot.width;
+                // an id is one entry, not its table's width (that grew the arrays to the vocabulary's size every
+                // batch: an O(vocabulary) allocation and copy per step, 7 MB a batch at 1M users)
+                int need = f instanceof Feature.Bag b ? b.offsets()[r + 1] - b.offsets()[r] : f instanceof Feature.Ids ? 1 : slot.width;
                 if (nnz + need > idx.length) {
                     int ncap = Math.max(idx.length * 2, nnz + need);
                     idx = Arrays.copyOf(idx, ncap);
@@ -376,7 +379,7 @@ public final class FeatureSpace {
     /** Canonical id-feature names ({@code column@token} as {@link #names()} spells them) to indices. */
     private Map<String, Integer> nameIndex() {
         if (nameIndex == null) {
-            Map<String, Integer> m = new HashMap<>(names.length * 2);
+            Map<String, Integer> m = new HashMap<>(size * 2);
             for (Slot s : slots) {
                 if (s.vocabulary != null) {
                     String col = s.input.sourceColumns().get(0);
