@@ -345,6 +345,9 @@ public final class Dl4jModel implements TrainableModel {
 
     // ------------------------------------------------------------------ data-parallel workers (issue 15)
 
+    /** As a worker replica: the batch its last shard was copied into, reused for the next shard of that size. */
+    private Batch shardRows;
+
     /** A worker's shard has at least this many rows: below it a thread hand-off costs more than the rows. */
     static final int MIN_SHARD_ROWS = 32;
 
@@ -367,7 +370,9 @@ public final class Dl4jModel implements TrainableModel {
         TaskLosses[] parts = new TaskLosses[n];
         parallel(n, s -> {
             Dl4jModel r = replicas[s];
-            Batch part = b.rows(bounds[s], bounds[s + 1]);
+            // the shard's rows go into the worker's arrays of the previous step (no allocation per step)
+            Batch part = b.rows(bounds[s], bounds[s + 1], r.shardRows);
+            r.shardRows = part;
             r.forward(part, training);
             r.heads.computeLosses(part);
             parts[s] = r.taskLosses();
