@@ -80,9 +80,9 @@ final class ScaleBench {
      * One run; appends {@code backend users items rows rows_per_s peak_rss_mib ctr_auc ctcvr_auc seen_users seen_items
      * state_mib nominal_mib} to {@code out}. {@code state_mib} is what the vocabularies and the compiled model occupy
      * (Java heap after a full GC, measured around building the datasets and around {@code compile}; the FM only:
-     * ND4J holds dl4j's tensors in native memory, NaN there); {@code nominal_mib} is the issue's yardstick "parameters + optimiser state +
-     * vocabulary": the parameter count times the value size (4 bytes dl4j, 8 the FM's doubles) times 3 (values and
-     * Adam's two moments) plus the measured vocabulary bytes. The peak RSS says more about the collector's sizing
+     * ND4J holds dl4j's tensors in native memory, NaN there); {@code nominal_mib} is the issue's yardstick
+     * "parameters + optimiser state + vocabulary": the parameter count times the value size (4 bytes dl4j, 8 the
+     * FM's doubles) times 3 (values and Adam's two moments) plus the measured vocabulary bytes. The peak RSS says more about the collector's sizing
      * of an 8 GB heap than about what the run needs.
      */
     static void run(String backendName, int users, int items, long seed, Path train, Path test, Path out) throws IOException {

@@ -29,8 +29,9 @@ import org.mtl4j.training.Trainer;
  * <ul>
  * <li>{@code preloaded}: the rows are read into batches first (as the PyTorch peer holds its data in
  * memory), then {@code epochs} epochs are trained per worker count on a fresh model with the same seed;
- * rows/s is the median epoch of the second half ({@link #steadyEpoch}: the steady state after the JIT's warm-up). The final training losses are printed too: they
- * agree between worker counts up to float rounding.</li>
+ * rows/s is the median epoch of the second half ({@link #steadyEpoch}: the steady state after the JIT's
+ * warm-up). The final training losses are printed too: they agree between worker counts up to float
+ * rounding.</li>
  * <li>{@code csv-prefetch-P}: one epoch streamed from the CSV (parsing, vocabulary look-ups and the
  * shuffle buffer on the way), with P batches prefetched by a reader thread (0: read on the training
  * thread, the behaviour before issue 15); the input read time and the time training waited for it

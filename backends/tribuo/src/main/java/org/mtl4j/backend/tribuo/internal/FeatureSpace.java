@@ -165,12 +165,12 @@ public final class FeatureSpace {
      * million strings, some 40 MB, for the Tribuo task-model views that ask for them).
      */
     public String[] names() {
-        String[] names = new String[size];        for (Slot s : slots) {
+        String[] names = new String[size];
+        for (Slot s : slots) {
             if (s.vocabulary != null) {
-                String col = s.input.sourceColumns().get(0);
                 for (int id = 0; id < s.width; id++) {
                     if (names[s.offset + id] == null) {
-                        names[s.offset + id] = col + "@" + (id < s.vocabulary.size() ? s.vocabulary.token(id) : "#" + id);
+                        names[s.offset + id] = idName(s, id);
                     }
                 }
             } else {
@@ -376,15 +376,19 @@ public final class FeatureSpace {
 
     private Map<String, Integer> nameIndex;
 
+    /** The name of row {@code id} of an id slot's table: {@code column@token} ({@code column@#id} past the vocabulary). */
+    private static String idName(Slot s, int id) {
+        return s.input.sourceColumns().get(0) + "@" + (id < s.vocabulary.size() ? s.vocabulary.token(id) : "#" + id);
+    }
+
     /** Canonical id-feature names ({@code column@token} as {@link #names()} spells them) to indices. */
     private Map<String, Integer> nameIndex() {
         if (nameIndex == null) {
             Map<String, Integer> m = new HashMap<>(size * 2);
             for (Slot s : slots) {
                 if (s.vocabulary != null) {
-                    String col = s.input.sourceColumns().get(0);
                     for (int id = 1; id < s.width; id++) {
-                        m.put(col + "@" + (id < s.vocabulary.size() ? s.vocabulary.token(id) : "#" + id), s.offset + id);
+                        m.put(idName(s, id), s.offset + id);
                     }
                 }
             }
