@@ -78,7 +78,7 @@ final class ScaleBench {
 
     /**
      * One run; appends {@code backend users items rows rows_per_s peak_rss_mib ctr_auc ctcvr_auc seen_users seen_items
-     * state_mib nominal_mib} to {@code out}. {@code state_mib} is what the vocabularies and the compiled model occupy
+     * state_mib nominal_mib eval_rows_per_s} to {@code out} (the last: evaluation of the preloaded test rows, timed alone). {@code state_mib} is what the vocabularies and the compiled model occupy
      * (Java heap after a full GC, measured around building the datasets and around {@code compile}; the FM only:
      * ND4J holds dl4j's tensors in native memory, NaN there); {@code nominal_mib} is the issue's yardstick
      * "parameters + optimiser state + vocabulary": the parameter count times the value size (4 bytes dl4j, 8 the
@@ -105,15 +105,19 @@ final class ScaleBench {
         long t0 = System.nanoTime();
         Trainer.builder().build().fit(model, pre, null);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        Evaluation eval = Evaluator.evaluate(model, testDs);
+        // evaluation on preloaded test batches, timed alone (issue 13: evaluation keeps its speed at scale)
+        PreloadedDataset preTest = PreloadedDataset.load(testDs, spec.training().batchSize(), 1L, false, 0);
+        long e0 = System.nanoTime();
+        Evaluation eval = Evaluator.evaluate(model, preTest);
+        double evalRowsPerSecond = testDs.size() / ((System.nanoTime() - e0) / 1e9);
         double rss = PeakMemory.peakRssMiB();
         long params = model.parameterCounts().values().stream().mapToLong(Long::longValue).sum();
         double nominal = (params * ("tribuo".equals(backendName) ? 8.0 : 4.0) * 3 + vocabBytes) / MIB;
-        String line = String.format(Locale.ROOT, "%s\t%d\t%d\t%d\t%.1f\t%.1f\t%.4f\t%.4f\t%d\t%d\t%.1f\t%.1f%n", backendName, users,
+        String line = String.format(Locale.ROOT, "%s\t%d\t%d\t%d\t%.1f\t%.1f\t%.4f\t%.4f\t%d\t%d\t%.1f\t%.1f\t%.1f%n", backendName, users,
                 items, trainDs.size(), trainDs.size() / seconds, rss, eval.metric("ctr", "auc"), eval.metric("ctcvr", "auc"),
                 trainDs.vocabularies().get("user").size() - 2, trainDs.vocabularies().get("item").size() - 2,
                 // ND4J keeps dl4j's tensors in native memory that no Java counter sees: its state is not measured
-                "tribuo".equals(backendName) ? (vocabBytes + modelBytes) / MIB : Double.NaN, nominal);
+                "tribuo".equals(backendName) ? (vocabBytes + modelBytes) / MIB : Double.NaN, nominal, evalRowsPerSecond);
         System.out.print(line);
         Files.writeString(out, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }

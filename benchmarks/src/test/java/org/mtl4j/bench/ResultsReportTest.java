@@ -41,13 +41,13 @@ class ResultsReportTest {
                 + "peer-sparse\t5000\t1000\t200000\t10000.0\t330.0\t0.7400\t0.7700\t\t\n"
                 + "dl4j\t1000000\t200000\t200000\t15000.0\t420.0\t0.6800\t0.7200\t119021\t79080\n"
                 + "peer-sparse\t1000000\t200000\t200000\t30000.0\t900.0\t0.6700\t0.7100\t\t\n"
-                + "tribuo\t1000000\t200000\t200000\t9000.0\t1000.0\t0.6900\t0.7300\t119021\t79080\t480.0\t250.0\n");
+                + "tribuo\t1000000\t200000\t200000\t9000.0\t1000.0\t0.6900\t0.7300\t119021\t79080\t480.0\t250.0\t41000.0\n");
         String md = ResultsReport.render(dir);
         assertThat(md).contains("## Embedding tables at scale (issue 13)");
-        assertThat(md).contains("| 1,000,000 / 200,000 | 200,000 | dl4j | 15,000 | 420 MiB | 0.6800 | 0.7200 | 119,021 / 79,080 | n/a |");
-        assertThat(md).contains("| 5,000 / 1,000 | 200,000 | peer-sparse | 10,000 | 330 MiB | 0.7400 | 0.7700 | n/a | n/a |");
+        assertThat(md).contains("| 1,000,000 / 200,000 | 200,000 | dl4j | 15,000 | 420 MiB | 0.6800 | 0.7200 | 119,021 / 79,080 | n/a | n/a |");
+        assertThat(md).contains("| 5,000 / 1,000 | 200,000 | peer-sparse | 10,000 | 330 MiB | 0.7400 | 0.7700 | n/a | n/a | n/a |");
         assertThat(md).contains("| 1,000,000 / 200,000 | 200,000 | tribuo | 9,000 | 1000 MiB | 0.6900 | 0.7300 | 119,021 / 79,080"
-                + " | 480 MiB / 250 MiB = 1.92x |");
+                + " | 480 MiB / 250 MiB = 1.92x | 41,000 |");
         assertThat(md).contains("| 5,000 | 1.00 | 2.00 | n/a |").contains("| 1,000,000 | 0.75 | 0.50 | n/a |");
         assertThat(ResultsReport.render(dir.resolve("none"))).doesNotContain("at scale");
     }

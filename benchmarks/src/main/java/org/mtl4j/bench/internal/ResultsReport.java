@@ -204,7 +204,8 @@ public final class ResultsReport {
 
     /**
      * Issue 13's scale table from {@code scale.tsv} (system, users, items, training rows, rows/s,
-     * peak RSS MiB, CTR AUC, CTCVR AUC, seen users, seen items[, state MiB, nominal MiB]), only when that file exists.
+     * peak RSS MiB, CTR AUC, CTCVR AUC, seen users, seen items[, state MiB, nominal MiB[, evaluation rows/s]]), only when
+     * that file exists.
      */
     private static void scale(StringBuilder md, Path dir) {
         List<String[]> rows = read(dir.resolve("scale.tsv"));
@@ -218,9 +219,10 @@ public final class ResultsReport {
                 + " mtl4j's vocabularies hold the ids seen in training; the peer's tables hold max id + 1 rows."
                 + " State: the Java heap the vocabularies and the compiled model hold (after full GCs; the FM only, ND4J keeps"
                 + " dl4j's tensors in native memory) against the issue's yardstick, parameters + Adam state + vocabulary"
-                + " (parameters x value size x 3 + the vocabularies' heap; goal for Tribuo: within 2x).\n\n");
-        md.append("| users / items | rows | system | rows/s | peak RSS | CTR AUC | CTCVR AUC | seen users / items | state / yardstick |\n"
-                + "|---|---:|---|---:|---:|---:|---:|---|---:|\n");
+                + " (parameters x value size x 3 + the vocabularies' heap; goal for Tribuo: within 2x). Eval rows/s: the"
+                + " test rows, preloaded as batches, through the trained model's evaluation (predictions and AUCs), timed alone.\n\n");
+        md.append("| users / items | rows | system | rows/s | peak RSS | CTR AUC | CTCVR AUC | seen users / items | state / yardstick"
+                + " | eval rows/s |\n|---|---:|---|---:|---:|---:|---:|---|---:|---:|\n");
         Map<String, Double> rate = new LinkedHashMap<>();
         List<String> worlds = new ArrayList<>();
         for (String[] r : rows) {
@@ -231,11 +233,12 @@ public final class ResultsReport {
             rate.put(r[0] + "/" + world, num(r[4]));
             double state = col(r, 10);
             double nominal = col(r, 11);
-            md.append(String.format(Locale.ROOT, "| %s / %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", count(num(r[1])), count(num(r[2])),
+            md.append(String.format(Locale.ROOT, "| %s / %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", count(num(r[1])), count(num(r[2])),
                     count(num(r[3])), r[0], count(num(r[4])), mib(num(r[5])), r[6], r[7],
                     r.length > 9 && !r[8].isEmpty() ? count(num(r[8])) + " / " + count(num(r[9])) : "n/a",
                     Double.isFinite(state) && Double.isFinite(nominal)
-                            ? mib(state) + " / " + mib(nominal) + " = " + ratio(state / nominal) + "x" : "n/a"));
+                            ? mib(state) + " / " + mib(nominal) + " = " + ratio(state / nominal) + "x" : "n/a",
+                    count(col(r, 12))));
         }
         if (!worlds.isEmpty()) {
             String first = worlds.get(0);
